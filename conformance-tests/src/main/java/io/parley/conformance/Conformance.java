@@ -1,0 +1,135 @@
+package io.parley.conformance;
+
+import io.parley.conformance.pair.PairCase;
+import io.parley.conformance.pair.PairRunner;
+import io.parley.conformance.report.Coverage;
+import io.parley.conformance.report.JUnitXml;
+import io.parley.conformance.report.MarkdownReport;
+import io.parley.conformance.report.Result;
+import io.parley.conformance.single.SingleCase;
+import io.parley.conformance.single.SingleCases;
+import io.parley.conformance.single.SingleRunner;
+import io.parley.conformance.transport.Transport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * The whole run: single-peer cases for every implementation × transport, pair cases for every
+ * ordered pairing × transport, sequentially (bounded CPU on small CI machines), then REPORT.md and
+ * JUnit XML. Used by {@link Main} and by the Maven build.
+ */
+public final class Conformance {
+
+    public record Config(List<PeerSpec> peers, List<String> transports, boolean single, boolean pair,
+                         Predicate<String> caseFilter, List<String[]> pairings, Path report, Path junitDir, Path spec,
+                         double timeScale, Consumer<String> log) {}
+
+    public record Outcome(List<Result> results, long red, Path report) {}
+
+    private Conformance() {}
+
+    public static Outcome run(Config cfg) throws IOException {
+        long t0 = System.currentTimeMillis();
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "parley-conf-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        List<Result> results = new ArrayList<>();
+        List<SingleCase> singles = SingleCases.all().stream().filter(c -> cfg.caseFilter().test(c.id)).toList();
+        List<PairCase> pairs = PairCase.all().stream().filter(c -> cfg.caseFilter().test(c.id())).toList();
+        Map<String, String> notRun = new LinkedHashMap<>();
+        List<Transport> ts = new ArrayList<>();
+        for (String name : cfg.transports()) {
+            Transport t = Transport.byName(name);
+            ts.add(t);
+            if (t.unavailableReason() != null) notRun.put(name, t.unavailableReason());
+        }
+        Consumer<String> log = cfg.log();
+        for (PeerSpec p : cfg.peers()) {
+            if (!p.present()) log.accept("!!! peer '" + p.name() + "' MISSING: " + p.missing() + " — its cells are reported as missing, not run");
+        }
+        try {
+            if (cfg.single() && !singles.isEmpty()) {
+                SingleRunner sr = new SingleRunner(dir, cfg.timeScale(), log);
+                for (PeerSpec p : cfg.peers()) {
+                    for (Transport t : ts) {
+                        long a = System.currentTimeMillis();
+                        List<Result> rs = sr.run(p, t, singles);
+                        results.addAll(rs);
+                        log.accept(summary("single", p.name() + "/" + t.name(), rs, a));
+                    }
+                }
+            }
+            if (cfg.pair() && !pairs.isEmpty()) {
+                PairRunner pr = new PairRunner(dir, cfg.timeScale(), log);
+                for (String[] pp : cfg.pairings()) {
+                    PeerSpec d = find(cfg.peers(), pp[0]), s = find(cfg.peers(), pp[1]);
+                    for (Transport t : ts) {
+                        long a = System.currentTimeMillis();
+                        List<Result> rs = pr.run(d, s, t, pairs);
+                        results.addAll(rs);
+                        log.accept(summary("pair", PairRunner.column(d, s) + "/" + t.name(), rs, a));
+                    }
+                }
+            }
+        } finally {
+            deleteTree(dir);
+        }
+        long red = results.stream().filter(Result::red).count();
+        List<MarkdownReport.CaseInfo> infos = new ArrayList<>();
+        if (cfg.single()) for (SingleCase c : singles) infos.add(new MarkdownReport.CaseInfo(c.id, c.title, c.section, "single"));
+        if (cfg.pair()) for (PairCase c : pairs) infos.add(new MarkdownReport.CaseInfo(c.id(), c.title(), c.section(), "pair"));
+        List<Coverage.Section> spec = cfg.spec() != null && Files.exists(cfg.spec()) ? Coverage.sections(cfg.spec()) : List.of();
+        Map<String, String> caseSections = allCaseSections();
+        Map<String, TreeSet<String>> cov = Coverage.map(spec, caseSections);
+        if (cfg.report() != null) {
+            String md = MarkdownReport.render(cfg.peers(), cfg.transports(), notRun, infos, results, spec, cov,
+                    Transport.byName("shm").unavailableReason(), System.currentTimeMillis() - t0);
+            Files.writeString(cfg.report(), md);
+        }
+        if (cfg.junitDir() != null) JUnitXml.write(cfg.junitDir(), results);
+        return new Outcome(results, red, cfg.report());
+    }
+
+    /** Every case of both layers with its cited sections (coverage counts cases, not runs). */
+    public static Map<String, String> allCaseSections() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (SingleCase c : SingleCases.all()) m.put(c.id, c.section);
+        for (PairCase c : PairCase.all()) m.put(c.id(), c.section());
+        return m;
+    }
+
+    private static PeerSpec find(List<PeerSpec> peers, String name) {
+        return peers.stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("pairing names unknown peer '" + name + "'"));
+    }
+
+    private static String summary(String layer, String col, List<Result> rs, long since) {
+        Map<String, Long> c = new LinkedHashMap<>();
+        for (Result r : rs) c.merge(r.status().label, 1L, Long::sum);
+        return String.format("%-6s %-22s %s (%d s)", layer, col, c, (System.currentTimeMillis() - since) / 1000);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> w = Files.walk(dir)) {
+            w.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

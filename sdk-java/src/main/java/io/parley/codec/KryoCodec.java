@@ -1,0 +1,91 @@
+package io.parley.codec;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.util.Pool;
+import java.lang.reflect.Type;
+import java.util.function.Consumer;
+
+/**
+ * Codec 2: Kryo 5 for Java-to-Java sessions (SPEC §10.1), with class registration required so a
+ * peer can never make us instantiate a class we did not list (§13). Both peers must register the
+ * same classes in the same order.
+ *
+ * <pre>{@code
+ * KryoCodec kryo = new KryoCodec(k -> { k.register(Point.class); k.register(Point[].class); });
+ * }</pre>
+ */
+public final class KryoCodec implements Codec {
+    private final Pool<Kryo> kryos;
+    private final Pool<Output> outputs;
+
+    /** @param registrations registers every class that may travel, identically on both sides */
+    public KryoCodec(Consumer<Kryo> registrations) {
+        this.kryos = new Pool<>(true, false, 16) {
+            @Override
+            protected Kryo create() {
+                Kryo k = new Kryo();
+                k.setRegistrationRequired(true);
+                registrations.accept(k);
+                return k;
+            }
+        };
+        this.outputs = new Pool<>(true, false, 16) {
+            @Override
+            protected Output create() {
+                return new Output(256, -1);
+            }
+        };
+    }
+
+    @Override
+    public int id() {
+        return KRYO;
+    }
+
+    @Override
+    public String name() {
+        return "kryo";
+    }
+
+    @Override
+    public byte[] encode(Object value) throws CodecException {
+        Kryo k = kryos.obtain();
+        Output out = outputs.obtain();
+        try {
+            out.reset();
+            k.writeClassAndObject(out, value);
+            return out.toBytes();
+        } catch (KryoException | IllegalArgumentException e) {
+            throw new CodecException("cannot encode " + value.getClass().getName() + " with Kryo (is it registered?): " + e.getMessage(), false, e);
+        } finally {
+            outputs.free(out);
+            kryos.free(k);
+        }
+    }
+
+    @Override
+    public Object decode(byte[] bytes, Type type) throws CodecException {
+        Kryo k = kryos.obtain();
+        try {
+            Object value = k.readClassAndObject(new Input(bytes));
+            if (type instanceof Class<?> c && c != Object.class && value != null && !wrap(c).isInstance(value)) {
+                throw new CodecException("Kryo body holds a " + value.getClass().getName() + ", not a " + c.getName(), false, null);
+            }
+            return value;
+        } catch (KryoException | IllegalArgumentException e) {
+            throw new CodecException("invalid Kryo body or unregistered class: " + e.getMessage(), true, e);
+        } finally {
+            kryos.free(k);
+        }
+    }
+
+    private static Class<?> wrap(Class<?> c) {
+        if (!c.isPrimitive()) {
+            return c;
+        }
+        return java.lang.invoke.MethodType.methodType(c).wrap().returnType();
+    }
+}

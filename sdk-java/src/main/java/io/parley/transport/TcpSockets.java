@@ -1,0 +1,161 @@
+package io.parley.transport;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * TCP transports (SPEC §9.3), optionally wrapped in TLS through an {@link SSLContext}. Listeners
+ * bind to loopback unless told otherwise, and refuse a non-loopback bind without a token.
+ * {@code TCP_NODELAY} is always set.
+ */
+public final class TcpSockets {
+    private TcpSockets() {
+    }
+
+    /** Connects in plain TCP; this side is the initiator. */
+    public static Transport connect(String host, int port) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.connect(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            ch.close();
+            throw new IOException("cannot connect to " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        return new ChannelTransport(ch, Transport.Role.INITIATOR, "tcp:" + host + ":" + port, null);
+    }
+
+    /** Connects with TLS (1.2 or later; the context decides trust). */
+    public static Transport connectTls(String host, int port, SSLContext tls) throws IOException {
+        SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket();
+        try {
+            s.setTcpNoDelay(true);
+            s.connect(new InetSocketAddress(host, port));
+            s.setEnabledProtocols(modernProtocols(s.getSupportedProtocols()));
+            s.startHandshake();
+        } catch (IOException e) {
+            s.close();
+            throw new IOException("TLS connection to " + host + ":" + port + " failed: " + e.getMessage(), e);
+        }
+        return socketTransport(s, Transport.Role.INITIATOR, "tls:" + host + ":" + port, null);
+    }
+
+    /** Listens on loopback at {@code port} (0 = any free port), no token. */
+    public static TransportServer listenLoopback(int port) throws IOException {
+        return listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), null, null);
+    }
+
+    /**
+     * Listens at {@code address}. A non-loopback address requires a {@code token} (SPEC §9.3);
+     * {@code tls} may be {@code null} for plain TCP.
+     */
+    public static TransportServer listen(InetSocketAddress address, String token, SSLContext tls) throws IOException {
+        if (!address.getAddress().isLoopbackAddress() && (token == null || token.isEmpty())) {
+            throw new IllegalArgumentException("refusing to listen on " + address + " without a token: a non-loopback "
+                    + "listener must require one (SPEC §9.3). Pass a token, or bind to 127.0.0.1");
+        }
+        if (tls != null) {
+            SSLServerSocket ss = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
+            ss.bind(address);
+            ss.setEnabledProtocols(modernProtocols(ss.getSupportedProtocols()));
+            return new TlsServer(ss, token);
+        }
+        ServerSocketChannel server = ServerSocketChannel.open();
+        server.bind(address);
+        return new PlainServer(server, token);
+    }
+
+    private static String[] modernProtocols(String[] supported) {
+        return java.util.Arrays.stream(supported).filter(p -> p.equals("TLSv1.2") || p.equals("TLSv1.3")).toArray(String[]::new);
+    }
+
+    private static Transport socketTransport(Socket s, Transport.Role role, String description, String token) throws IOException {
+        return new StreamTransport(s.getInputStream(), s.getOutputStream(), role, description, 15_000, s::close) {
+            @Override
+            public void shutdownOutput() throws IOException {
+                if (s instanceof SSLSocket) {
+                    s.getOutputStream().flush(); // SSLSocket cannot half-close; the peer sees EOF on close
+                } else {
+                    s.shutdownOutput();
+                }
+            }
+
+            @Override
+            public String requiredToken() {
+                return token;
+            }
+        };
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    private static final class PlainServer implements TransportServer {
+        private final ServerSocketChannel server;
+        private final String token;
+
+        PlainServer(ServerSocketChannel server, String token) {
+            this.server = server;
+            this.token = token;
+        }
+
+        @Override
+        public Transport accept() throws IOException {
+            SocketChannel ch = server.accept();
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            return new ChannelTransport(ch, Transport.Role.ACCEPTOR, "tcp:" + ch.getRemoteAddress() + " (accepted)", token);
+        }
+
+        @Override
+        public String address() {
+            try {
+                return hostPort((InetSocketAddress) server.getLocalAddress());
+            } catch (IOException e) {
+                return "tcp (closed)";
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    private static final class TlsServer implements TransportServer {
+        private final ServerSocket server;
+        private final String token;
+
+        TlsServer(ServerSocket server, String token) {
+            this.server = server;
+            this.token = token;
+        }
+
+        @Override
+        public Transport accept() throws IOException {
+            Socket s = server.accept();
+            s.setTcpNoDelay(true);
+            return socketTransport(s, Transport.Role.ACCEPTOR, "tls:" + s.getRemoteSocketAddress() + " (accepted)", token);
+        }
+
+        @Override
+        public String address() {
+            return hostPort((InetSocketAddress) server.getLocalSocketAddress());
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.parley.transport;
+
+import io.parley.PeerGoneException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * An ordered, reliable byte stream to the peer (SPEC §9): the seam between a {@link
+ * io.parley.Session} and the medium. Frames, correlation and semantics are the session's; a
+ * transport only moves bytes, so a new medium (the shared-memory ring of §9.4) is one more
+ * implementation of these few methods.
+ *
+ * <p>Threading: one thread reads; writes and flushes are serialised by the session (never
+ * concurrent with each other), but run concurrently with the reader.
+ */
+public interface Transport extends Closeable {
+    /** Who speaks first in the handshake (SPEC §1). */
+    enum Role { INITIATOR, ACCEPTOR }
+
+    Role role();
+
+    /** Blocks until at least one byte is read; returns -1 at end of stream. */
+    int read(byte[] buffer, int offset, int length) throws IOException;
+
+    /** Writes all {@code length} bytes, blocking while the medium is full. */
+    void write(byte[] buffer, int offset, int length) throws IOException;
+
+    /** Pushes buffered bytes to the medium; called at the end of every batch of frames. */
+    void flush() throws IOException;
+
+    /** Half-close: this side sends nothing more (after the GOODBYE exchange, SPEC §8.5). */
+    void shutdownOutput() throws IOException;
+
+    /** Releases the medium and unblocks a pending read. Idempotent. */
+    @Override
+    void close() throws IOException;
+
+    /** For logs and error messages: "unix:/run/app.sock", "child pid 1234 (php worker.php)". */
+    String description();
+
+    /**
+     * The failure to report when the stream ended or broke unexpectedly (SPEC §8.6). A child
+     * process transport waits briefly for the exit and adds its status and stderr tail.
+     */
+    default PeerGoneException peerGone(String what) {
+        return new PeerGoneException(what + " (" + description() + ")", null, List.of());
+    }
+
+    /** The heartbeat interval this medium wants by default (SPEC §8.4): 0 for stdio. */
+    default int defaultHeartbeatMs() {
+        return 15_000;
+    }
+
+    /** An acceptor-side token the peer's HELLO must carry, or {@code null} (SPEC §9.3). */
+    default String requiredToken() {
+        return null;
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * Parley Java SDK: message-framed IPC between a Java process and its peers (PHP workers, other
+ * JVMs) over stdio, Unix sockets and TCP. Start with {@link io.parley.Session}.
+ */
+module io.parley {
+    requires transitive com.fasterxml.jackson.databind;
+    requires com.esotericsoftware.kryo;
+    requires com.github.luben.zstd_jni;
+    requires org.apache.commons.exec;
+    requires org.slf4j;
+
+    exports io.parley;
+    exports io.parley.frame;
+    exports io.parley.codec;
+    exports io.parley.transport;
+}

@@ -1,0 +1,160 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Parley\Compression;
+
+use FFI;
+use Parley\Codec\CodecException;
+use Parley\Exception\ErrorCode;
+use Parley\Exception\ProtocolException;
+use Parley\Frame\FrameLayout;
+
+/**
+ * zstd (2): one Zstandard frame, through FFI to the system's libzstd. Offered only when FFI is
+ * enabled and the library loads ({@see available()}).
+ */
+final class ZstdCompression implements Compression
+{
+    public const NAME = 'zstd';
+    private const OUTPUT_SLICE = 131072;
+    private const HEADER = <<<'C'
+        typedef struct ZSTD_DCtx_s ZSTD_DCtx;
+        typedef struct { const void* src; size_t size; size_t pos; } ZSTD_inBuffer;
+        typedef struct { void* dst; size_t size; size_t pos; } ZSTD_outBuffer;
+        size_t ZSTD_compress(void* dst, size_t dstCapacity, const void* src, size_t srcSize, int level);
+        size_t ZSTD_compressBound(size_t srcSize);
+        unsigned ZSTD_isError(size_t code);
+        const char* ZSTD_getErrorName(size_t code);
+        ZSTD_DCtx* ZSTD_createDCtx(void);
+        size_t ZSTD_freeDCtx(ZSTD_DCtx* dctx);
+        size_t ZSTD_decompressStream(ZSTD_DCtx* dctx, ZSTD_outBuffer* output, ZSTD_inBuffer* input);
+        C;
+
+    private static ?FFI $ffi = null;
+    private static ?string $unavailable = null;
+
+    private function __construct(private readonly FFI $lib, private readonly int $level)
+    {
+    }
+
+    /** The codec, or null when zstd cannot be used here ({@see whyUnavailable()}). */
+    public static function available(int $level = 3): ?self
+    {
+        $ffi = self::load();
+        return $ffi === null ? null : new self($ffi, $level);
+    }
+
+    public static function whyUnavailable(): ?string
+    {
+        self::load();
+        return self::$unavailable;
+    }
+
+    private static function load(): ?FFI
+    {
+        if (self::$ffi !== null || self::$unavailable !== null) {
+            return self::$ffi;
+        }
+        if (!extension_loaded('ffi')) {
+            self::$unavailable = 'the FFI extension is not loaded';
+            return null;
+        }
+        $setting = strtolower((string) ini_get('ffi.enable'));
+        if ($setting === '0' || $setting === 'false' || $setting === 'off' || $setting === '') {
+            self::$unavailable = 'FFI is disabled (ffi.enable)';
+            return null;
+        }
+        if ($setting === 'preload' && PHP_SAPI !== 'cli') {
+            self::$unavailable = 'FFI is limited to preloading outside the CLI (ffi.enable=preload)';
+            return null;
+        }
+        foreach (['libzstd.so.1', 'libzstd.so', 'libzstd.dylib', 'libzstd.1.dylib'] as $library) {
+            try {
+                return self::$ffi = FFI::cdef(self::HEADER, $library);
+            } catch (\Throwable) {
+                continue;
+            }
+        }
+        self::$unavailable = 'libzstd could not be loaded (libzstd.so.1)';
+        return null;
+    }
+
+    public function id(): int
+    {
+        return FrameLayout::COMPRESSION_ZSTD;
+    }
+
+    public function name(): string
+    {
+        return self::NAME;
+    }
+
+    public function compress(string $data): string
+    {
+        $lib = $this->lib;
+        $length = strlen($data);
+        $capacity = $lib->ZSTD_compressBound($length);
+        $out = $lib->new("char[$capacity]");
+        $written = $lib->ZSTD_compress($out, $capacity, $data, $length, $this->level);
+        if ($lib->ZSTD_isError($written)) {
+            throw new \RuntimeException('zstd failed to compress: ' . $lib->ZSTD_getErrorName($written));
+        }
+        return FFI::string($out, $written);
+    }
+
+    public function decompress(string $data, int $maxLength): string
+    {
+        $lib = $this->lib;
+        $length = strlen($data);
+        if ($length === 0) {
+            throw new CodecException('empty zstd body');
+        }
+        $source = $lib->new("char[$length]", false);
+        FFI::memcpy($source, $data, $length);
+        $context = $lib->ZSTD_createDCtx();
+        $input = $lib->new('ZSTD_inBuffer');
+        $output = $lib->new('ZSTD_outBuffer');
+        $slice = $lib->new('char[' . self::OUTPUT_SLICE . ']', false);
+        $input->src = $source;
+        $input->size = $length;
+        $input->pos = 0;
+        $parts = [];
+        $produced = 0;
+        try {
+            while (true) {
+                $output->dst = $slice;
+                $output->size = self::OUTPUT_SLICE;
+                $output->pos = 0;
+                $result = $lib->ZSTD_decompressStream($context, FFI::addr($output), FFI::addr($input));
+                if ($lib->ZSTD_isError($result)) {
+                    throw new CodecException('corrupt zstd body: ' . $lib->ZSTD_getErrorName($result));
+                }
+                if ($output->pos > 0) {
+                    $produced += $output->pos;
+                    if ($produced > $maxLength) {
+                        throw new ProtocolException(ErrorCode::MessageTooLarge, sprintf(
+                            'zstd body decompresses beyond max_message (%d bytes)',
+                            $maxLength,
+                        ));
+                    }
+                    $parts[] = FFI::string($slice, $output->pos);
+                }
+                if ($result === 0) {
+                    if ($input->pos < $input->size) {
+                        throw new CodecException('zstd body holds data after its frame; one frame is expected');
+                    }
+                    break;
+                }
+                if ($input->pos >= $input->size && $output->pos < self::OUTPUT_SLICE) {
+                    throw new CodecException('truncated zstd body: the frame does not end');
+                }
+            }
+        } finally {
+            $lib->ZSTD_freeDCtx($context);
+            FFI::free($source);
+            FFI::free($slice);
+        }
+        return implode('', $parts);
+    }
+}

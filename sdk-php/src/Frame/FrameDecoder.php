@@ -1,0 +1,247 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Parley\Frame;
+
+use Closure;
+use Parley\Exception\ErrorCode;
+use Parley\Exception\PeerGoneException;
+use Parley\Exception\ProtocolException;
+use Parley\Exception\SessionException;
+
+/**
+ * The stream decoder of SPEC §3.5–§3.6: feed it bytes as they arrive, in pieces of any size, and
+ * pull frames with {@see next()}.
+ *
+ * The input is kept in one string and read by offset, so many frames per read cost no copying
+ * beyond their own meta and body. Stray bytes are skipped and reported (at once, merged per run)
+ * to the listener; the payload length is checked against max_frame as soon as the header is
+ * verified, before any payload is buffered beyond what already arrived.
+ */
+final class FrameDecoder
+{
+    private string $buffer = '';
+    private int $pos = 0;
+    /** Bytes needed from $pos for the frame whose header is verified (0 = no verified header). */
+    private int $need = 0;
+    /** @var array<string, int> the verified header waiting for its payload */
+    private array $header = [];
+    /** Start offset of the run of stray bytes not yet reported, or -1. */
+    private int $strayFrom = -1;
+    /** Stray bytes since the last verified header (§3.6 rule 4). */
+    private int $strayCount = 0;
+    private ?SessionException $error = null;
+
+    /**
+     * @param Closure(string): void|null $onStray receives every run of skipped bytes, in order
+     */
+    public function __construct(
+        private int $maxFrame = FrameLayout::DEFAULT_MAX_FRAME,
+        private readonly int $maxStray = FrameLayout::DEFAULT_MAX_STRAY,
+        private readonly ?Closure $onStray = null,
+    ) {
+    }
+
+    /** The receive limit (payload bytes): 64 KiB before the handshake, then this peer's max_frame. */
+    public function setMaxFrame(int $maxFrame): void
+    {
+        $this->maxFrame = $maxFrame;
+    }
+
+    public function feed(string $bytes): void
+    {
+        if ($this->pos >= strlen($this->buffer)) {
+            $this->buffer = $bytes;
+        } elseif ($this->pos > 0) {
+            $this->buffer = substr($this->buffer, $this->pos) . $bytes;
+        } else {
+            $this->buffer .= $bytes;
+        }
+        $this->pos = 0;
+    }
+
+    /**
+     * The next complete frame, or null when more input is needed.
+     *
+     * @throws ProtocolException UNSUPPORTED_VERSION, FRAME_TOO_LARGE or PROTOCOL_ERROR (stray limit);
+     *                           all fatal: the same exception is thrown again on every later call
+     */
+    public function next(): ?Frame
+    {
+        if ($this->error !== null) {
+            throw $this->error;
+        }
+        $buffer = $this->buffer;
+        $end = strlen($buffer);
+        if ($this->need > 0) {
+            if ($end - $this->pos < $this->need) {
+                return null;
+            }
+            return $this->emit($this->header, $this->pos);
+        }
+        while (true) {
+            $pos = $this->pos;
+            if ($pos >= $end) {
+                $this->reportStray();
+                return null;
+            }
+            $at = strpos($buffer, FrameLayout::MAGIC, $pos);
+            if ($at === false) {
+                // Keep a trailing 1–3-byte prefix of the magic; the rest is stray (§3.5 step 1).
+                $keep = 0;
+                for ($k = min(3, $end - $pos); $k > 0; $k--) {
+                    if (substr_compare($buffer, FrameLayout::MAGIC, $end - $k, $k) === 0) {
+                        $keep = $k;
+                        break;
+                    }
+                }
+                if ($end - $keep > $pos) {
+                    $this->skip($end - $keep);
+                }
+                $this->reportStray();
+                return null;
+            }
+            if ($at !== $pos) {
+                $this->skip($at);
+            }
+            if ($end - $at < FrameLayout::HEADER_SIZE) {
+                $this->reportStray();
+                return null;
+            }
+            if (
+                hash('crc32c', substr($buffer, $at, FrameLayout::CRC_COVERED), true)
+                !== substr($buffer, $at + FrameLayout::CRC_COVERED, 4)
+            ) {
+                // Not a header: its first byte is stray; rescan from the next one (§3.5 step 3).
+                $this->skip($at + 1);
+                continue;
+            }
+            $this->reportStray();
+            $this->strayCount = 0;
+            /** @var array<string, int> $header */
+            $header = unpack(FrameLayout::UNPACK_HEADER, $buffer, $at + 4);
+            if ($header['version'] !== FrameLayout::VERSION) {
+                throw $this->fail(ErrorCode::UnsupportedVersion, sprintf(
+                    'frame version %d is not supported; this peer speaks version %d',
+                    $header['version'],
+                    FrameLayout::VERSION,
+                ));
+            }
+            $payload = $header['meta'] + $header['body'];
+            if ($payload > $this->maxFrame) {
+                throw $this->fail(ErrorCode::FrameTooLarge, sprintf(
+                    '%s frame announces a %d-byte payload; this peer accepts at most %d (max_frame)',
+                    FrameKind::describe($header['kind']),
+                    $payload,
+                    $this->maxFrame,
+                ));
+            }
+            if ($end - $at - FrameLayout::HEADER_SIZE < $payload) {
+                $this->pos = $at;
+                $this->need = FrameLayout::HEADER_SIZE + $payload;
+                $this->header = $header;
+                return null;
+            }
+            return $this->emit($header, $at);
+        }
+    }
+
+    /**
+     * End of input (§3.5): leftover bytes are stray, or a truncated frame when they follow a
+     * verified header.
+     *
+     * @throws PeerGoneException for a truncated frame
+     */
+    public function finish(): void
+    {
+        if ($this->error !== null) {
+            return;
+        }
+        $rest = strlen($this->buffer) - $this->pos;
+        if ($rest <= 0) {
+            return;
+        }
+        if ($this->need > 0) {
+            $message = sprintf(
+                'truncated frame at end of input: %s frame, %d of %d bytes received',
+                FrameKind::describe($this->header['kind']),
+                $rest,
+                $this->need,
+            );
+            $this->buffer = '';
+            $this->pos = 0;
+            $this->need = 0;
+            throw $this->error = new PeerGoneException($message);
+        }
+        $this->skip(strlen($this->buffer));
+        $this->reportStray();
+    }
+
+    /** Bytes received and not yet returned as frames or reported as stray. */
+    public function bufferedBytes(): int
+    {
+        return strlen($this->buffer) - $this->pos;
+    }
+
+    /** @param array<string, int> $header */
+    private function emit(array $header, int $at): Frame
+    {
+        $meta = $header['meta'];
+        $body = $header['body'];
+        $start = $at + FrameLayout::HEADER_SIZE;
+        $frame = new Frame(
+            $header['kind'],
+            $header['flags'],
+            $header['id'],
+            $header['codec'],
+            $header['compression'],
+            $meta === 0 ? '' : substr($this->buffer, $start, $meta),
+            $body === 0 ? '' : substr($this->buffer, $start + $meta, $body),
+        );
+        $this->need = 0;
+        $this->pos = $start + $meta + $body;
+        if ($this->pos >= strlen($this->buffer)) {
+            // Release a consumed (possibly large) buffer now rather than at the next feed.
+            $this->buffer = '';
+            $this->pos = 0;
+        }
+        return $frame;
+    }
+
+    /** Marks the bytes from the current position up to $to as stray. */
+    private function skip(int $to): void
+    {
+        if ($this->strayFrom < 0) {
+            $this->strayFrom = $this->pos;
+        }
+        $this->strayCount += $to - $this->pos;
+        $this->pos = $to;
+        if ($this->strayCount > $this->maxStray) {
+            $this->reportStray();
+            throw $this->fail(ErrorCode::ProtocolError, sprintf(
+                'stray limit exceeded: %d bytes without a valid frame header (max_stray %d); '
+                . 'the peer is not speaking Parley on this stream',
+                $this->strayCount,
+                $this->maxStray,
+            ));
+        }
+    }
+
+    private function reportStray(): void
+    {
+        if ($this->strayFrom < 0) {
+            return;
+        }
+        $bytes = substr($this->buffer, $this->strayFrom, $this->pos - $this->strayFrom);
+        $this->strayFrom = -1;
+        if ($this->onStray !== null && $bytes !== '') {
+            ($this->onStray)($bytes);
+        }
+    }
+
+    private function fail(ErrorCode $code, string $message): ProtocolException
+    {
+        return $this->error = new ProtocolException($code, $message);
+    }
+}

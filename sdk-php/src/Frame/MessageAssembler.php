@@ -1,0 +1,310 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Parley\Frame;
+
+use Parley\Exception\ErrorCode;
+use Parley\Exception\MessageRejectedException;
+use Parley\Exception\ProtocolException;
+
+/**
+ * Checks every frame against the per-kind rules of SPEC §3.3 and §4, and reassembles chunked
+ * messages (§5). Push frames in arrival order; a complete message comes back as a {@see Frame}
+ * without MORE/CONTINUATION (single-frame messages come back as the same object).
+ *
+ * At most one chunked message is in progress at a time (§5 rule 4); its parts are kept as
+ * received, so memory grows with the bytes that arrived, up to max_message.
+ */
+final class MessageAssembler
+{
+    private int $kind = 0;
+    private int $id = 0;
+    private int $flags = 0;
+    private int $codec = 0;
+    private int $compression = 0;
+    private string $meta = '';
+    /** @var list<string> */
+    private array $parts = [];
+    private int $size = 0;
+    /** The message in progress was rejected (§4.1): its remaining frames are consumed unread. */
+    private bool $skipping = false;
+    /** @var array<string, true> method names already checked as valid UTF-8 */
+    private array $validMethods = [];
+
+    public function __construct(private int $maxMessage = FrameLayout::DEFAULT_MAX_MESSAGE)
+    {
+    }
+
+    public function setMaxMessage(int $maxMessage): void
+    {
+        $this->maxMessage = $maxMessage;
+    }
+
+    /** Kind and id of the chunked message being received, or null. */
+    public function inProgress(): ?array
+    {
+        return $this->kind === 0 ? null : [$this->kind, $this->id];
+    }
+
+    /**
+     * @return Frame|null the complete message, or null (more frames needed, or a skipped frame)
+     * @throws ProtocolException PROTOCOL_ERROR or MESSAGE_TOO_LARGE (fatal)
+     * @throws MessageRejectedException a malformed REQUEST or NOTIFICATION method (not fatal)
+     */
+    public function push(Frame $frame): ?Frame
+    {
+        $kind = $frame->kind;
+        switch ($kind) {
+            case FrameLayout::KIND_REQUEST:
+            case FrameLayout::KIND_RESPONSE:
+            case FrameLayout::KIND_PROGRESS:
+            case FrameLayout::KIND_NOTIFICATION:
+                return $this->pushChunkable($frame);
+            case FrameLayout::KIND_HELLO:
+            case FrameLayout::KIND_ERROR:
+            case FrameLayout::KIND_GOODBYE:
+                $this->checkControl($frame);
+                if ($kind !== FrameLayout::KIND_ERROR && $frame->id !== 0) {
+                    throw $this->violation($frame, 'must have id 0');
+                }
+                if ($frame->body === '') {
+                    $this->checkEmptyBody($frame);
+                } elseif ($frame->codec !== FrameLayout::CODEC_JSON || $frame->compression !== 0) {
+                    throw $this->violation($frame, sprintf(
+                        'must be JSON (codec 1) without compression, got codec %d, compression %d',
+                        $frame->codec,
+                        $frame->compression,
+                    ));
+                }
+                return $frame;
+            case FrameLayout::KIND_CANCEL:
+                $this->checkControl($frame);
+                if ($frame->id === 0) {
+                    throw $this->violation($frame, 'must have an id >= 1');
+                }
+                if ($frame->body !== '') {
+                    throw $this->violation($frame, 'must have an empty body');
+                }
+                $this->checkEmptyBody($frame);
+                return $frame;
+            case FrameLayout::KIND_PING:
+            case FrameLayout::KIND_PONG:
+                $this->checkControl($frame);
+                if (strlen($frame->body) > FrameLayout::MAX_PING_BODY) {
+                    throw $this->violation($frame, sprintf(
+                        'body is %d bytes; at most %d are allowed',
+                        strlen($frame->body),
+                        FrameLayout::MAX_PING_BODY,
+                    ));
+                }
+                if ($frame->codec !== 0 || $frame->compression !== 0) {
+                    throw $this->violation($frame, 'must have codec 0 and compression 0');
+                }
+                return $frame;
+            default:
+                // Unknown kind: skipped, its length is authoritative (§4, §12).
+                return null;
+        }
+    }
+
+    private function pushChunkable(Frame $frame): ?Frame
+    {
+        $kind = $frame->kind;
+        $flags = $frame->flags;
+        if ($kind === FrameLayout::KIND_NOTIFICATION) {
+            if ($frame->id !== 0) {
+                throw $this->violation($frame, 'must have id 0');
+            }
+        } elseif ($frame->id === 0) {
+            throw $this->violation($frame, 'must have an id >= 1');
+        }
+        $chunk = $flags & FrameLayout::FLAGS_CHUNK;
+        if (
+            ($flags & FrameLayout::FLAG_WANT_PROGRESS) !== 0 && $kind !== FrameLayout::KIND_REQUEST
+        ) {
+            throw $this->violation($frame, 'WANT_PROGRESS is only allowed on REQUEST');
+        }
+        if ($chunk === 0) {
+            $this->checkMeta($frame);
+            if ($frame->body === '') {
+                $this->checkEmptyBody($frame);
+            }
+            return $frame;
+        }
+        if ($chunk === FrameLayout::FLAG_MORE) {
+            if ($this->kind !== 0) {
+                throw $this->violation($frame, sprintf(
+                    'starts a chunked message while %s id %d is still in progress (one at a time, §5)',
+                    FrameKind::describe($this->kind),
+                    $this->id,
+                ));
+            }
+            $this->kind = $kind;
+            $this->id = $frame->id;
+            $this->flags = $flags & ~FrameLayout::FLAGS_CHUNK;
+            $this->codec = $frame->codec;
+            $this->compression = $frame->compression;
+            $this->meta = $frame->meta;
+            $this->parts = [];
+            $this->size = 0;
+            $this->skipping = false;
+            try {
+                $this->checkMeta($frame);
+            } catch (MessageRejectedException $e) {
+                $this->skipping = true;
+                throw $e;
+            }
+            $this->append($frame);
+            return null;
+        }
+        // CONTINUATION, with or without MORE.
+        if ($this->kind === 0) {
+            throw $this->violation($frame, 'CONTINUATION frame but no chunked message is in progress');
+        }
+        if ($kind !== $this->kind || $frame->id !== $this->id) {
+            throw $this->violation($frame, sprintf(
+                'CONTINUATION frame does not match the message in progress (%s id %d)',
+                FrameKind::describe($this->kind),
+                $this->id,
+            ));
+        }
+        if ($frame->meta !== '') {
+            throw $this->violation($frame, 'CONTINUATION frames must have meta_len 0');
+        }
+        if ($frame->codec !== $this->codec || $frame->compression !== $this->compression) {
+            throw $this->violation($frame, 'all frames of a message must have the same codec and compression');
+        }
+        if (!$this->skipping) {
+            $this->append($frame);
+        }
+        if (($flags & FrameLayout::FLAG_MORE) !== 0) {
+            return null;
+        }
+        $message = $this->skipping ? null : new Frame(
+            $this->kind,
+            $this->flags,
+            $this->id,
+            $this->codec,
+            $this->compression,
+            $this->meta,
+            count($this->parts) === 1 ? $this->parts[0] : implode('', $this->parts),
+        );
+        $this->kind = 0;
+        $this->id = 0;
+        $this->meta = '';
+        $this->parts = [];
+        $this->size = 0;
+        $this->skipping = false;
+        return $message;
+    }
+
+    private function append(Frame $frame): void
+    {
+        $length = strlen($frame->body);
+        if ($length === 0) {
+            return;
+        }
+        $this->size += $length;
+        if ($this->size > $this->maxMessage) {
+            $kind = $this->kind;
+            $id = $this->id;
+            $this->parts = [];
+            throw new ProtocolException(ErrorCode::MessageTooLarge, sprintf(
+                'chunked %s id %d exceeds max_message: more than %d bytes received',
+                FrameKind::describe($kind),
+                $id,
+                $this->maxMessage,
+            ));
+        }
+        $this->parts[] = $frame->body;
+    }
+
+    /** Method names of REQUEST (§4.1) and NOTIFICATION (§4.2) first frames; meta of the others. */
+    private function checkMeta(Frame $frame): void
+    {
+        $meta = $frame->meta;
+        if ($frame->kind === FrameLayout::KIND_REQUEST) {
+            $length = strlen($meta);
+            if ($length < FrameLayout::REQUEST_META_TIMEOUT_SIZE + 1) {
+                throw new MessageRejectedException($frame->kind, $frame->id, ErrorCode::InvalidRequest, sprintf(
+                    'REQUEST meta is %d bytes; it must hold a 4-byte timeout_ms and a 1..255-byte method',
+                    $length,
+                ));
+            }
+            $this->checkMethod($frame, substr($meta, FrameLayout::REQUEST_META_TIMEOUT_SIZE));
+            return;
+        }
+        if ($frame->kind === FrameLayout::KIND_NOTIFICATION) {
+            if ($meta === '') {
+                throw new MessageRejectedException(
+                    $frame->kind,
+                    0,
+                    ErrorCode::InvalidRequest,
+                    'NOTIFICATION without a method name',
+                );
+            }
+            $this->checkMethod($frame, $meta);
+            return;
+        }
+        if ($meta !== '') {
+            throw $this->violation($frame, 'must have meta_len 0');
+        }
+    }
+
+    private function checkMethod(Frame $frame, string $method): void
+    {
+        if (isset($this->validMethods[$method])) {
+            return;
+        }
+        if (strlen($method) > FrameLayout::MAX_METHOD_LENGTH) {
+            throw new MessageRejectedException($frame->kind, $frame->id, ErrorCode::InvalidRequest, sprintf(
+                'method name is %d bytes; at most %d are allowed',
+                strlen($method),
+                FrameLayout::MAX_METHOD_LENGTH,
+            ));
+        }
+        if (preg_match('//u', $method) !== 1) {
+            throw new MessageRejectedException(
+                $frame->kind,
+                $frame->id,
+                ErrorCode::InvalidRequest,
+                'method name is not valid UTF-8',
+            );
+        }
+        if (count($this->validMethods) >= 512) {
+            $this->validMethods = [];
+        }
+        $this->validMethods[$method] = true;
+    }
+
+    /** Kinds that are never chunked: no MORE, CONTINUATION or WANT_PROGRESS, empty meta. */
+    private function checkControl(Frame $frame): void
+    {
+        if (($frame->flags & (FrameLayout::FLAGS_CHUNK | FrameLayout::FLAG_WANT_PROGRESS)) !== 0) {
+            throw $this->violation($frame, sprintf('flags 0x%04X are not allowed on this kind', $frame->flags & 0x7));
+        }
+        if ($frame->meta !== '') {
+            throw $this->violation($frame, 'must have meta_len 0');
+        }
+    }
+
+    private function checkEmptyBody(Frame $frame): void
+    {
+        if ($frame->codec !== 0 || $frame->compression !== 0) {
+            throw $this->violation($frame, sprintf(
+                'empty body must have codec 0 and compression 0, got codec %d, compression %d',
+                $frame->codec,
+                $frame->compression,
+            ));
+        }
+    }
+
+    private function violation(Frame $frame, string $rule): ProtocolException
+    {
+        return new ProtocolException(
+            ErrorCode::ProtocolError,
+            sprintf('%s id %d: %s', FrameKind::describe($frame->kind), $frame->id, $rule),
+        );
+    }
+}

@@ -1,0 +1,360 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Parley\Loop;
+
+use Closure;
+use Fiber;
+use SplMinHeap;
+
+/**
+ * A small event loop: stream readiness through a {@see Poller}, timers, deferred callbacks and the
+ * Fibers that run request handlers.
+ *
+ * Plain code drives it by awaiting ({@see await()}); a Fiber from its pool suspends instead, so a
+ * handler can call the other side and wait while other requests proceed.
+ *
+ * When the only thing to wait for is one stream that supports blocking reads (a pipe), with no
+ * timer and no pending write, the loop skips select() and lets the read block: that halves the
+ * system calls of a synchronous request/response round trip.
+ */
+final class EventLoop
+{
+    private static ?self $default = null;
+
+    private readonly Poller $poller;
+    private readonly FiberPool $fibers;
+    private int $nextKey = 1;
+    /** @var array<int, Closure> */
+    private array $readCallbacks = [];
+    /** @var array<int, bool> whether the read watcher may be called without readiness (blocking read) */
+    private array $blockingReads = [];
+    /** @var array<int, Closure> */
+    private array $writeCallbacks = [];
+    /** @var array<int, array{float, Closure, float}> key => [due, callback, interval (0 = once)] */
+    private array $timers = [];
+    /** @var SplMinHeap<array{float, int}> */
+    private SplMinHeap $timerHeap;
+    /** @var list<array{0: Fiber|Closure, 1: mixed, 2: ?\Throwable}> */
+    private array $queue = [];
+    /** @var array<int, Flushable> */
+    private array $flushers = [];
+    /** @var array<int, true> keys of watchers that should not keep run() alive */
+    private array $unreferenced = [];
+
+    public function __construct(?Poller $poller = null)
+    {
+        $this->poller = $poller ?? new StreamSelectPoller();
+        $this->fibers = new FiberPool();
+        $this->timerHeap = new SplMinHeap();
+    }
+
+    /** The process-wide loop every session uses unless given another. */
+    public static function get(): self
+    {
+        return self::$default ??= new self();
+    }
+
+    public static function setDefault(self $loop): void
+    {
+        self::$default = $loop;
+    }
+
+    public function fibers(): FiberPool
+    {
+        return $this->fibers;
+    }
+
+    /**
+     * Calls $callback when the stream is readable.
+     *
+     * @param resource $stream
+     * @param bool $blocking the callback's read may block until data arrives, so the loop may call
+     *                       it without polling when nothing else is pending (pipes in blocking mode)
+     */
+    public function onReadable(mixed $stream, Closure $callback, bool $blocking = false): int
+    {
+        $key = $this->nextKey++;
+        $this->readCallbacks[$key] = $callback;
+        if ($blocking) {
+            $this->blockingReads[$key] = true;
+        }
+        $this->poller->addRead($key, $stream);
+        return $key;
+    }
+
+    /** @param resource $stream */
+    public function onWritable(mixed $stream, Closure $callback): int
+    {
+        $key = $this->nextKey++;
+        $this->writeCallbacks[$key] = $callback;
+        $this->poller->addWrite($key, $stream);
+        return $key;
+    }
+
+    /** Runs $callback once after $seconds. */
+    public function delay(float $seconds, Closure $callback): int
+    {
+        $key = $this->nextKey++;
+        $due = hrtime(true) / 1e9 + $seconds;
+        $this->timers[$key] = [$due, $callback, 0.0];
+        $this->timerHeap->insert([$due, $key]);
+        return $key;
+    }
+
+    /** Runs $callback every $seconds. */
+    public function repeat(float $seconds, Closure $callback): int
+    {
+        $key = $this->nextKey++;
+        $due = hrtime(true) / 1e9 + $seconds;
+        $this->timers[$key] = [$due, $callback, max($seconds, 0.001)];
+        $this->timerHeap->insert([$due, $key]);
+        return $key;
+    }
+
+    /** A watcher or timer that should not keep {@see run()} going on its own (e.g. a child's reaper). */
+    public function unreference(int $key): void
+    {
+        $this->unreferenced[$key] = true;
+    }
+
+    /** Removes a watcher or timer; unknown keys are ignored. */
+    public function cancel(int $key): void
+    {
+        if (isset($this->readCallbacks[$key])) {
+            unset($this->readCallbacks[$key], $this->blockingReads[$key]);
+            $this->poller->removeRead($key);
+        } elseif (isset($this->writeCallbacks[$key])) {
+            unset($this->writeCallbacks[$key]);
+            $this->poller->removeWrite($key);
+        } else {
+            // The heap entry stays and is skipped when it comes up.
+            unset($this->timers[$key]);
+        }
+        unset($this->unreferenced[$key]);
+    }
+
+    /** Runs $callback soon, from the loop, after the current callback returns. */
+    public function defer(Closure $callback): void
+    {
+        $this->queue[] = [$callback, null, null];
+    }
+
+    /** @internal resumes a suspended Fiber from the loop */
+    public function resumeLater(Fiber $fiber, mixed $value = null): void
+    {
+        $this->queue[] = [$fiber, $value, null];
+    }
+
+    /** @internal throws into a suspended Fiber from the loop (cancellation of a handler) */
+    public function throwLater(Fiber $fiber, \Throwable $error): void
+    {
+        $this->queue[] = [$fiber, null, $error];
+    }
+
+    /** @internal asks for $target->flush() before the loop next waits */
+    public function scheduleFlush(Flushable $target): void
+    {
+        $this->flushers[spl_object_id($target)] = $target;
+    }
+
+    /** Runs $task($argument) in a pooled Fiber (a request handler, or a concurrent task of yours). */
+    public function async(Closure $task, mixed $argument = null): void
+    {
+        $this->fibers->run($task, $argument);
+    }
+
+    /**
+     * Waits for $awaitable: suspends the current Fiber when it is one of the loop's, otherwise runs
+     * the loop until the awaitable completes.
+     *
+     * @throws \LogicException when nothing pending can ever complete it (a deadlock in the caller)
+     */
+    public function await(Awaitable $awaitable): void
+    {
+        if ($awaitable->isDone()) {
+            return;
+        }
+        $fiber = Fiber::getCurrent();
+        if ($fiber !== null && $this->fibers->owns($fiber)) {
+            do {
+                $awaitable->addWaiter($fiber);
+                try {
+                    Fiber::suspend();
+                } finally {
+                    $awaitable->removeWaiter($fiber);
+                }
+            } while (!$awaitable->isDone());
+            return;
+        }
+        while (!$awaitable->isDone()) {
+            if (!$this->tick(true)) {
+                throw new \LogicException(
+                    'await() would wait forever: nothing in the event loop can complete it '
+                    . '(no open session, timer or pending task)',
+                );
+            }
+        }
+    }
+
+    /** Waits $seconds: suspends a handler's Fiber, or runs the loop meanwhile. */
+    public function sleep(float $seconds): void
+    {
+        $done = new Deferred($this);
+        $key = $this->delay($seconds, static fn () => $done->resolve());
+        try {
+            $this->await($done);
+        } finally {
+            $this->cancel($key);
+        }
+    }
+
+    /** Runs until no watcher, timer or task is left (or {@see stop()}). */
+    public function run(): void
+    {
+        while ($this->hasWork()) {
+            $this->tick(true);
+        }
+    }
+
+    /**
+     * One iteration: queued tasks, pending writes, then waiting for streams and timers.
+     *
+     * @param bool $block whether to wait for an event when nothing is ready
+     * @return bool false when nothing at all is pending (waiting would be forever)
+     */
+    public function tick(bool $block = true): bool
+    {
+        if ($this->queue !== []) {
+            $this->runQueue();
+        }
+        if ($this->flushers !== []) {
+            $flushers = $this->flushers;
+            $this->flushers = [];
+            foreach ($flushers as $target) {
+                $target->flush();
+            }
+            if ($this->queue !== []) {
+                $this->runQueue();
+            }
+        }
+        $timeout = null;
+        if ($this->queue !== [] || !$block) {
+            $timeout = 0.0;
+        } elseif ($this->timers !== []) {
+            $timeout = max(0.0, $this->nextDue() - hrtime(true) / 1e9);
+        } elseif ($this->readCallbacks === [] && $this->writeCallbacks === []) {
+            return false;
+        }
+        if (
+            $timeout === null && $this->writeCallbacks === [] && count($this->readCallbacks) === 1
+            && $this->blockingReads !== []
+        ) {
+            // One pipe and nothing else: read directly, the read blocks (no select() round trip).
+            foreach ($this->readCallbacks as $callback) {
+                $callback();
+            }
+        } elseif ($this->readCallbacks !== [] || $this->writeCallbacks !== []) {
+            [$readable, $writable] = $this->poller->wait($timeout);
+            foreach ($writable as $key) {
+                if (isset($this->writeCallbacks[$key])) {
+                    ($this->writeCallbacks[$key])();
+                }
+            }
+            foreach ($readable as $key) {
+                if (isset($this->readCallbacks[$key])) {
+                    ($this->readCallbacks[$key])();
+                }
+            }
+        } elseif ($timeout > 0) {
+            usleep((int) ceil($timeout * 1e6));
+        }
+        if ($this->timers !== []) {
+            $this->runTimers();
+        }
+        return true;
+    }
+
+    private function hasWork(): bool
+    {
+        if ($this->queue !== [] || $this->flushers !== []) {
+            return true;
+        }
+        foreach ($this->readCallbacks as $key => $_) {
+            if (!isset($this->unreferenced[$key])) {
+                return true;
+            }
+        }
+        foreach ($this->writeCallbacks as $key => $_) {
+            if (!isset($this->unreferenced[$key])) {
+                return true;
+            }
+        }
+        foreach ($this->timers as $key => $_) {
+            if (!isset($this->unreferenced[$key])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private function runQueue(): void
+    {
+        while ($this->queue !== []) {
+            $queue = $this->queue;
+            $this->queue = [];
+            foreach ($queue as [$target, $value, $error]) {
+                if ($target instanceof Fiber) {
+                    if (!$target->isSuspended()) {
+                        continue;
+                    }
+                    if ($error !== null) {
+                        $target->throw($error);
+                    } else {
+                        $target->resume($value);
+                    }
+                } else {
+                    $target();
+                }
+            }
+        }
+    }
+
+    private function nextDue(): float
+    {
+        while (!$this->timerHeap->isEmpty()) {
+            [$due, $key] = $this->timerHeap->top();
+            if (isset($this->timers[$key]) && $this->timers[$key][0] === $due) {
+                return $due;
+            }
+            $this->timerHeap->extract();
+        }
+        return INF;
+    }
+
+    private function runTimers(): void
+    {
+        $now = hrtime(true) / 1e9;
+        while (!$this->timerHeap->isEmpty()) {
+            [$due, $key] = $this->timerHeap->top();
+            if (!isset($this->timers[$key]) || $this->timers[$key][0] !== $due) {
+                $this->timerHeap->extract();
+                continue;
+            }
+            if ($due > $now) {
+                return;
+            }
+            $this->timerHeap->extract();
+            [, $callback, $interval] = $this->timers[$key];
+            if ($interval > 0) {
+                $next = max($due + $interval, $now);
+                $this->timers[$key][0] = $next;
+                $this->timerHeap->insert([$next, $key]);
+            } else {
+                unset($this->timers[$key], $this->unreferenced[$key]);
+            }
+            $callback();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Parley\Session;
+
+use Closure;
+use Parley\Frame\FrameLayout;
+
+/**
+ * Everything a session can be configured with; every default is the spec's (SPEC §3.2, §8).
+ *
+ * Use named arguments: `new SessionOptions(maxFrame: 65536, token: 's3cret')`.
+ */
+final class SessionOptions
+{
+    public const VERSION = '0.1.0';
+
+    /**
+     * @param list<string> $codecs codecs this peer decodes and lists in HELLO ("json" is always added)
+     * @param list<string>|null $compression compressions to offer; null = deflate, plus zstd when available
+     * @param list<class-string>|bool $allowedClasses classes the `php` codec may instantiate (default none)
+     * @param Closure(string, string): void|null $logger receives (level, message); level is debug, info,
+     *        warning or error. Default: warnings and errors to STDERR
+     * @param Closure(string): void|null $onStray receives every run of stray bytes skipped on the stream
+     * @param Closure(string, string, ?string): void|null $onLog receives `$/log` notifications from the
+     *        peer as (level, message, source); default: passed to the logger
+     */
+    public function __construct(
+        public readonly string $peerName = 'parley-php/' . self::VERSION,
+        public readonly int $maxFrame = FrameLayout::DEFAULT_MAX_FRAME,
+        public readonly int $maxMessage = FrameLayout::DEFAULT_MAX_MESSAGE,
+        public readonly int $maxInFlight = FrameLayout::DEFAULT_MAX_IN_FLIGHT,
+        public readonly ?int $heartbeatMs = null,
+        public readonly ?int $heartbeatTimeoutMs = null,
+        public readonly ?string $token = null,
+        public readonly array $codecs = ['json', 'raw', 'php'],
+        public readonly ?array $compression = null,
+        public readonly int $compressionThreshold = 4096,
+        public readonly bool $jsonObjectsAsArrays = true,
+        public readonly array|bool $allowedClasses = false,
+        public readonly int $maxStray = FrameLayout::DEFAULT_MAX_STRAY,
+        public readonly float $handshakeTimeout = 10.0,
+        public readonly float $drainTimeout = 30.0,
+        public readonly ?float $defaultTimeout = null,
+        public readonly int $caps = 0x7,
+        public readonly ?Closure $logger = null,
+        public readonly ?Closure $onStray = null,
+        public readonly ?Closure $onLog = null,
+    ) {
+        if ($maxFrame < FrameLayout::MIN_MAX_FRAME || $maxFrame > FrameLayout::MAX_MAX_FRAME) {
+            throw new \InvalidArgumentException(sprintf(
+                'maxFrame must be between %d and %d bytes (SPEC §3.2), got %d',
+                FrameLayout::MIN_MAX_FRAME,
+                FrameLayout::MAX_MAX_FRAME,
+                $maxFrame,
+            ));
+        }
+        if ($maxMessage < $maxFrame) {
+            throw new \InvalidArgumentException("maxMessage ($maxMessage) must be at least maxFrame ($maxFrame)");
+        }
+        if ($maxInFlight < 1) {
+            throw new \InvalidArgumentException('maxInFlight must be at least 1');
+        }
+        if ($heartbeatMs !== null && $heartbeatMs < 0) {
+            throw new \InvalidArgumentException('heartbeatMs must be 0 (off) or positive');
+        }
+        if ($maxStray < 0) {
+            throw new \InvalidArgumentException('maxStray must not be negative');
+        }
+        if (strlen($peerName) > 256) {
+            throw new \InvalidArgumentException('peerName is limited to 256 characters');
+        }
+    }
+
+    /** A copy with some values changed: `$options->with(token: 'x')`. */
+    public function with(mixed ...$changes): self
+    {
+        $values = get_object_vars($this);
+        foreach ($changes as $name => $value) {
+            if (!array_key_exists((string) $name, $values)) {
+                throw new \InvalidArgumentException("unknown option: $name");
+            }
+            $values[$name] = $value;
+        }
+        return new self(...$values);
+    }
+}

@@ -1,0 +1,102 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Parley\Transport;
+
+use Parley\Exception\PeerGoneException;
+use Parley\Loop\EventLoop;
+use Parley\Process\ChildProcess;
+
+/**
+ * The parent's side of a stdio child (SPEC §9.1): frames to the child's stdin, from its stdout.
+ *
+ * Closing follows §9.1: close the child's stdin, wait for the exit (grace, default 5 s), then
+ * SIGTERM, then SIGKILL after 2 s more; the loop does the waiting, nothing blocks.
+ */
+final class ProcessTransport extends StreamTransport
+{
+    private const STDERR_POLL_INTERVAL_NS = 20_000_000;
+
+    private ?int $reaper = null;
+    private float $closedAt = 0.0;
+    private bool $terminated = false;
+    private int $lastStderrPoll = 0;
+
+    public function __construct(
+        private readonly ChildProcess $child,
+        private readonly EventLoop $loop,
+        private readonly float $exitGrace = 5.0,
+        private readonly float $killGrace = 2.0,
+    ) {
+        parent::__construct(
+            $child->stdout(),
+            $child->stdin(),
+            sprintf('child %s (pid %d)', $child->commandLine(), $child->pid()),
+            true,
+        );
+    }
+
+    public function child(): ChildProcess
+    {
+        return $this->child;
+    }
+
+    public function read(): ?string
+    {
+        $data = parent::read();
+        $now = hrtime(true);
+        if ($now - $this->lastStderrPoll > self::STDERR_POLL_INTERVAL_NS) {
+            $this->lastStderrPoll = $now;
+            $this->child->pollStderr();
+        }
+        return $data;
+    }
+
+    public function close(): void
+    {
+        parent::close();
+        if ($this->reaper !== null || !$this->child->isRunning()) {
+            $this->child->pollStderr();
+            return;
+        }
+        $this->closedAt = hrtime(true) / 1e9;
+        $this->reaper = $this->loop->repeat(0.005, function (): void {
+            $elapsed = hrtime(true) / 1e9 - $this->closedAt;
+            if (!$this->child->isRunning()) {
+                $this->child->pollStderr();
+                $this->loop->cancel((int) $this->reaper);
+                return;
+            }
+            if ($elapsed > $this->exitGrace + $this->killGrace) {
+                $this->child->signal(9);
+            } elseif ($elapsed > $this->exitGrace && !$this->terminated) {
+                $this->terminated = true;
+                $this->child->signal(15);
+            }
+        });
+    }
+
+    public function isFinished(): bool
+    {
+        return parent::isFinished() && !$this->child->isRunning();
+    }
+
+    public function peerGone(string $reason): PeerGoneException
+    {
+        // The end of stdout usually comes a moment before the exit status is there.
+        $this->child->waitForExit(0.5);
+        $tail = $this->child->stderrTail();
+        $message = sprintf(
+            'child %s (pid %d) %s: %s',
+            $this->child->commandLine(),
+            $this->child->pid(),
+            $this->child->exitDescription(),
+            $reason,
+        );
+        if ($tail !== []) {
+            $message .= "\nlast stderr lines:\n  " . implode("\n  ", array_slice($tail, -10));
+        }
+        return new PeerGoneException($message, $this->child->exitStatus(), $tail);
+    }
+}
