@@ -16,7 +16,7 @@ use Parley\Frame\FrameLayout;
 final class JsonCodec implements Codec
 {
     public const NAME = 'json';
-    private const ENCODE_FLAGS = JSON_THROW_ON_ERROR | JSON_PRESERVE_ZERO_FRACTION
+    public const ENCODE_FLAGS = JSON_THROW_ON_ERROR | JSON_PRESERVE_ZERO_FRACTION
         | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE;
 
     public function __construct(

@@ -6,6 +6,9 @@ namespace Parley\Codec;
 
 use Parley\Frame\FrameLayout;
 
+use function is_string;
+use function sprintf;
+
 /**
  * Opaque bytes, codec 0: a PHP string in, the same string out.
  */

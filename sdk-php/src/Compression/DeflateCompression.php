@@ -9,6 +9,9 @@ use Parley\Exception\ErrorCode;
 use Parley\Exception\ProtocolException;
 use Parley\Frame\FrameLayout;
 
+use function sprintf;
+use function strlen;
+
 /**
  * deflate (1): a zlib stream, RFC 1950 (gzcompress format), always available.
  *

@@ -10,6 +10,9 @@ use Parley\Exception\ErrorCode;
 use Parley\Exception\ProtocolException;
 use Parley\Frame\FrameLayout;
 
+use function sprintf;
+use function strlen;
+
 /**
  * zstd (2): one Zstandard frame, through FFI to the system's libzstd. Offered only when FFI is
  * enabled and the library loads ({@see available()}).

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace Parley\Exception;
 
+use function in_array;
+
 /**
  * The error codes of SPEC §7.2. Applications may use any other integer for their own errors.
  */

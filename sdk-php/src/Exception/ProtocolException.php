@@ -16,8 +16,18 @@ final class ProtocolException extends SessionException
         string $message,
         private readonly bool $remote = false,
         mixed $data = null,
+        private readonly string $stage = '',
     ) {
         parent::__construct($message, $code instanceof ErrorCode ? $code->value : $code, $data);
+    }
+
+    /**
+     * Where a locally detected error was found: "decode" (the frame decoder, SPEC §3.5), "frame"
+     * (per-frame rules, §3.3 and §4), "message" (reassembly, §5), or "" (session level).
+     */
+    public function stage(): string
+    {
+        return $this->stage;
     }
 
     /** True when the peer reported the error (ERROR id 0); false when this side detected it. */

@@ -4,20 +4,37 @@ declare(strict_types=1);
 
 namespace Parley\Frame;
 
+use function sprintf;
+use function strlen;
+
 /**
  * One frame (SPEC §3.1), or one reassembled message (§5): a message is a Frame whose flags have no
  * MORE/CONTINUATION bits and whose body is the concatenated bodies of its frames.
+ *
+ * Read-only by contract. The properties are deliberately untyped and not `readonly`: a Frame is
+ * created for every frame on the wire, and PHP's typed/readonly property checks make that
+ * construction about twice as expensive (measured: ~2200 vs ~1100 instructions), a visible share
+ * of a small call's cost.
  */
 final class Frame
 {
+    /**
+     * @param int $kind SPEC §4 (unknown kinds included)
+     * @param int $flags §3.3, all 16 bits as received
+     * @param int $id request id, ping id or 0
+     * @param int $codec §10.1
+     * @param int $compression §10.2
+     * @param string $meta kind-specific meta section
+     * @param string $body the body bytes
+     */
     public function __construct(
-        public readonly int $kind,
-        public readonly int $flags,
-        public readonly int $id,
-        public readonly int $codec,
-        public readonly int $compression,
-        public readonly string $meta,
-        public readonly string $body,
+        public $kind,
+        public $flags,
+        public $id,
+        public $codec,
+        public $compression,
+        public $meta,
+        public $body,
     ) {
     }
 

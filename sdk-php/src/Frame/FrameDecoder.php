@@ -10,6 +10,15 @@ use Parley\Exception\PeerGoneException;
 use Parley\Exception\ProtocolException;
 use Parley\Exception\SessionException;
 
+use function hash;
+use function min;
+use function sprintf;
+use function strlen;
+use function strpos;
+use function substr;
+use function substr_compare;
+use function unpack;
+
 /**
  * The stream decoder of SPEC §3.5–§3.6: feed it bytes as they arrive, in pieces of any size, and
  * pull frames with {@see next()}.
@@ -25,7 +34,7 @@ final class FrameDecoder
     private int $pos = 0;
     /** Bytes needed from $pos for the frame whose header is verified (0 = no verified header). */
     private int $need = 0;
-    /** @var array<string, int> the verified header waiting for its payload */
+    /** @var array<int, int> the verified header waiting for its payload (u32 words of bytes 4..19) */
     private array $header = [];
     /** Start offset of the run of stray bytes not yet reported, or -1. */
     private int $strayFrom = -1;
@@ -83,7 +92,9 @@ final class FrameDecoder
         while (true) {
             $pos = $this->pos;
             if ($pos >= $end) {
-                $this->reportStray();
+                if ($this->strayFrom >= 0) {
+                    $this->reportStray();
+                }
                 return null;
             }
             $at = strpos($buffer, FrameLayout::MAGIC, $pos);
@@ -117,33 +128,54 @@ final class FrameDecoder
                 $this->skip($at + 1);
                 continue;
             }
-            $this->reportStray();
+            if ($this->strayFrom >= 0) {
+                $this->reportStray();
+            }
             $this->strayCount = 0;
-            /** @var array<string, int> $header */
-            $header = unpack(FrameLayout::UNPACK_HEADER, $buffer, $at + 4);
-            if ($header['version'] !== FrameLayout::VERSION) {
+            // Bytes 4..19 as four u32: version|kind|flags, id, meta_len|codec|compression, body_len.
+            $header = unpack(FrameLayout::UNPACK_WORDS, $buffer, $at + 4);
+            if (($header[1] >> 24) !== FrameLayout::VERSION) {
                 throw $this->fail(ErrorCode::UnsupportedVersion, sprintf(
                     'frame version %d is not supported; this peer speaks version %d',
-                    $header['version'],
+                    $header[1] >> 24,
                     FrameLayout::VERSION,
                 ));
             }
-            $payload = $header['meta'] + $header['body'];
+            $payload = ($header[3] >> 16) + $header[4];
             if ($payload > $this->maxFrame) {
                 throw $this->fail(ErrorCode::FrameTooLarge, sprintf(
                     '%s frame announces a %d-byte payload; this peer accepts at most %d (max_frame)',
-                    FrameKind::describe($header['kind']),
+                    FrameKind::describe(($header[1] >> 16) & 0xFF),
                     $payload,
                     $this->maxFrame,
                 ));
             }
-            if ($end - $at - FrameLayout::HEADER_SIZE < $payload) {
+            $start = $at + FrameLayout::HEADER_SIZE;
+            if ($end - $start < $payload) {
                 $this->pos = $at;
                 $this->need = FrameLayout::HEADER_SIZE + $payload;
                 $this->header = $header;
                 return null;
             }
-            return $this->emit($header, $at);
+            // emit(), inlined: this is the per-frame hot path.
+            $meta = $header[3] >> 16;
+            $body = $header[4];
+            $next = $start + $payload;
+            if ($next >= $end) {
+                $this->buffer = '';
+                $this->pos = 0;
+            } else {
+                $this->pos = $next;
+            }
+            return new Frame(
+                ($header[1] >> 16) & 0xFF,
+                $header[1] & 0xFFFF,
+                $header[2],
+                ($header[3] >> 8) & 0xFF,
+                $header[3] & 0xFF,
+                $meta === 0 ? '' : substr($buffer, $start, $meta),
+                $body === 0 ? '' : substr($buffer, $start + $meta, $body),
+            );
         }
     }
 
@@ -165,7 +197,7 @@ final class FrameDecoder
         if ($this->need > 0) {
             $message = sprintf(
                 'truncated frame at end of input: %s frame, %d of %d bytes received',
-                FrameKind::describe($this->header['kind']),
+                FrameKind::describe(($this->header[1] >> 16) & 0xFF),
                 $rest,
                 $this->need,
             );
@@ -184,18 +216,18 @@ final class FrameDecoder
         return strlen($this->buffer) - $this->pos;
     }
 
-    /** @param array<string, int> $header */
+    /** @param array<int, int> $header the four u32 of header bytes 4..19 */
     private function emit(array $header, int $at): Frame
     {
-        $meta = $header['meta'];
-        $body = $header['body'];
+        $meta = $header[3] >> 16;
+        $body = $header[4];
         $start = $at + FrameLayout::HEADER_SIZE;
         $frame = new Frame(
-            $header['kind'],
-            $header['flags'],
-            $header['id'],
-            $header['codec'],
-            $header['compression'],
+            ($header[1] >> 16) & 0xFF,
+            $header[1] & 0xFFFF,
+            $header[2],
+            ($header[3] >> 8) & 0xFF,
+            $header[3] & 0xFF,
             $meta === 0 ? '' : substr($this->buffer, $start, $meta),
             $body === 0 ? '' : substr($this->buffer, $start + $meta, $body),
         );
@@ -242,6 +274,6 @@ final class FrameDecoder
 
     private function fail(ErrorCode $code, string $message): ProtocolException
     {
-        return $this->error = new ProtocolException($code, $message);
+        return $this->error = new ProtocolException($code, $message, false, null, 'decode');
     }
 }

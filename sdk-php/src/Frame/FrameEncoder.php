@@ -4,8 +4,15 @@ declare(strict_types=1);
 
 namespace Parley\Frame;
 
+use function hash;
+use function pack;
+use function strlen;
+
 /**
  * Builds frames (SPEC §3.1). Stateless; the caller is responsible for the §4 rules.
+ *
+ * The header is packed as five u32 words (magic; version|kind|flags; id; meta_len|codec|compression;
+ * body_len): one pack() with few arguments is the cheapest way PHP has to build it.
  */
 final class FrameEncoder
 {
@@ -20,15 +27,11 @@ final class FrameEncoder
         int $bodyLength,
     ): string {
         $head = pack(
-            FrameLayout::PACK_HEADER,
-            0xFA50524C,
-            FrameLayout::VERSION,
-            $kind,
-            $flags,
+            FrameLayout::PACK_WORDS,
+            FrameLayout::MAGIC_WORD,
+            FrameLayout::VERSION_WORD | $kind << 16 | $flags,
             $id,
-            $metaLength,
-            $codec,
-            $compression,
+            $metaLength << 16 | $codec << 8 | $compression,
             $bodyLength,
         );
         return $head . hash('crc32c', $head, true);
@@ -45,15 +48,11 @@ final class FrameEncoder
         string $body,
     ): string {
         $head = pack(
-            FrameLayout::PACK_HEADER,
-            0xFA50524C,
-            FrameLayout::VERSION,
-            $kind,
-            $flags,
+            FrameLayout::PACK_WORDS,
+            FrameLayout::MAGIC_WORD,
+            FrameLayout::VERSION_WORD | $kind << 16 | $flags,
             $id,
-            strlen($meta),
-            $codec,
-            $compression,
+            strlen($meta) << 16 | $codec << 8 | $compression,
             strlen($body),
         );
         return $head . hash('crc32c', $head, true) . $meta . $body;

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace Parley\Frame;
 
+use function sprintf;
+
 /**
  * Message kinds of SPEC §4. Frames of other kinds are skipped (§4, §12), so {@see Frame::$kind}
  * stays an int; use {@see FrameKind::tryFrom()} to name it.

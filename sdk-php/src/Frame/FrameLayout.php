@@ -19,10 +19,19 @@ final class FrameLayout
     public const CRC_COVERED = 20;
     public const VERSION = 1;
 
-    /** pack() format of header bytes 0..19 (everything but the checksum). */
-    public const PACK_HEADER = 'NCCnNnCCN';
-    /** unpack() format of header bytes 4..19, read at offset + 4. */
-    public const UNPACK_HEADER = 'Cversion/Ckind/nflags/Nid/nmeta/Ccodec/Ccompression/Nbody';
+    /**
+     * pack() format of header bytes 0..19 (everything but the checksum) as five u32 words:
+     * magic, version << 24 | kind << 16 | flags, id, meta_len << 16 | codec << 8 | compression,
+     * body_len.
+     */
+    public const PACK_WORDS = 'N5';
+    public const MAGIC_WORD = 0xFA50524C;
+    public const VERSION_WORD = self::VERSION << 24;
+    /**
+     * unpack() format of header bytes 4..19, read at offset + 4, as four u32 words:
+     * version << 24 | kind << 16 | flags, id, meta_len << 16 | codec << 8 | compression, body_len.
+     */
+    public const UNPACK_WORDS = 'N4';
 
     public const KIND_HELLO = 0x01;
     public const KIND_REQUEST = 0x02;

@@ -8,16 +8,27 @@ use Parley\Exception\ErrorCode;
 use Parley\Exception\MessageRejectedException;
 use Parley\Exception\ProtocolException;
 
+use function count;
+use function implode;
+use function preg_match;
+use function sprintf;
+use function strlen;
+use function substr;
+
 /**
- * Checks every frame against the per-kind rules of SPEC §3.3 and §4, and reassembles chunked
- * messages (§5). Push frames in arrival order; a complete message comes back as a {@see Frame}
- * without MORE/CONTINUATION (single-frame messages come back as the same object).
+ * Checks every frame against the per-kind rules of SPEC §3.3 and §4 (stage "frame"), and
+ * reassembles chunked messages (§5, stage "message"). Push frames in arrival order; a complete
+ * message comes back as a {@see Frame} without MORE/CONTINUATION (a single-frame message comes back
+ * as the same object).
  *
- * At most one chunked message is in progress at a time (§5 rule 4); its parts are kept as
- * received, so memory grows with the bytes that arrived, up to max_message.
+ * At most one chunked message is in progress at a time (§5 rule 4); its parts are kept as received,
+ * so memory grows with the bytes that arrived, up to max_message.
  */
 final class MessageAssembler
 {
+    private const STAGE_FRAME = 'frame';
+    private const STAGE_MESSAGE = 'message';
+
     private int $kind = 0;
     private int $id = 0;
     private int $flags = 0;
@@ -27,9 +38,9 @@ final class MessageAssembler
     /** @var list<string> */
     private array $parts = [];
     private int $size = 0;
-    /** The message in progress was rejected (§4.1): its remaining frames are consumed unread. */
+    /** The message in progress was rejected (§4.1, §4.2): its remaining frames are consumed unread. */
     private bool $skipping = false;
-    /** @var array<string, true> method names already checked as valid UTF-8 */
+    /** @var array<string, true> method names already checked */
     private array $validMethods = [];
 
     public function __construct(private int $maxMessage = FrameLayout::DEFAULT_MAX_MESSAGE)
@@ -41,7 +52,7 @@ final class MessageAssembler
         $this->maxMessage = $maxMessage;
     }
 
-    /** Kind and id of the chunked message being received, or null. */
+    /** @return array{int, int}|null kind and id of the chunked message being received */
     public function inProgress(): ?array
     {
         return $this->kind === 0 ? null : [$this->kind, $this->id];
@@ -55,6 +66,18 @@ final class MessageAssembler
     public function push(Frame $frame): ?Frame
     {
         $kind = $frame->kind;
+        // Fast path: the common single-frame RESPONSE and REQUEST with a body.
+        if (($frame->flags & 0x7) === 0 && $frame->id !== 0 && $frame->body !== '') {
+            if ($kind === FrameLayout::KIND_RESPONSE && $frame->meta === '') {
+                return $frame;
+            }
+            if (
+                $kind === FrameLayout::KIND_REQUEST && strlen($frame->meta) > 4
+                && isset($this->validMethods[substr($frame->meta, 4)])
+            ) {
+                return $frame;
+            }
+        }
         switch ($kind) {
             case FrameLayout::KIND_REQUEST:
             case FrameLayout::KIND_RESPONSE:
@@ -64,13 +87,14 @@ final class MessageAssembler
             case FrameLayout::KIND_HELLO:
             case FrameLayout::KIND_ERROR:
             case FrameLayout::KIND_GOODBYE:
-                $this->checkControl($frame);
+                $this->checkUnchunked($frame);
                 if ($kind !== FrameLayout::KIND_ERROR && $frame->id !== 0) {
                     throw $this->violation($frame, 'must have id 0');
                 }
                 if ($frame->body === '') {
-                    $this->checkEmptyBody($frame);
-                } elseif ($frame->codec !== FrameLayout::CODEC_JSON || $frame->compression !== 0) {
+                    throw $this->violation($frame, 'must have a body (a JSON object)');
+                }
+                if ($frame->codec !== FrameLayout::CODEC_JSON || $frame->compression !== 0) {
                     throw $this->violation($frame, sprintf(
                         'must be JSON (codec 1) without compression, got codec %d, compression %d',
                         $frame->codec,
@@ -79,18 +103,18 @@ final class MessageAssembler
                 }
                 return $frame;
             case FrameLayout::KIND_CANCEL:
-                $this->checkControl($frame);
+                $this->checkUnchunked($frame);
                 if ($frame->id === 0) {
                     throw $this->violation($frame, 'must have an id >= 1');
                 }
                 if ($frame->body !== '') {
                     throw $this->violation($frame, 'must have an empty body');
                 }
-                $this->checkEmptyBody($frame);
+                $this->checkNoEncoding($frame);
                 return $frame;
             case FrameLayout::KIND_PING:
             case FrameLayout::KIND_PONG:
-                $this->checkControl($frame);
+                $this->checkUnchunked($frame);
                 if (strlen($frame->body) > FrameLayout::MAX_PING_BODY) {
                     throw $this->violation($frame, sprintf(
                         'body is %d bytes; at most %d are allowed',
@@ -98,9 +122,7 @@ final class MessageAssembler
                         FrameLayout::MAX_PING_BODY,
                     ));
                 }
-                if ($frame->codec !== 0 || $frame->compression !== 0) {
-                    throw $this->violation($frame, 'must have codec 0 and compression 0');
-                }
+                $this->checkNoEncoding($frame);
                 return $frame;
             default:
                 // Unknown kind: skipped, its length is authoritative (§4, §12).
@@ -112,6 +134,10 @@ final class MessageAssembler
     {
         $kind = $frame->kind;
         $flags = $frame->flags;
+        $chunk = $flags & FrameLayout::FLAGS_CHUNK;
+        $continuation = ($chunk & FrameLayout::FLAG_CONTINUATION) !== 0;
+
+        // Frame rules (§3.3, §4).
         if ($kind === FrameLayout::KIND_NOTIFICATION) {
             if ($frame->id !== 0) {
                 throw $this->violation($frame, 'must have id 0');
@@ -119,26 +145,33 @@ final class MessageAssembler
         } elseif ($frame->id === 0) {
             throw $this->violation($frame, 'must have an id >= 1');
         }
-        $chunk = $flags & FrameLayout::FLAGS_CHUNK;
-        if (
-            ($flags & FrameLayout::FLAG_WANT_PROGRESS) !== 0 && $kind !== FrameLayout::KIND_REQUEST
-        ) {
+        if (($flags & FrameLayout::FLAG_WANT_PROGRESS) !== 0 && $kind !== FrameLayout::KIND_REQUEST) {
             throw $this->violation($frame, 'WANT_PROGRESS is only allowed on REQUEST');
         }
-        if ($chunk === 0) {
-            $this->checkMeta($frame);
-            if ($frame->body === '') {
-                $this->checkEmptyBody($frame);
+        if ($frame->meta !== '') {
+            if ($continuation) {
+                throw $this->violation($frame, 'CONTINUATION frames must have meta_len 0');
             }
+            if ($kind === FrameLayout::KIND_RESPONSE || $kind === FrameLayout::KIND_PROGRESS) {
+                throw $this->violation($frame, 'must have meta_len 0');
+            }
+        }
+        if ($chunk === 0) {
+            if ($frame->body === '') {
+                $this->checkNoEncoding($frame);
+            }
+            $this->checkMethod($frame);
             return $frame;
         }
-        if ($chunk === FrameLayout::FLAG_MORE) {
+
+        // Reassembly (§5).
+        if (!$continuation) {
             if ($this->kind !== 0) {
                 throw $this->violation($frame, sprintf(
                     'starts a chunked message while %s id %d is still in progress (one at a time, §5)',
                     FrameKind::describe($this->kind),
                     $this->id,
-                ));
+                ), self::STAGE_MESSAGE);
             }
             $this->kind = $kind;
             $this->id = $frame->id;
@@ -150,7 +183,7 @@ final class MessageAssembler
             $this->size = 0;
             $this->skipping = false;
             try {
-                $this->checkMeta($frame);
+                $this->checkMethod($frame);
             } catch (MessageRejectedException $e) {
                 $this->skipping = true;
                 throw $e;
@@ -158,22 +191,22 @@ final class MessageAssembler
             $this->append($frame);
             return null;
         }
-        // CONTINUATION, with or without MORE.
         if ($this->kind === 0) {
-            throw $this->violation($frame, 'CONTINUATION frame but no chunked message is in progress');
+            throw $this->violation($frame, 'CONTINUATION frame but no chunked message is in progress', self::STAGE_MESSAGE);
         }
         if ($kind !== $this->kind || $frame->id !== $this->id) {
             throw $this->violation($frame, sprintf(
                 'CONTINUATION frame does not match the message in progress (%s id %d)',
                 FrameKind::describe($this->kind),
                 $this->id,
-            ));
-        }
-        if ($frame->meta !== '') {
-            throw $this->violation($frame, 'CONTINUATION frames must have meta_len 0');
+            ), self::STAGE_MESSAGE);
         }
         if ($frame->codec !== $this->codec || $frame->compression !== $this->compression) {
-            throw $this->violation($frame, 'all frames of a message must have the same codec and compression');
+            throw $this->violation(
+                $frame,
+                'all frames of a message must have the same codec and compression',
+                self::STAGE_MESSAGE,
+            );
         }
         if (!$this->skipping) {
             $this->append($frame);
@@ -207,53 +240,37 @@ final class MessageAssembler
         }
         $this->size += $length;
         if ($this->size > $this->maxMessage) {
-            $kind = $this->kind;
-            $id = $this->id;
             $this->parts = [];
             throw new ProtocolException(ErrorCode::MessageTooLarge, sprintf(
-                'chunked %s id %d exceeds max_message: more than %d bytes received',
-                FrameKind::describe($kind),
-                $id,
+                'chunked %s id %d exceeds max_message: more than %d body bytes received',
+                FrameKind::describe($this->kind),
+                $this->id,
                 $this->maxMessage,
-            ));
+            ), false, null, self::STAGE_MESSAGE);
         }
         $this->parts[] = $frame->body;
     }
 
-    /** Method names of REQUEST (§4.1) and NOTIFICATION (§4.2) first frames; meta of the others. */
-    private function checkMeta(Frame $frame): void
+    /** Method names of REQUEST (§4.1) and NOTIFICATION (§4.2) first frames. */
+    private function checkMethod(Frame $frame): void
     {
-        $meta = $frame->meta;
         if ($frame->kind === FrameLayout::KIND_REQUEST) {
-            $length = strlen($meta);
+            $length = strlen($frame->meta);
             if ($length < FrameLayout::REQUEST_META_TIMEOUT_SIZE + 1) {
                 throw new MessageRejectedException($frame->kind, $frame->id, ErrorCode::InvalidRequest, sprintf(
                     'REQUEST meta is %d bytes; it must hold a 4-byte timeout_ms and a 1..255-byte method',
                     $length,
                 ));
             }
-            $this->checkMethod($frame, substr($meta, FrameLayout::REQUEST_META_TIMEOUT_SIZE));
-            return;
-        }
-        if ($frame->kind === FrameLayout::KIND_NOTIFICATION) {
-            if ($meta === '') {
-                throw new MessageRejectedException(
-                    $frame->kind,
-                    0,
-                    ErrorCode::InvalidRequest,
-                    'NOTIFICATION without a method name',
-                );
+            $method = substr($frame->meta, FrameLayout::REQUEST_META_TIMEOUT_SIZE);
+        } elseif ($frame->kind === FrameLayout::KIND_NOTIFICATION) {
+            $method = $frame->meta;
+            if ($method === '') {
+                throw new MessageRejectedException($frame->kind, 0, ErrorCode::InvalidRequest, 'NOTIFICATION without a method name');
             }
-            $this->checkMethod($frame, $meta);
+        } else {
             return;
         }
-        if ($meta !== '') {
-            throw $this->violation($frame, 'must have meta_len 0');
-        }
-    }
-
-    private function checkMethod(Frame $frame, string $method): void
-    {
         if (isset($this->validMethods[$method])) {
             return;
         }
@@ -278,8 +295,8 @@ final class MessageAssembler
         $this->validMethods[$method] = true;
     }
 
-    /** Kinds that are never chunked: no MORE, CONTINUATION or WANT_PROGRESS, empty meta. */
-    private function checkControl(Frame $frame): void
+    /** Kinds that are never chunked: no MORE, CONTINUATION or WANT_PROGRESS; empty meta. */
+    private function checkUnchunked(Frame $frame): void
     {
         if (($frame->flags & (FrameLayout::FLAGS_CHUNK | FrameLayout::FLAG_WANT_PROGRESS)) !== 0) {
             throw $this->violation($frame, sprintf('flags 0x%04X are not allowed on this kind', $frame->flags & 0x7));
@@ -289,22 +306,27 @@ final class MessageAssembler
         }
     }
 
-    private function checkEmptyBody(Frame $frame): void
+    /** Codec and compression 0: empty single-frame bodies, CANCEL, PING, PONG. */
+    private function checkNoEncoding(Frame $frame): void
     {
         if ($frame->codec !== 0 || $frame->compression !== 0) {
             throw $this->violation($frame, sprintf(
-                'empty body must have codec 0 and compression 0, got codec %d, compression %d',
+                '%s must have codec 0 and compression 0, got codec %d, compression %d',
+                $frame->body === '' ? 'an empty body' : 'this kind',
                 $frame->codec,
                 $frame->compression,
             ));
         }
     }
 
-    private function violation(Frame $frame, string $rule): ProtocolException
+    private function violation(Frame $frame, string $rule, string $stage = self::STAGE_FRAME): ProtocolException
     {
         return new ProtocolException(
             ErrorCode::ProtocolError,
             sprintf('%s id %d: %s', FrameKind::describe($frame->kind), $frame->id, $rule),
+            false,
+            null,
+            $stage,
         );
     }
 }

@@ -8,6 +8,13 @@ use Closure;
 use Fiber;
 use SplMinHeap;
 
+use function ceil;
+use function count;
+use function hrtime;
+use function max;
+use function spl_object_id;
+use function usleep;
+
 /**
  * A small event loop: stream readiness through a {@see Poller}, timers, deferred callbacks and the
  * Fibers that run request handlers.

@@ -7,6 +7,10 @@ namespace Parley\Loop;
 use Closure;
 use Fiber;
 
+use function array_pop;
+use function count;
+use function spl_object_id;
+
 /**
  * Runs tasks in reusable Fibers. Creating a Fiber maps a fresh C stack (about 10 µs here); resuming
  * an idle one costs well under 1 µs, so each request handler borrows a Fiber and returns it.

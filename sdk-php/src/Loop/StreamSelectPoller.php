@@ -4,6 +4,11 @@ declare(strict_types=1);
 
 namespace Parley\Loop;
 
+use function array_keys;
+use function max;
+use function stream_select;
+use function usleep;
+
 /**
  * The portable poller: stream_select(), available everywhere. select() handles descriptors below
  * FD_SETSIZE (1024), which bounds how many sessions one process can watch with it.

@@ -7,6 +7,12 @@ namespace Parley\Process;
 use Closure;
 use Parley\Exception\TransportException;
 
+use function count;
+use function is_resource;
+use function is_string;
+use function sprintf;
+use function strlen;
+
 /**
  * A child process with pipes on stdin and stdout, and stderr captured (SPEC §9.1).
  *

@@ -7,8 +7,9 @@ namespace Parley\Session;
 use Closure;
 use Parley\Exception\CancelledException;
 use Parley\Loop\Awaitable;
-use Parley\Loop\EventLoop;
 use Parley\Loop\WaiterList;
+
+use function sprintf;
 
 /**
  * An outgoing request: await its result, cancel it, follow its progress.
@@ -41,15 +42,15 @@ final class Call implements Awaitable
     /** @internal encoded request kept until it is sent (waiting for the handshake or a free slot) */
     public ?array $queued = null;
 
+    /** @internal progress listener (WANT_PROGRESS was set) */
+    public ?Closure $onProgress = null;
+
     /**
      * @internal created by {@see Session::call()}
-     * @param Closure(mixed): void|null $onProgress
      */
     public function __construct(
         private readonly Session $session,
-        private readonly EventLoop $loop,
         public readonly string $method,
-        public ?Closure $onProgress = null,
     ) {
     }
 
@@ -73,7 +74,17 @@ final class Call implements Awaitable
     public function await(): mixed
     {
         if ($this->state === self::PENDING) {
-            $this->loop->await($this);
+            if (\Fiber::getCurrent() === null) {
+                // Plain code: run the loop until the answer is there (the common synchronous call).
+                $loop = $this->session->loop();
+                do {
+                    if (!$loop->tick(true)) {
+                        $loop->await($this);
+                    }
+                } while ($this->state === self::PENDING);
+            } else {
+                $this->session->loop()->await($this);
+            }
         }
         if ($this->state === self::DONE) {
             return $this->result;
@@ -116,7 +127,7 @@ final class Call implements Awaitable
         $this->state = self::DONE;
         $this->result = $result;
         if ($this->waiters !== []) {
-            $this->wakeWaiters($this->loop);
+            $this->wakeWaiters($this->session->loop());
         }
     }
 
@@ -130,7 +141,7 @@ final class Call implements Awaitable
         $this->error = $error;
         $this->onProgress = null;
         if ($this->waiters !== []) {
-            $this->wakeWaiters($this->loop);
+            $this->wakeWaiters($this->session->loop());
         }
     }
 }

@@ -8,6 +8,13 @@ use Parley\Exception\ErrorCode;
 use Parley\Exception\ProtocolException;
 use Parley\Frame\FrameLayout;
 
+use function array_key_exists;
+use function in_array;
+use function is_array;
+use function is_int;
+use function is_string;
+use function sprintf;
+
 /**
  * The handshake object of SPEC §8.2.
  */

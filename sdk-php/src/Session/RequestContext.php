@@ -11,6 +11,11 @@ use Parley\Exception\DeadlineExceededException;
 use Parley\Exception\RpcException;
 use Parley\Loop\Deferred;
 
+use function hrtime;
+use function max;
+use function min;
+use function sprintf;
+
 /**
  * What a request handler knows about its request: the deadline, whether the caller cancelled, and
  * how to report progress or call the other side.
@@ -37,6 +42,10 @@ final class RequestContext
     private array $cancelListeners = [];
     private ?Deferred $cancellation = null;
 
+    private float $deadline = 0.0;
+    private bool $wantsProgress = false;
+    private string $codec = 'json';
+
     /**
      * @internal created by the session for each request
      */
@@ -45,11 +54,28 @@ final class RequestContext
         public readonly int $id,
         public readonly string $method,
         public readonly mixed $params,
-        private readonly float $deadline,
-        public readonly bool $wantsProgress,
-        public readonly string $codec,
         public readonly Closure $handler,
     ) {
+    }
+
+    /** @internal request details that differ from the defaults (no deadline, no progress, JSON) */
+    public function configure(float $deadline, bool $wantsProgress, string $codec): void
+    {
+        $this->deadline = $deadline;
+        $this->wantsProgress = $wantsProgress;
+        $this->codec = $codec;
+    }
+
+    /** Whether the caller asked for progress (WANT_PROGRESS); {@see progress()} is a no-op otherwise. */
+    public function wantsProgress(): bool
+    {
+        return $this->wantsProgress;
+    }
+
+    /** The codec of the request body (json, raw, php): results default to it. */
+    public function codec(): string
+    {
+        return $this->codec;
     }
 
     public function session(): Session

@@ -7,6 +7,10 @@ namespace Parley\Session;
 use Closure;
 use Parley\Frame\FrameLayout;
 
+use function array_key_exists;
+use function sprintf;
+use function strlen;
+
 /**
  * Everything a session can be configured with; every default is the spec's (SPEC §3.2, §8).
  *

@@ -8,6 +8,11 @@ use Parley\Exception\PeerGoneException;
 use Parley\Loop\EventLoop;
 use Parley\Process\ChildProcess;
 
+use function array_slice;
+use function hrtime;
+use function implode;
+use function sprintf;
+
 /**
  * The parent's side of a stdio child (SPEC §9.1): frames to the child's stdin, from its stdout.
  *
@@ -16,12 +21,10 @@ use Parley\Process\ChildProcess;
  */
 final class ProcessTransport extends StreamTransport
 {
-    private const STDERR_POLL_INTERVAL_NS = 20_000_000;
-
     private ?int $reaper = null;
     private float $closedAt = 0.0;
     private bool $terminated = false;
-    private int $lastStderrPoll = 0;
+    private int $reads = 0;
 
     public function __construct(
         private readonly ChildProcess $child,
@@ -44,13 +47,11 @@ final class ProcessTransport extends StreamTransport
 
     public function read(): ?string
     {
-        $data = parent::read();
-        $now = hrtime(true);
-        if ($now - $this->lastStderrPoll > self::STDERR_POLL_INTERVAL_NS) {
-            $this->lastStderrPoll = $now;
+        // Every few hundred reads, and at the end, look at what the child wrote to stderr.
+        if ((++$this->reads & 255) === 0) {
             $this->child->pollStderr();
         }
-        return $data;
+        return parent::read();
     }
 
     public function close(): void

@@ -6,6 +6,13 @@ namespace Parley\Transport;
 
 use Parley\Exception\PeerGoneException;
 
+use function feof;
+use function fread;
+use function fwrite;
+use function is_resource;
+use function sprintf;
+use function strlen;
+
 /**
  * A transport over PHP streams: one stream to read and one to write (a pipe pair, stdio), or the
  * same stream for both (a socket).
@@ -91,13 +98,10 @@ class StreamTransport implements Transport
         if ($this->writeClosed || !is_resource($this->output)) {
             throw new PeerGoneException(sprintf('%s: the stream is closed for writing', $this->description));
         }
-        error_clear_last();
+        // A full non-blocking pipe or socket gives 0; false is a real error (EPIPE, reset).
         $written = @fwrite($this->output, $bytes);
         if ($written === false) {
             $error = error_get_last()['message'] ?? null;
-            if ($error !== null && (str_contains($error, 'errno=11') || str_contains($error, 'temporarily'))) {
-                return 0;
-            }
             throw $this->peerGone('writing failed' . ($error !== null ? ": $error" : ''));
         }
         return $written;

@@ -10,7 +10,6 @@ module io.parley {
     requires org.slf4j;
 
     exports io.parley;
-    exports io.parley.frame;
     exports io.parley.codec;
     exports io.parley.transport;
 }

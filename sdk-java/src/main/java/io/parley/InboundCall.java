@@ -1,6 +1,6 @@
 package io.parley;
 
-import io.parley.frame.Message;
+import io.parley.internal.frame.Message;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ final class InboundCall implements CallContext {
         this.id = request.id();
         this.method = request.method();
         this.request = request;
-        this.wantsProgress = request.hasFlag(io.parley.frame.FrameFlags.WANT_PROGRESS);
+        this.wantsProgress = request.hasFlag(io.parley.internal.frame.FrameFlags.WANT_PROGRESS);
         long timeoutMs = request.timeoutMs();
         if (timeoutMs > 0) {
             this.deadlineNanos = arrivalNanos + timeoutMs * 1_000_000L;

@@ -1,6 +1,6 @@
 package io.parley;
 
-import io.parley.frame.Message;
+import io.parley.internal.frame.Message;
 import io.parley.internal.SerialExecutor;
 import java.lang.reflect.Type;
 import java.util.concurrent.CompletableFuture;

@@ -6,7 +6,7 @@ package io.parley;
  * <p>Subtypes say where the failure came from: {@link RemoteException} (the peer answered with
  * ERROR), {@link DeadlineExceededException}, {@link SessionClosedException} (the session ended;
  * {@link PeerGoneException} when the peer died or the stream ended), and the frame-layer errors
- * in {@code io.parley.frame}.
+ * in {@code io.parley.internal.frame}.
  */
 public class ParleyException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -9,18 +9,18 @@ import io.parley.codec.Compression;
 import io.parley.codec.CompressionLimitException;
 import io.parley.codec.JsonCodec;
 import io.parley.codec.RawCodec;
-import io.parley.frame.Frame;
-import io.parley.frame.FrameDecoder;
-import io.parley.frame.FrameDescriptor;
-import io.parley.frame.FrameEncoder;
-import io.parley.frame.FrameException;
-import io.parley.frame.FrameFlags;
-import io.parley.frame.FrameKind;
-import io.parley.frame.FrameValidator;
-import io.parley.frame.Message;
-import io.parley.frame.MessageAssembler;
-import io.parley.frame.ProtocolViolationException;
-import io.parley.frame.TruncatedFrameException;
+import io.parley.internal.frame.Frame;
+import io.parley.internal.frame.FrameDecoder;
+import io.parley.internal.frame.FrameDescriptor;
+import io.parley.internal.frame.FrameEncoder;
+import io.parley.internal.frame.FrameException;
+import io.parley.internal.frame.FrameFlags;
+import io.parley.internal.frame.FrameKind;
+import io.parley.internal.frame.FrameValidator;
+import io.parley.internal.frame.Message;
+import io.parley.internal.frame.MessageAssembler;
+import io.parley.internal.frame.ProtocolViolationException;
+import io.parley.internal.frame.TruncatedFrameException;
 import io.parley.internal.FrameWriter;
 import io.parley.internal.Hello;
 import io.parley.internal.SerialExecutor;
@@ -1033,7 +1033,7 @@ public final class Session implements AutoCloseable {
                 }
                 value = new Payload(c, body);
             } catch (CompressionLimitException e) {
-                throw new io.parley.frame.MessageTooLargeException(e.getMessage());
+                throw new io.parley.internal.frame.MessageTooLargeException(e.getMessage());
             } catch (CodecException | UnsupportedEncodingError e) {
                 LOG.debug("{}: undecodable progress for {}: {}", transport.description(), call.method, e.getMessage());
                 return;

@@ -54,13 +54,20 @@ public final class Conformance {
             if (t.unavailableReason() != null) notRun.put(name, t.unavailableReason());
         }
         Consumer<String> log = cfg.log();
+        List<PeerSpec> peers = new ArrayList<>();
         for (PeerSpec p : cfg.peers()) {
-            if (!p.present()) log.accept("!!! peer '" + p.name() + "' MISSING: " + p.missing() + " — its cells are reported as missing, not run");
+            PeerSpec q = RoleProbe.probe(p, dir);
+            peers.add(q);
+            if (!q.present()) {
+                log.accept("!!! peer '" + p.name() + "' MISSING: " + p.missing() + " — its cells are reported as missing, not run");
+            } else {
+                q.rolesMissing().forEach((role, why) -> log.accept("!!! peer '" + p.name() + "': role " + role + " NOT IMPLEMENTED (" + why + ") — its cells are reported as missing, not run"));
+            }
         }
         try {
             if (cfg.single() && !singles.isEmpty()) {
                 SingleRunner sr = new SingleRunner(dir, cfg.timeScale(), log);
-                for (PeerSpec p : cfg.peers()) {
+                for (PeerSpec p : peers) {
                     for (Transport t : ts) {
                         long a = System.currentTimeMillis();
                         List<Result> rs = sr.run(p, t, singles);
@@ -72,7 +79,7 @@ public final class Conformance {
             if (cfg.pair() && !pairs.isEmpty()) {
                 PairRunner pr = new PairRunner(dir, cfg.timeScale(), log);
                 for (String[] pp : cfg.pairings()) {
-                    PeerSpec d = find(cfg.peers(), pp[0]), s = find(cfg.peers(), pp[1]);
+                    PeerSpec d = find(peers, pp[0]), s = find(peers, pp[1]);
                     for (Transport t : ts) {
                         long a = System.currentTimeMillis();
                         List<Result> rs = pr.run(d, s, t, pairs);
@@ -92,7 +99,7 @@ public final class Conformance {
         Map<String, String> caseSections = allCaseSections();
         Map<String, TreeSet<String>> cov = Coverage.map(spec, caseSections);
         if (cfg.report() != null) {
-            String md = MarkdownReport.render(cfg.peers(), cfg.transports(), notRun, infos, results, spec, cov,
+            String md = MarkdownReport.render(peers, cfg.transports(), notRun, infos, results, spec, cov,
                     Transport.byName("shm").unavailableReason(), System.currentTimeMillis() - t0);
             Files.writeString(cfg.report(), md);
         }

@@ -1,9 +1,9 @@
 package io.parley.internal;
 
-import static io.parley.frame.FrameDescriptor.HEADER_LENGTH;
+import static io.parley.internal.frame.FrameDescriptor.HEADER_LENGTH;
 
-import io.parley.frame.FrameEncoder;
-import io.parley.frame.FrameFlags;
+import io.parley.internal.frame.FrameEncoder;
+import io.parley.internal.frame.FrameFlags;
 import io.parley.transport.Transport;
 import java.io.IOException;
 import java.util.concurrent.Executor;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.ErrorCode;
 import io.parley.ParleyException;
-import io.parley.frame.FrameDescriptor;
+import io.parley.internal.frame.FrameDescriptor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -46,7 +46,8 @@ public final class PairRunner {
     public List<Result> run(PeerSpec driver, PeerSpec server, Transport t, List<PairCase> cases) {
         String col = column(driver, server);
         List<Result> out = new ArrayList<>();
-        String missing = !driver.present() ? driver.name() + ": " + driver.missing() : !server.present() ? server.name() + ": " + server.missing() : null;
+        String missing = driver.missing("drive") != null ? driver.name() + ": " + driver.missing("drive")
+                : server.missing("serve") != null ? server.name() + ": " + server.missing("serve") : null;
         if (missing != null || t.unavailableReason() != null) {
             for (PairCase c : cases) {
                 out.add(new Result(c.id(), c.title(), c.section(), "pair", col, t.name(), missing != null ? Status.MISSING : Status.NA,

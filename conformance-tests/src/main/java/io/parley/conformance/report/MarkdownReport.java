@@ -39,7 +39,7 @@ public final class MarkdownReport {
             String cmd = p.commandLine();
             if (cmd.length() > 140) cmd = cmd.substring(0, 60) + " … " + cmd.substring(cmd.length() - 60);
             b.append("| ").append(p.name()).append(" | `").append(cmd.replace("|", "\\|")).append("` | ")
-                    .append(p.present() ? "present" : "**missing**: " + p.missing().replace("|", "\\|")).append(" |\n");
+                    .append(state(p).replace("|", "\\|")).append(" |\n");
         }
         if (!transportsNotRun.isEmpty()) {
             b.append("\nTransports not run:\n\n");
@@ -122,6 +122,14 @@ public final class MarkdownReport {
             b.append("| ").append(s.number()).append(" | ").append(s.title()).append(" | ").append(s.must() ? "MUST" : "").append(" | ").append(c).append(" |\n");
         }
         return b.toString();
+    }
+
+    private static String state(PeerSpec p) {
+        if (!p.present()) return "**missing**: " + p.missing();
+        if (p.rolesMissing().isEmpty()) return "present";
+        StringBuilder b = new StringBuilder("present; ");
+        p.rolesMissing().forEach((role, why) -> b.append("**role ").append(role).append(" missing**: ").append(why).append("; "));
+        return b.substring(0, b.length() - 2);
     }
 
     private static String row(int[] v) {

@@ -10,6 +10,7 @@ import io.parley.conformance.wire.FrameDecoder;
 import io.parley.conformance.wire.FrameRules;
 import io.parley.conformance.wire.Json;
 import io.parley.conformance.wire.Msg;
+import io.parley.conformance.wire.Reassembler;
 import io.parley.conformance.wire.Wire;
 
 import java.io.ByteArrayOutputStream;
@@ -77,10 +78,8 @@ public final class Script {
     private JsonNode peerHello;
     private long peerMaxFrame = Wire.PRE_HANDSHAKE_MAX_FRAME;
     private final List<String> notes = new ArrayList<>();
-    // reassembly state of the reader thread (§5)
-    private Frame asmFirst;
-    private ByteArrayOutputStream asmBody;
-    private List<Integer> asmSizes;
+    // reassembly of the testee's messages (§5), in the reader thread
+    private final Reassembler reassembler = new Reassembler(Wire.DEFAULT_MAX_MESSAGE);
 
     public Script(Link link, PeerProcess testee, boolean testeeIsChild, String transport, Duration wait) {
         this.link = link;
@@ -127,8 +126,6 @@ public final class Script {
     }
 
     private void onFrame(Frame f) {
-        String v = FrameRules.violation(f);
-        if (v != null) violations.add("testee sent an invalid frame: " + v + ": " + f);
         if (!FrameRules.knownKind(f.kind())) {
             violations.add("testee sent a frame of unknown kind " + f.kind() + " (a v1 peer must not): " + f);
             return;
@@ -139,36 +136,13 @@ public final class Script {
         if (f.payloadLength() > currentReceiveLimit()) {
             violations.add("testee sent a frame with payload " + f.payloadLength() + " over our max_frame (§3.2): " + f);
         }
-        boolean chunkable = f.kind() == Wire.REQUEST || f.kind() == Wire.RESPONSE || f.kind() == Wire.NOTIFICATION || f.kind() == Wire.PROGRESS;
-        if (chunkable && f.has(Wire.CONTINUATION)) {
-            if (asmFirst == null || asmFirst.kind() != f.kind() || asmFirst.id() != f.id()) {
-                violations.add("testee sent a CONTINUATION frame that continues no message in progress (§5): " + f);
-                return;
+        for (Reassembler.Out o : reassembler.feed(f)) {
+            switch (o) {
+                case Reassembler.Message m -> deliver(m.msg());
+                case Reassembler.Problem p -> violations.add("testee sent " + (p.fatal() ? "an invalid frame" : "a malformed message")
+                        + " (" + Wire.codeName(p.code()) + "): " + p.message() + (p.message().contains(f.toString()) ? "" : ": " + f));
             }
-            if (f.codec() != asmFirst.codec() || f.compression() != asmFirst.compression()) {
-                violations.add("testee changed codec/compression inside a chunked message (§5): " + f);
-            }
-            asmBody.writeBytes(f.body());
-            asmSizes.add(f.payloadLength());
-            if (!f.has(Wire.MORE)) {
-                Frame first = asmFirst;
-                asmFirst = null;
-                deliver(new Msg(first.kind(), first.id(), first.flags() & ~(Wire.MORE | Wire.CONTINUATION), first.codec(),
-                        first.compression(), first.meta(), asmBody.toByteArray(), List.copyOf(asmSizes)));
-            }
-            return;
         }
-        if (chunkable && f.has(Wire.MORE)) {
-            if (asmFirst != null) {
-                violations.add("testee started a chunked message while another is in progress (§5 rule 3): " + f);
-            }
-            asmFirst = f;
-            asmBody = new ByteArrayOutputStream();
-            asmBody.writeBytes(f.body());
-            asmSizes = new ArrayList<>(List.of(f.payloadLength()));
-            return;
-        }
-        deliver(new Msg(f.kind(), f.id(), f.flags(), f.codec(), f.compression(), f.meta(), f.body(), List.of(f.payloadLength())));
     }
 
     private long currentReceiveLimit() {
@@ -222,7 +196,11 @@ public final class Script {
 
     public void send(Frame... frames) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
-        for (Frame f : frames) o.writeBytes(Wire.encode(f));
+        for (Frame f : frames) {
+            o.writeBytes(Wire.encode(f));
+            // ids chosen by a case are never handed out again by nextId()
+            if (f.kind() == Wire.REQUEST && f.id() >= nextId && f.id() < 1_000_000) nextId = f.id() + 1;
+        }
         sendBytes(o.toByteArray());
     }
 

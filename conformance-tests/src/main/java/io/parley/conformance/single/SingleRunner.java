@@ -74,7 +74,8 @@ public final class SingleRunner {
     }
 
     private Result runOne(PeerSpec peer, Transport t, SingleCase c, Map<List<String>, Server> pool) {
-        if (!peer.present()) return result(peer, t, c, Status.MISSING, peer.missing(), 0);
+        String role = c.kind == SingleCase.Kind.TESTEE_INITIATES ? "drive" : "serve";
+        if (peer.missing(role) != null) return result(peer, t, c, Status.MISSING, peer.missing(role), 0);
         if (t.unavailableReason() != null) return result(peer, t, c, Status.NA, t.unavailableReason(), 0);
         if (c.naReason(t.name()) != null) return result(peer, t, c, Status.NA, c.naReason(t.name()), 0);
         long t0 = System.nanoTime();
@@ -188,21 +189,11 @@ public final class SingleRunner {
             if (pctx != null) pctx.closeAll();
             if (server != null) {
                 if (dedicated) {
-                    server.proc.close();
+                    if (server.proc != null) server.proc.close();
                 } else if (server.proc != null && !server.proc.alive()) {
                     // a fatal error ends one connection, never the listening server (PEER-CONTRACT)
                     problem = "the listening server exited during the case" + server.proc.exitInfo() + server.proc.tails();
                     pool.remove(c.args);
-                } else if (server.proc != null) {
-                    // the server must still accept a connection after this case
-                    try {
-                        Link probe = t.connect(server.address);
-                        probe.close();
-                    } catch (IOException e) {
-                        problem = "the listening server no longer accepts connections after the case: " + e.getMessage() + server.proc.tails();
-                        server.proc.close();
-                        pool.remove(c.args);
-                    }
                 }
             }
             return problem;

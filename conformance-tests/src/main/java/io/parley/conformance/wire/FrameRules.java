@@ -40,8 +40,13 @@ public final class FrameRules {
             }
             default -> { }
         }
+        boolean json = k == Wire.HELLO || k == Wire.ERROR || k == Wire.GOODBYE;
+        if (json && f.body().length == 0) return n + " with an empty body (must be a JSON object, §4)";
         if (f.body().length == 0) {
-            if (f.codec() != 0 || f.compression() != 0) return n + " with empty body but codec " + f.codec() + "/compression " + f.compression() + " (§4)";
+            // a frame of a chunked message carries the message's codec whatever its own length (§4, §5)
+            if ((f.codec() != 0 || f.compression() != 0) && !more && !cont) {
+                return n + " with empty body but codec " + f.codec() + "/compression " + f.compression() + " (§4)";
+            }
         } else {
             switch (k) {
                 case Wire.HELLO, Wire.ERROR, Wire.GOODBYE -> {

@@ -200,9 +200,13 @@ final class FakeSession {
 
     /** Sends a message, chunked to the peer's max_frame (§5). */
     void sendMessage(int kind, int flags, long id, Value v, byte[] meta) {
+        sendMessage(kind, flags, id, v, meta, true);
+    }
+
+    void sendMessage(int kind, int flags, long id, Value v, byte[] meta, boolean mayCompress) {
         byte[] body = v.body();
         int comp = 0;
-        if (body.length > 4096 && peerListed("compression", "deflate") && !bugs.contains("no-compress")) {
+        if (mayCompress && body.length > 4096 && peerListed("compression", "deflate") && !bugs.contains("no-compress")) {
             byte[] d = Wire.deflate(body);
             if (d.length < body.length) {
                 body = d;
@@ -337,7 +341,7 @@ final class FakeSession {
             byte[] d = Wire.deflate(params.body());
             sendFrame(Frame.of(REQUEST, flags, id, params.codec(), COMP_DEFLATE, meta, d));
         } else {
-            sendMessage(REQUEST, flags, id, params, meta);
+            sendMessage(REQUEST, flags, id, params, meta, compression != 0);
         }
         return c;
     }
@@ -348,10 +352,11 @@ final class FakeSession {
     }
 
     /** Starts GOODBYE (§8.5). */
-    void goodbye(String reason) {
+    synchronized void goodbye(String reason) {
         if (goodbyeSent || closed) return;
-        goodbyeSent = true;
+        // send first, then flag: maybeClose() on another thread must not close before our GOODBYE is out
         sendFrame(Frame.of(GOODBYE, 0, 0, CODEC_JSON, 0, null, Json.bytes(Json.obj().put("reason", reason))));
+        goodbyeSent = true;
         maybeClose();
     }
 
@@ -359,7 +364,7 @@ final class FakeSession {
         return closed;
     }
 
-    private void maybeClose() {
+    private synchronized void maybeClose() {
         if (goodbyeSent && goodbyeReceived && processing.isEmpty() && outgoing.isEmpty()) closeOut();
     }
 
@@ -671,6 +676,16 @@ final class FakeSession {
 
     private void finish(Ctx ctx, Value result, PeerError err) {
         if (!ctx.answered.compareAndSet(false, true)) return;
+        synchronized (this) {
+            // the id is free once answered (§6.1): remove it before the peer can see the answer
+            processing.remove(ctx.id);
+            answer(ctx, result, err);
+        }
+        handled.incrementAndGet();
+        maybeClose();
+    }
+
+    private void answer(Ctx ctx, Value result, PeerError err) {
         if (!closed) {
             if (err == null) {
                 sendMessage(RESPONSE, 0, ctx.id, result == null ? Value.json(null) : result, null);
@@ -680,9 +695,6 @@ final class FakeSession {
                 sendError(ctx.id, err.code, err.getMessage());
             }
         }
-        handled.incrementAndGet();
-        processing.remove(ctx.id);
-        maybeClose();
     }
 
     int inFlight() {

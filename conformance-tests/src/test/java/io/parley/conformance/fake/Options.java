@@ -16,8 +16,12 @@ final class Options {
 
     static Options parse(String[] args) {
         Options o = new Options();
-        o.role = args[0];
-        for (int i = 1; i < args.length; i += 2) {
+        for (int i = 0; i < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                o.role = args[i];
+                i--;
+                continue;
+            }
             String v = args[i + 1];
             switch (args[i]) {
                 case "--transport" -> o.transport = v;

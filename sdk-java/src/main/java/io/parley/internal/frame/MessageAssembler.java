@@ -1,0 +1,144 @@
+package io.parley.internal.frame;
+
+import java.util.Arrays;
+
+/**
+ * Reassembles chunked messages (SPEC §5) from frames that passed {@link FrameValidator}: at most
+ * one message in progress, single-frame messages and control frames interleaved freely. Memory
+ * grows with the bytes received, up to {@code max_message}. Not thread-safe.
+ */
+public final class MessageAssembler {
+    /** Receives complete messages and the non-fatal rejections. */
+    public interface Listener {
+        void onMessage(Message message);
+
+        /** A REQUEST with malformed meta; its other frames are skipped. Answer INVALID_REQUEST. */
+        void onInvalidRequest(int id, String reason);
+
+        /** A NOTIFICATION with a malformed method; it is dropped. */
+        void onInvalidNotification(String reason);
+    }
+
+    private final long maxMessage;
+    private boolean inProgress;
+    private boolean discarding;
+    private int kind;
+    private int id;
+    private int flags;
+    private int codec;
+    private int compression;
+    private byte[] meta;
+    private byte[] body = new byte[0];
+    private int bodyLength;
+
+    public MessageAssembler(long maxMessage) {
+        this.maxMessage = maxMessage;
+    }
+
+    /** Whether a chunked message is being reassembled. */
+    public boolean inProgress() {
+        return inProgress;
+    }
+
+    public void add(Frame f, FrameValidator.Verdict verdict, Listener listener) {
+        if (verdict == FrameValidator.Verdict.SKIP_UNKNOWN_KIND) {
+            return;
+        }
+        int k = f.kind();
+        boolean more = f.hasFlag(FrameFlags.MORE);
+        boolean continuation = f.hasFlag(FrameFlags.CONTINUATION);
+        if (!continuation) {
+            if (more && inProgress) {
+                throw new ProtocolViolationException("a new chunked " + FrameKind.name(k) + " (id " + Integer.toUnsignedString(f.id())
+                        + ") started while " + FrameKind.name(kind) + " id " + Integer.toUnsignedString(id) + " is still being reassembled");
+            }
+            checkSize(f.bodyLength());
+            if (verdict == FrameValidator.Verdict.INVALID_REQUEST) {
+                begin(f, more, true);
+                listener.onInvalidRequest(f.id(), FrameValidator.invalidRequestReason(f));
+                return;
+            }
+            if (verdict == FrameValidator.Verdict.INVALID_NOTIFICATION) {
+                begin(f, more, true);
+                listener.onInvalidNotification("NOTIFICATION method must be 1..255 bytes of UTF-8 (meta_len " + f.metaLength() + ")");
+                return;
+            }
+            if (!more) {
+                listener.onMessage(new Message(k, f.id(), f.flags() & ~(FrameFlags.MORE | FrameFlags.CONTINUATION),
+                        f.codec(), f.compression(), f.copyMeta(), f.copyBody()));
+                return;
+            }
+            begin(f, true, false);
+            append(f);
+            return;
+        }
+        if (!inProgress) {
+            throw new ProtocolViolationException("CONTINUATION " + FrameKind.name(k) + " (id " + Integer.toUnsignedString(f.id())
+                    + ") without a chunked message in progress");
+        }
+        if (k != kind || f.id() != id) {
+            throw new ProtocolViolationException("CONTINUATION " + FrameKind.name(k) + " id " + Integer.toUnsignedString(f.id())
+                    + " does not match the message in progress, " + FrameKind.name(kind) + " id " + Integer.toUnsignedString(id));
+        }
+        if (f.codec() != codec && f.bodyLength() > 0 || f.compression() != compression && f.bodyLength() > 0) {
+            throw new ProtocolViolationException("CONTINUATION changes codec/compression of " + FrameKind.name(kind) + " id "
+                    + Integer.toUnsignedString(id));
+        }
+        checkSize((long) bodyLength + f.bodyLength());
+        if (discarding) {
+            bodyLength += f.bodyLength();
+        } else {
+            append(f);
+        }
+        if (!more) {
+            boolean deliver = !discarding;
+            Message m = deliver ? new Message(kind, id, flags, codec, compression, meta, Arrays.copyOf(body, bodyLength)) : null;
+            reset();
+            if (deliver) {
+                listener.onMessage(m);
+            }
+        }
+    }
+
+    private void begin(Frame f, boolean more, boolean discard) {
+        if (!more) {
+            return;
+        }
+        inProgress = true;
+        discarding = discard;
+        kind = f.kind();
+        id = f.id();
+        flags = f.flags() & ~(FrameFlags.MORE | FrameFlags.CONTINUATION);
+        codec = f.codec();
+        compression = f.compression();
+        meta = f.copyMeta();
+        bodyLength = discard ? f.bodyLength() : 0;
+    }
+
+    private void append(Frame f) {
+        int n = f.bodyLength();
+        if (body.length - bodyLength < n) {
+            long want = Math.max((long) bodyLength + n, Math.min(2L * body.length, maxMessage));
+            body = Arrays.copyOf(body, (int) Math.min(want, Integer.MAX_VALUE - 8));
+        }
+        System.arraycopy(f.buffer(), f.bodyOffset(), body, bodyLength, n);
+        bodyLength += n;
+    }
+
+    private void checkSize(long total) {
+        if (total > maxMessage) {
+            reset();
+            throw new MessageTooLargeException("message body of at least " + total + " bytes exceeds max_message " + maxMessage);
+        }
+    }
+
+    private void reset() {
+        inProgress = false;
+        discarding = false;
+        meta = null;
+        bodyLength = 0;
+        if (body.length > (1 << 20)) {
+            body = new byte[0];
+        }
+    }
+}

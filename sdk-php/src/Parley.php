@@ -1,0 +1,153 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Parley;
+
+use Closure;
+use Parley\Loop\Awaitable;
+use Parley\Loop\EventLoop;
+use Parley\Process\ChildProcess;
+use Parley\Session\Role;
+use Parley\Session\Session;
+use Parley\Session\SessionOptions;
+use Parley\Stdio\StdioWorker;
+use Parley\Transport\ProcessTransport;
+use Parley\Transport\SocketConnector;
+use Parley\Transport\SocketServer;
+
+/**
+ * Entry points: start a worker process, be one, connect, listen; and the few helpers for running
+ * things concurrently.
+ *
+ * ```php
+ * // parent.php
+ * $worker = Parley::spawn(['php', 'worker.php']);
+ * echo $worker->call('greet', ['name' => 'Ada'])->await();
+ * $worker->close();
+ *
+ * // worker.php
+ * $session = Parley::worker();
+ * $session->handle('greet', fn (array $p) => "Hello, {$p['name']}");
+ * $session->run();
+ * ```
+ */
+final class Parley
+{
+    /**
+     * Starts a child process that speaks Parley on its stdin/stdout (SPEC §9.1) and returns the
+     * session with it (this side is the initiator). Calls made before the handshake completes are
+     * sent once it does. Heartbeats are off by default for stdio children (§8.4).
+     *
+     * @param list<string>|string $command an argv list (no shell), or a shell command line
+     * @param array<string, string>|null $env
+     * @param Closure(string): void|null $onStderrLine every line the child writes to stderr
+     */
+    public static function spawn(
+        array|string $command,
+        ?SessionOptions $options = null,
+        ?string $cwd = null,
+        ?array $env = null,
+        ?Closure $onStderrLine = null,
+        ?EventLoop $loop = null,
+    ): Session {
+        $loop ??= EventLoop::get();
+        $child = ChildProcess::start($command, $cwd, $env, $onStderrLine);
+        return new Session(new ProcessTransport($child, $loop), Role::Initiator, $options ?? new SessionOptions(), $loop, 0);
+    }
+
+    /**
+     * This process as a stdio worker (the child side): frames on stdin/stdout, application output
+     * forwarded as `$/log`, PHP errors on stderr. Register handlers, then call {@see Session::run()}.
+     */
+    public static function worker(
+        ?SessionOptions $options = null,
+        bool $captureOutput = true,
+        ?EventLoop $loop = null,
+    ): Session {
+        return StdioWorker::open($options ?? new SessionOptions(), $loop ?? EventLoop::get(), $captureOutput);
+    }
+
+    /**
+     * Connects to a listening peer: `unix:///path.sock`, `tcp://127.0.0.1:9000`, `tls://host:9443`.
+     * Heartbeats default to 15 s on sockets.
+     *
+     * @param array<string, mixed> $tls `ssl` stream context options for tls:// (cafile, peer_name, ...)
+     */
+    public static function connect(
+        string $address,
+        ?SessionOptions $options = null,
+        float $timeout = 10.0,
+        array $tls = [],
+        ?EventLoop $loop = null,
+    ): Session {
+        $transport = SocketConnector::connect($address, $timeout, $tls);
+        return new Session($transport, Role::Initiator, $options ?? new SessionOptions(), $loop ?? EventLoop::get(), 15000);
+    }
+
+    /**
+     * Listens on `unix:///path.sock` (mode 0600) or `tcp://127.0.0.1:0` (loopback unless a token is
+     * set) and calls $onSession for every new connection, before its handshake.
+     *
+     * @param Closure(Session): void $onSession
+     * @param array<string, mixed> $tls `ssl` context options for tls:// (local_cert, local_pk, ...)
+     */
+    public static function listen(
+        string $address,
+        Closure $onSession,
+        ?SessionOptions $options = null,
+        array $tls = [],
+        ?EventLoop $loop = null,
+    ): SocketServer {
+        return SocketServer::listen($address, $onSession, $options ?? new SessionOptions(), $loop ?? EventLoop::get(), $tls);
+    }
+
+    /** The shared event loop. */
+    public static function loop(): EventLoop
+    {
+        return EventLoop::get();
+    }
+
+    /** Runs $task in a Fiber of the loop: it may await calls while the caller goes on. */
+    public static function async(Closure $task): void
+    {
+        EventLoop::get()->async(static fn () => $task());
+    }
+
+    /** Waits without blocking handlers and other Fibers. */
+    public static function sleep(float $seconds): void
+    {
+        EventLoop::get()->sleep($seconds);
+    }
+
+    /**
+     * Awaits every call (they are already in flight, so they proceed concurrently); returns their
+     * results with the same keys. Throws the first failure in key order after all have completed.
+     *
+     * @template K of array-key
+     * @param array<K, Awaitable> $awaitables
+     * @return array<K, mixed>
+     */
+    public static function awaitAll(array $awaitables): array
+    {
+        $results = [];
+        $failure = null;
+        foreach ($awaitables as $key => $awaitable) {
+            try {
+                $results[$key] = $awaitable->await();
+            } catch (\Throwable $e) {
+                $failure ??= $e;
+            }
+        }
+        if ($failure !== null) {
+            throw $failure;
+        }
+        return $results;
+    }
+
+    /** Runs the loop until nothing is left to do (every session closed, no timer). */
+    public static function run(): void
+    {
+        EventLoop::get()->run();
+    }
+}

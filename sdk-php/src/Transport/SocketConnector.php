@@ -1,0 +1,59 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Parley\Transport;
+
+use Parley\Exception\TransportException;
+
+use function sprintf;
+
+/**
+ * Opens client connections (SPEC §9.2, §9.3): Unix sockets and TCP (TCP_NODELAY), optionally TLS.
+ */
+final class SocketConnector
+{
+    /**
+     * @param array<string, mixed> $tls `ssl` stream context options (peer_name, cafile, verify_peer, ...)
+     */
+    public static function connect(string $address, float $timeout = 10.0, array $tls = []): StreamTransport
+    {
+        $target = SocketAddress::parse($address);
+        $context = stream_context_create([
+            'socket' => ['tcp_nodelay' => true],
+            'ssl' => $tls + ['peer_name' => $target->host],
+        ]);
+        $errno = 0;
+        $error = '';
+        $stream = @stream_socket_client(
+            $target->streamAddress(),
+            $errno,
+            $error,
+            $timeout,
+            STREAM_CLIENT_CONNECT,
+            $context,
+        );
+        if ($stream === false) {
+            throw new TransportException(sprintf(
+                'cannot connect to %s: %s (errno %d)%s',
+                $target,
+                $error !== '' ? $error : 'connection failed',
+                $errno,
+                $target->isUnix() ? '; is the server listening on that socket?' : '',
+            ));
+        }
+        if ($target->isTls()) {
+            stream_set_timeout($stream, (int) ceil($timeout));
+            $enabled = @stream_socket_enable_crypto($stream, true, STREAM_CRYPTO_METHOD_TLSv1_2_CLIENT | STREAM_CRYPTO_METHOD_TLSv1_3_CLIENT);
+            if ($enabled !== true) {
+                fclose($stream);
+                throw new TransportException(sprintf(
+                    'TLS handshake with %s failed: %s',
+                    $target,
+                    error_get_last()['message'] ?? 'unknown error',
+                ));
+            }
+        }
+        return new StreamTransport($stream, $stream, 'server ' . $target, false, 262144);
+    }
+}
