@@ -335,37 +335,62 @@ final class Session implements Flushable
             }
             $call->deadline = hrtime(true) / 1e9 + $timeout;
         }
-        try {
-            $body = $this->encode($params, $codec, $compression);
-        } catch (\Throwable $e) {
-            $call->fail($e instanceof ParleyException ? $e : new RpcException(
-                sprintf('cannot encode the params of %s: %s', $method, $e->getMessage()),
-                ErrorCode::InvalidParams->value,
-                null,
-                $e,
-            ));
-            return $call;
-        }
-        if (strlen($body) > $this->peerMaxMessage) {
-            $call->fail(new RpcException(sprintf(
-                'the params of %s are %d bytes encoded; the peer accepts at most %d (max_message)',
-                $method,
-                strlen($body),
-                $this->peerMaxMessage,
-            ), ErrorCode::MessageTooLarge->value));
-            return $call;
-        }
         $flags = $onProgress !== null ? FrameLayout::FLAG_WANT_PROGRESS : 0;
         if ($timeout !== null) {
             $call->timer = $this->loop->delay($timeout, fn () => $this->callExpired($call));
         }
-        if ($this->state === SessionState::Connecting || count($this->pending) >= $this->peerMaxInFlight) {
-            $call->queued = [$flags, $this->encodedCodec, $this->encodedCompression, $body];
+        if ($this->state === SessionState::Connecting) {
+            // Encoded once the peer's HELLO says which codecs and compressions it takes.
+            $call->queued = [false, $flags, $params, $codec, $compression];
+            $this->queuedCalls[] = $call;
+            return $call;
+        }
+        $body = $this->encodeParams($call, $params, $codec, $compression);
+        if ($body === null) {
+            return $call;
+        }
+        if (count($this->pending) >= $this->peerMaxInFlight) {
+            $call->queued = [true, $flags, $body, $this->encodedCodec, $this->encodedCompression];
             $this->queuedCalls[] = $call;
             return $call;
         }
         $this->sendRequest($call, $flags, $this->encodedCodec, $this->encodedCompression, $body);
         return $call;
+    }
+
+    /** Encodes a call's params, or fails the call and returns null. */
+    private function encodeParams(Call $call, mixed $params, ?string $codec, ?string $compression): ?string
+    {
+        try {
+            $body = $this->encode($params, $codec, $compression);
+        } catch (\Throwable $e) {
+            $this->failUnsent($call, $e instanceof ParleyException ? $e : new RpcException(
+                sprintf('cannot encode the params of %s: %s', $call->method, $e->getMessage()),
+                ErrorCode::InvalidParams->value,
+                null,
+                $e,
+            ));
+            return null;
+        }
+        if (strlen($body) > $this->peerMaxMessage) {
+            $this->failUnsent($call, new RpcException(sprintf(
+                'the params of %s are %d bytes encoded; the peer accepts at most %d (max_message)',
+                $call->method,
+                strlen($body),
+                $this->peerMaxMessage,
+            ), ErrorCode::MessageTooLarge->value));
+            return null;
+        }
+        return $body;
+    }
+
+    private function failUnsent(Call $call, \Throwable $error): void
+    {
+        if ($call->timer !== null) {
+            $this->loop->cancel($call->timer);
+            $call->timer = null;
+        }
+        $call->fail($error);
     }
 
     /**
@@ -743,7 +768,9 @@ final class Session implements Flushable
         if ($data === '') {
             return;
         }
-        $this->lastReceived = hrtime(true);
+        if ($this->heartbeatTimer !== null) {
+            $this->lastReceived = hrtime(true);
+        }
         $this->decoder->feed($data);
         while ($this->state !== SessionState::Closed) {
             try {
@@ -983,6 +1010,7 @@ final class Session implements Flushable
         $this->sendQueuedCalls();
         $heartbeat = $this->heartbeatMs();
         if ($heartbeat > 0) {
+            $this->lastReceived = hrtime(true);
             $this->heartbeatTimer = $this->loop->repeat($heartbeat / 1000, $this->heartbeat(...));
         }
         $this->opened->resolve($this);
@@ -1210,15 +1238,20 @@ final class Session implements Flushable
             $this->loop->cancel($call->timer);
             $call->timer = null;
         }
-        if (!$call->isDone()) {
-            if ($message->body === '') {
-                $call->complete(null);
-            } else {
-                try {
-                    $call->complete($this->decode($message));
-                } catch (RpcException $e) {
-                    $call->fail($e);
-                }
+        if ($message->body === '') {
+            $call->complete(null);
+        } elseif ($message->codec === FrameLayout::CODEC_JSON && $message->compression === 0) {
+            // decode(), inlined for the common JSON answer.
+            try {
+                $call->complete(json_decode($message->body, $this->jsonAssoc, 512, JSON_THROW_ON_ERROR));
+            } catch (\JsonException $e) {
+                $call->fail(new CodecException('result is not valid JSON: ' . $e->getMessage(), $e));
+            }
+        } elseif (!$call->isDone()) {
+            try {
+                $call->complete($this->decode($message));
+            } catch (RpcException $e) {
+                $call->fail($e);
             }
         }
         if ($this->queuedCalls !== []) {
@@ -1621,7 +1654,8 @@ final class Session implements Flushable
                 $metaLength << 16 | $codec << 8 | $compression,
                 $bodyLength,
             );
-            $frame = $head . hash('crc32c', $head, true) . pack('N', $timeoutMs) . $call->method . $body;
+            $frame = $head . hash('crc32c', $head, true) . ($timeoutMs === 0 ? "\0\0\0\0" : pack('N', $timeoutMs))
+                . $call->method . $body;
             $this->out[] = $frame;
             $this->outBytes += strlen($frame);
             if (!$this->flushScheduled) {
@@ -1638,10 +1672,22 @@ final class Session implements Flushable
     {
         while ($this->queuedCalls !== [] && count($this->pending) < $this->peerMaxInFlight && $this->state === SessionState::Open) {
             $call = array_shift($this->queuedCalls);
-            [$flags, $codec, $compression, $body] = $call->queued;
+            $queued = $call->queued;
             $call->queued = null;
             if ($call->deadline > 0 && $call->deadline <= hrtime(true) / 1e9) {
                 continue;
+            }
+            if ($queued[0]) {
+                [, $flags, $body, $codec, $compression] = $queued;
+            } else {
+                // Queued before the handshake: encode now that the peer's codecs are known.
+                $flags = $queued[1];
+                $body = $this->encodeParams($call, $queued[2], $queued[3], $queued[4]);
+                if ($body === null) {
+                    continue;
+                }
+                $codec = $this->encodedCodec;
+                $compression = $this->encodedCompression;
             }
             $this->sendRequest($call, $flags, $codec, $compression, $body);
         }

@@ -6,8 +6,9 @@ import java.util.Optional;
 
 /**
  * What a request handler knows about its call: deadline, cancellation, progress, and the session
- * to call the other side back on. Handlers run on their own (virtual) threads, so a handler may
- * call the peer and wait for the answer.
+ * to call the other side back on. A handler may block, run long, or call the peer and wait for
+ * the answer: when it runs on the thread that read its request, reading moves to another thread
+ * (see {@link Session}).
  */
 public interface CallContext {
     /** The method called. */

@@ -1,5 +1,7 @@
 package io.parley;
 
+import io.parley.internal.Outbound;
+import io.parley.internal.OutboundCall;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -10,11 +12,11 @@ import java.util.concurrent.CompletableFuture;
  * @param <T> the result type
  */
 public final class CallFuture<T> extends CompletableFuture<T> {
-    private final Session session;
+    private final Outbound outbound;
     private final OutboundCall call;
 
-    CallFuture(Session session, OutboundCall call) {
-        this.session = session;
+    CallFuture(Outbound outbound, OutboundCall call) {
+        this.outbound = outbound;
         this.call = call;
     }
 
@@ -27,7 +29,7 @@ public final class CallFuture<T> extends CompletableFuture<T> {
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(mayInterruptIfRunning);
         if (cancelled) {
-            session.giveUp(call, new ParleyException(ErrorCode.CANCELLED, "call " + call.method + " cancelled by the caller"));
+            outbound.giveUp(call, new ParleyException(ErrorCode.CANCELLED, "call " + call.method + " cancelled by the caller"));
         }
         return cancelled;
     }

@@ -6,75 +6,75 @@ import io.parley.internal.frame.FrameEncoder;
 import io.parley.internal.frame.FrameFlags;
 import io.parley.transport.Transport;
 import java.io.IOException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * Coalesces outgoing frames into few writes (SPEC §9). Senders append encoded frames to a shared
- * buffer; the first sender that finds no write in progress becomes the flusher and writes the
- * whole buffer, again and again until it is empty, then flushes. Frames appended meanwhile ride
- * along in the next write, so many small frames cost few syscalls and a lone call costs one
- * write and no thread hand-off.
+ * Coalesces outgoing frames into few writes (SPEC §9), written by the senders' own threads: no
+ * writer thread, no hand-off. A sender appends its encoded frame to a shared buffer; the first
+ * sender that finds no write in progress becomes the flusher and writes the whole buffer, again
+ * and again until it is empty, then flushes the transport. Frames appended meanwhile ride along
+ * in the flusher's next write, so concurrent senders share syscalls and a lone call costs one
+ * write.
  *
- * <p>The reader thread must never block on the transport (both pipes full would deadlock), so
- * its frames ({@code mayBlock = false}) hand the flush to an executor when no flusher is running.
- * Other senders wait while the buffer is over its high-water mark: memory stays bounded.
+ * <p>Large bodies are not copied: a frame whose body is at least {@link #GATHER_THRESHOLD} bytes
+ * waits until its sender is the flusher, then goes out as one gathering write of the queued frames
+ * and its header straight followed by the body, from the caller's array.
+ *
+ * <p>The thread that is decoding input must not block on the transport in the middle of a batch
+ * (both directions full would deadlock), so its frames (PONG, errors, HELLO) are {@link #queue
+ * queued} and it calls {@link #flushQueued()} when the batch is done. Other senders wait while the
+ * buffer is over its high-water mark: memory stays bounded.
  */
 public final class FrameWriter {
+    /** Bodies from this size on are written from the sender's array instead of copied. */
+    public static final int GATHER_THRESHOLD = 32 * 1024;
     private static final int INITIAL = 64 * 1024;
     private static final int HIGH_WATER = 4 << 20;
 
     private final Transport transport;
-    private final Executor flushExecutor;
+    private final FastTransport fast;
     private final Consumer<IOException> onFailure;
     private final FrameEncoder encoder = new FrameEncoder();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
     /** Held for the whole of a chunked message: one chunked message at a time (SPEC §5 rule 3). */
     private final ReentrantLock chunkLock = new ReentrantLock();
+    private volatile Runnable beforeBlocking = () -> { };
     private byte[] pending = new byte[INITIAL];
     private int pendingLength;
     private byte[] spare = new byte[INITIAL];
     private boolean flushing;
     private IOException failure;
-    private long writes;
-    private long frames;
+    private volatile long writes;
+    private volatile long frames;
 
-    public FrameWriter(Transport transport, Executor flushExecutor, Consumer<IOException> onFailure) {
+    public FrameWriter(Transport transport, Consumer<IOException> onFailure) {
         this.transport = transport;
-        this.flushExecutor = flushExecutor;
+        this.fast = transport instanceof FastTransport f ? f : null;
         this.onFailure = onFailure;
     }
 
-    /** Sends one frame. */
+    /** Runs before a sender blocks waiting for the writer (the reader uses it to hand off reading). */
+    public void beforeBlocking(Runnable hook) {
+        this.beforeBlocking = hook;
+    }
+
+    /** Sends one frame now; may block while the transport is full or the buffer is over its mark. */
     public void send(int kind, int flags, int id, byte[] meta, int codec, int compression, byte[] body, int bodyOffset,
-            int bodyLength, boolean mayBlock) throws IOException {
+            int bodyLength) throws IOException {
+        if (bodyLength >= GATHER_THRESHOLD) {
+            sendGathering(kind, flags, id, meta, codec, compression, body, bodyOffset, bodyLength);
+            return;
+        }
         lock.lock();
         try {
-            if (failure != null) {
-                throw failure;
+            checkFailure();
+            if (flushing && pendingLength > HIGH_WATER) {
+                waitWhile(() -> flushing && pendingLength > HIGH_WATER);
             }
-            while (mayBlock && flushing && pendingLength > HIGH_WATER && failure == null) {
-                drained.awaitUninterruptibly();
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            int metaLength = meta == null ? 0 : meta.length;
-            int frameLength = HEADER_LENGTH + metaLength + bodyLength;
-            ensure(frameLength);
-            encoder.writeHeader(pending, pendingLength, kind, flags, id, metaLength, codec, compression, bodyLength);
-            int at = pendingLength + HEADER_LENGTH;
-            if (metaLength > 0) {
-                System.arraycopy(meta, 0, pending, at, metaLength);
-            }
-            if (bodyLength > 0) {
-                System.arraycopy(body, bodyOffset, pending, at + metaLength, bodyLength);
-            }
-            pendingLength += frameLength;
-            frames++;
+            append(kind, flags, id, meta, codec, compression, body, bodyOffset, bodyLength, true);
             if (flushing) {
                 return; // the running flusher picks it up
             }
@@ -82,26 +82,53 @@ public final class FrameWriter {
         } finally {
             lock.unlock();
         }
-        if (mayBlock) {
-            drain();
-        } else {
-            flushExecutor.execute(() -> {
-                try {
-                    drain();
-                } catch (IOException e) {
-                    // reported through onFailure
-                }
-            });
+        drain();
+    }
+
+    /**
+     * Queues one frame without writing it and without ever blocking: for the thread decoding
+     * input. It must call {@link #flushQueued()} before it blocks.
+     */
+    public void queue(int kind, int flags, int id, byte[] meta, int codec, int compression, byte[] body, int bodyOffset,
+            int bodyLength) throws IOException {
+        lock.lock();
+        try {
+            checkFailure();
+            append(kind, flags, id, meta, codec, compression, body, bodyOffset, bodyLength, true);
+        } finally {
+            lock.unlock();
         }
+    }
+
+    /** Whether queued frames wait for a flush that nobody is doing. */
+    public boolean hasUnflushed() {
+        lock.lock();
+        try {
+            return pendingLength > 0 && !flushing && failure == null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes the queued frames, unless another thread is already writing (it takes them along). */
+    public void flushQueued() throws IOException {
+        lock.lock();
+        try {
+            if (flushing || pendingLength == 0 || failure != null) {
+                return;
+            }
+            flushing = true;
+        } finally {
+            lock.unlock();
+        }
+        drain();
     }
 
     /** Appends bytes that are not a frame, between two frames (conformance tests of stray handling). */
     public void sendRaw(byte[] bytes) throws IOException {
         lock.lock();
         try {
-            if (failure != null) {
-                throw failure;
-            }
+            checkFailure();
             ensure(bytes.length);
             System.arraycopy(bytes, 0, pending, pendingLength, bytes.length);
             pendingLength += bytes.length;
@@ -124,23 +151,91 @@ public final class FrameWriter {
         int metaLength = meta == null ? 0 : meta.length;
         int bodyLength = body == null ? 0 : body.length;
         if (metaLength + bodyLength <= maxFrame) {
-            send(kind, flags, id, meta, codec, compression, body, 0, bodyLength, true);
+            send(kind, flags, id, meta, codec, compression, body, 0, bodyLength);
             return;
         }
         chunkLock.lock();
         try {
             int first = maxFrame - metaLength;
-            send(kind, flags | FrameFlags.MORE, id, meta, codec, compression, body, 0, first, true);
+            send(kind, flags | FrameFlags.MORE, id, meta, codec, compression, body, 0, first);
             int offset = first;
             while (offset < bodyLength) {
                 int n = Math.min(maxFrame, bodyLength - offset);
                 boolean last = offset + n == bodyLength;
                 int f = FrameFlags.CONTINUATION | (last ? 0 : FrameFlags.MORE);
-                send(kind, f, id, null, codec, compression, body, offset, n, true);
+                send(kind, f, id, null, codec, compression, body, offset, n);
                 offset += n;
             }
         } finally {
             chunkLock.unlock();
+        }
+    }
+
+    /** Becomes the flusher, then writes the queued frames, this header and the body in one go. */
+    private void sendGathering(int kind, int flags, int id, byte[] meta, int codec, int compression, byte[] body,
+            int bodyOffset, int bodyLength) throws IOException {
+        byte[] out;
+        int n;
+        lock.lock();
+        try {
+            checkFailure();
+            if (flushing) {
+                waitWhile(() -> flushing);
+            }
+            checkFailure();
+            // the header announces bodyLength bytes: they follow from the caller's array
+            append(kind, flags, id, meta, codec, compression, body, bodyOffset, bodyLength, false);
+            flushing = true;
+            out = pending;
+            n = pendingLength;
+            pending = spare != null ? spare : new byte[INITIAL];
+            spare = null;
+            pendingLength = 0;
+        } finally {
+            lock.unlock();
+        }
+        write(out, n, body, bodyOffset, bodyLength);
+        drain();
+    }
+
+    /** Encodes a frame at the end of the buffer; {@code copyBody = false} writes the header and meta only. */
+    private void append(int kind, int flags, int id, byte[] meta, int codec, int compression, byte[] body, int bodyOffset,
+            int bodyLength, boolean copyBody) {
+        int metaLength = meta == null ? 0 : meta.length;
+        int length = HEADER_LENGTH + metaLength + (copyBody ? bodyLength : 0);
+        ensure(length);
+        encoder.writeHeader(pending, pendingLength, kind, flags, id, metaLength, codec, compression, bodyLength);
+        int at = pendingLength + HEADER_LENGTH;
+        if (metaLength > 0) {
+            System.arraycopy(meta, 0, pending, at, metaLength);
+        }
+        if (copyBody && bodyLength > 0) {
+            System.arraycopy(body, bodyOffset, pending, at + metaLength, bodyLength);
+        }
+        pendingLength += length;
+        frames++;
+    }
+
+    private interface Cond {
+        boolean holds();
+    }
+
+    /** Waits (lock held) while {@code c} holds; lets the reader hand off reading first. */
+    private void waitWhile(Cond c) {
+        lock.unlock();
+        try {
+            beforeBlocking.run();
+        } finally {
+            lock.lock();
+        }
+        while (c.holds() && failure == null) {
+            drained.awaitUninterruptibly();
+        }
+    }
+
+    private void checkFailure() throws IOException {
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -152,6 +247,7 @@ public final class FrameWriter {
         pending = java.util.Arrays.copyOf(pending, (int) Math.min(want, Integer.MAX_VALUE - 8));
     }
 
+    /** The flusher's loop: writes until nothing is queued, flushes, and stops being the flusher. */
     private void drain() throws IOException {
         while (true) {
             byte[] out;
@@ -171,7 +267,7 @@ public final class FrameWriter {
                     lock.lock();
                     if (pendingLength == 0) {
                         flushing = false;
-                        if (spare.length > HIGH_WATER) {
+                        if (spare == null || spare.length > HIGH_WATER) {
                             spare = new byte[INITIAL];
                         }
                         drained.signalAll();
@@ -181,7 +277,7 @@ public final class FrameWriter {
                 }
                 out = pending;
                 n = pendingLength;
-                pending = spare.length >= INITIAL ? spare : new byte[INITIAL];
+                pending = spare != null && spare.length >= INITIAL ? spare : new byte[INITIAL];
                 spare = null;
                 pendingLength = 0;
                 drained.signalAll();
@@ -190,29 +286,42 @@ public final class FrameWriter {
                     lock.unlock();
                 }
             }
-            boolean interrupted = Thread.interrupted(); // an interrupt would close a socket channel mid-write
-            try {
+            write(out, n, null, 0, 0);
+        }
+    }
+
+    /** Writes {@code out[0..n)} then the body (if any), as the flusher; recycles {@code out}. */
+    private void write(byte[] out, int n, byte[] body, int bodyOffset, int bodyLength) throws IOException {
+        boolean interrupted = Thread.interrupted(); // an interrupt would close a blocking socket channel mid-write
+        try {
+            if (body == null) {
                 transport.write(out, 0, n);
-                writes++;
-            } catch (IOException e) {
-                lock.lock();
-                try {
-                    fail(e);
-                } finally {
-                    lock.unlock();
-                }
-                throw e;
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+            } else if (fast != null) {
+                fast.write(out, 0, n, body, bodyOffset, bodyLength);
+            } else {
+                transport.write(out, 0, n);
+                transport.write(body, bodyOffset, bodyLength);
             }
+            writes++;
+        } catch (IOException | RuntimeException e) {
+            IOException io = e instanceof IOException x ? x : new IOException(e.toString(), e);
             lock.lock();
             try {
-                spare = out.length > HIGH_WATER ? new byte[INITIAL] : out;
+                fail(io);
             } finally {
                 lock.unlock();
             }
+            throw io;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        lock.lock();
+        try {
+            spare = out.length > HIGH_WATER ? null : out;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -228,10 +337,15 @@ public final class FrameWriter {
     }
 
     /**
-     * Waits for a running flush to finish, then refuses further frames: the session is about to
-     * half-close the transport after GOODBYE.
+     * Writes what is queued, waits for a running flush to finish, then refuses further frames:
+     * the session is about to half-close the transport after GOODBYE.
      */
     public void shutdown() {
+        try {
+            flushQueued();
+        } catch (IOException e) {
+            // recorded as the failure
+        }
         lock.lock();
         try {
             while (flushing && failure == null) {

@@ -1,26 +1,59 @@
 package io.parley.transport;
 
+import io.parley.internal.FastTransport;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A transport over a blocking {@link SocketChannel}: Unix domain sockets and plain TCP. Reads and
- * writes go straight to the channel (separate locks inside it), so a blocked read never holds up
- * a write.
+ * A transport over a {@link SocketChannel}: Unix domain sockets and plain TCP.
+ *
+ * <p>The channel is non-blocking and waits happen in a {@link Selector}, one per direction. Any
+ * thread may read or write, including application threads that get interrupted: an interrupt only
+ * ends a wait (a blocking channel would be closed by it), and a read can be bounded in time. The
+ * session uses this to let a blocking call read its own answer. A blocked read never holds up a
+ * write.
  */
-public final class ChannelTransport implements Transport {
+public final class ChannelTransport implements Transport, FastTransport {
     private final SocketChannel channel;
     private final Role role;
     private final String description;
     private final String requiredToken;
+    private final Selector readable;
+    private final Selector writable;
+    /** The last read filled the buffer: more is probably waiting, so try before waiting. */
+    private boolean lastReadFull;
     private volatile boolean closed;
 
-    ChannelTransport(SocketChannel channel, Role role, String description, String requiredToken) {
+    ChannelTransport(SocketChannel channel, Role role, String description, String requiredToken) throws IOException {
         this.channel = channel;
         this.role = role;
         this.description = description;
         this.requiredToken = requiredToken;
+        channel.configureBlocking(false);
+        Selector r = null;
+        Selector w = null;
+        try {
+            r = Selector.open();
+            w = Selector.open();
+            channel.register(r, SelectionKey.OP_READ);
+            channel.register(w, SelectionKey.OP_WRITE);
+        } catch (IOException | RuntimeException e) {
+            if (r != null) {
+                r.close();
+            }
+            if (w != null) {
+                w.close();
+            }
+            throw e;
+        }
+        this.readable = r;
+        this.writable = w;
     }
 
     @Override
@@ -29,15 +62,101 @@ public final class ChannelTransport implements Transport {
     }
 
     @Override
+    public boolean sharedReads() {
+        return true;
+    }
+
+    @Override
+    public boolean timedReads() {
+        return true;
+    }
+
+    @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
-        return channel.read(ByteBuffer.wrap(buffer, offset, length));
+        while (true) {
+            int n = read(buffer, offset, length, 0);
+            if (n != 0) {
+                return n;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("interrupted while reading from " + description);
+            }
+        }
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length, long timeoutNanos) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(buffer, offset, length);
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        boolean tryFirst = lastReadFull;
+        while (true) {
+            if (tryFirst) {
+                int n = channel.read(b);
+                if (n != 0) {
+                    lastReadFull = n == length;
+                    return n < 0 ? -1 : n;
+                }
+            }
+            tryFirst = true;
+            if (Thread.currentThread().isInterrupted()) {
+                return 0;
+            }
+            long millis = 0;
+            if (deadline != 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return 0;
+                }
+                millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
+            }
+            await(readable, millis);
+            if (closed) {
+                throw new IOException(description + " is closed");
+            }
+        }
+    }
+
+    private static void await(Selector s, long millis) throws IOException {
+        try {
+            if (millis > 0) {
+                s.select(millis);
+            } else {
+                s.select();
+            }
+            s.selectedKeys().clear();
+        } catch (ClosedSelectorException e) {
+            throw new IOException("transport closed", e);
+        }
     }
 
     @Override
     public void write(byte[] buffer, int offset, int length) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(buffer, offset, length);
-        while (b.hasRemaining()) {
-            channel.write(b);
+        write(new ByteBuffer[] {ByteBuffer.wrap(buffer, offset, length)});
+    }
+
+    @Override
+    public void write(byte[] a, int aOffset, int aLength, byte[] b, int bOffset, int bLength) throws IOException {
+        write(new ByteBuffer[] {ByteBuffer.wrap(a, aOffset, aLength), ByteBuffer.wrap(b, bOffset, bLength)});
+    }
+
+    private void write(ByteBuffer[] bufs) throws IOException {
+        ByteBuffer last = bufs[bufs.length - 1];
+        boolean interrupted = false;
+        try {
+            while (last.hasRemaining()) {
+                if (channel.write(bufs) == 0 && last.hasRemaining()) {
+                    // the socket buffer is full: wait until the peer reads (an interrupt only ends the wait)
+                    interrupted |= Thread.interrupted();
+                    await(writable, 0);
+                    if (closed) {
+                        throw new IOException(description + " is closed");
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -59,7 +178,14 @@ public final class ChannelTransport implements Transport {
             return;
         }
         closed = true;
-        channel.close();
+        try {
+            channel.close();
+        } finally {
+            readable.wakeup();
+            writable.wakeup();
+            readable.close();
+            writable.close();
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.parley.transport;
 
 import io.parley.PeerGoneException;
+import io.parley.internal.FastTransport;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * Transport t = ChildProcessTransport.launch(List.of("php", "worker.php"));
  * }</pre>
  */
-public final class ChildProcessTransport implements Transport {
+public final class ChildProcessTransport implements Transport, FastTransport {
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcessTransport.class);
     private static final ShutdownHookProcessDestroyer DESTROYER = new ShutdownHookProcessDestroyer();
 
@@ -204,9 +205,31 @@ public final class ChildProcessTransport implements Transport {
         return stdout.read(buffer, offset, length);
     }
 
+    /** Pipe reads are not interruptible, so any thread may read; they cannot be bounded in time. */
+    @Override
+    public boolean sharedReads() {
+        return true;
+    }
+
+    @Override
+    public boolean timedReads() {
+        return false;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length, long timeoutNanos) throws IOException {
+        return stdout.read(buffer, offset, length);
+    }
+
     @Override
     public void write(byte[] buffer, int offset, int length) throws IOException {
         stdin.write(buffer, offset, length);
+    }
+
+    @Override
+    public void write(byte[] a, int aOffset, int aLength, byte[] b, int bOffset, int bLength) throws IOException {
+        stdin.write(a, aOffset, aLength);
+        stdin.write(b, bOffset, bLength);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.parley.transport;
 
+import io.parley.internal.FastTransport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.locks.Condition;
@@ -10,7 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Each direction is a bounded byte pipe (1 MiB), so a writer blocks when its reader falls behind,
  * as with a real pipe.
  */
-public final class MemoryTransport implements Transport {
+public final class MemoryTransport implements Transport, FastTransport {
     private final Pipe in;
     private final Pipe out;
     private final Role role;
@@ -43,12 +44,41 @@ public final class MemoryTransport implements Transport {
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
-        return in.read(buffer, offset, length);
+        while (true) {
+            int n = in.read(buffer, offset, length, 0);
+            if (n != 0) {
+                return n;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException();
+            }
+        }
+    }
+
+    @Override
+    public boolean sharedReads() {
+        return true;
+    }
+
+    @Override
+    public boolean timedReads() {
+        return true;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length, long timeoutNanos) {
+        return in.read(buffer, offset, length, timeoutNanos);
     }
 
     @Override
     public void write(byte[] buffer, int offset, int length) throws IOException {
         out.write(buffer, offset, length);
+    }
+
+    @Override
+    public void write(byte[] a, int aOffset, int aLength, byte[] b, int bOffset, int bLength) throws IOException {
+        out.write(a, aOffset, aLength);
+        out.write(b, bOffset, bLength);
     }
 
     @Override
@@ -89,25 +119,41 @@ public final class MemoryTransport implements Transport {
             ring = new byte[capacity];
         }
 
-        int read(byte[] b, int off, int len) throws IOException {
+        /** As FastTransport.read: 0 when the wait ran out or the thread is interrupted. */
+        int read(byte[] b, int off, int len, long timeoutNanos) {
+            long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
             lock.lock();
             try {
                 while (written == read) {
                     if (writeClosed || readClosed) {
                         return -1;
                     }
-                    changed.await();
+                    if (Thread.currentThread().isInterrupted()) {
+                        return 0;
+                    }
+                    try {
+                        if (deadline == 0) {
+                            changed.await();
+                        } else {
+                            long left = deadline - System.nanoTime();
+                            if (left <= 0) {
+                                return 0;
+                            }
+                            changed.awaitNanos(left);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return 0;
+                    }
                 }
                 int n = (int) Math.min(len, written - read);
-                for (int i = 0; i < n; i++) {
-                    b[off + i] = ring[(int) ((read + i) % ring.length)];
-                }
+                int at = (int) (read % ring.length);
+                int first = Math.min(n, ring.length - at);
+                System.arraycopy(ring, at, b, off, first);
+                System.arraycopy(ring, 0, b, off + first, n - first);
                 read += n;
                 changed.signalAll();
                 return n;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException();
             } finally {
                 lock.unlock();
             }
@@ -127,9 +173,10 @@ public final class MemoryTransport implements Transport {
                         continue;
                     }
                     int n = (int) Math.min(space, len - done);
-                    for (int i = 0; i < n; i++) {
-                        ring[(int) ((written + i) % ring.length)] = b[off + done + i];
-                    }
+                    int at = (int) (written % ring.length);
+                    int first = Math.min(n, ring.length - at);
+                    System.arraycopy(b, off + done, ring, at, first);
+                    System.arraycopy(b, off + done + first, ring, 0, n - first);
                     written += n;
                     done += n;
                     changed.signalAll();

@@ -1,5 +1,7 @@
 package io.parley.transport;
 
+import io.parley.internal.FastTransport;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,13 +10,15 @@ import java.io.OutputStream;
  * A transport over a pair of blocking streams: the current process's stdin/stdout (a stdio
  * child), or a TLS socket's streams.
  */
-public class StreamTransport implements Transport {
+public class StreamTransport implements Transport, FastTransport {
     private final InputStream in;
     private final OutputStream out;
     private final Role role;
     private final String description;
     private final int heartbeatMs;
     private final Closeable closer;
+    /** Reads cannot be broken by an interrupt (a file or pipe stream), so any thread may read. */
+    private final boolean uninterruptibleReads;
     private volatile boolean closed;
 
     /** What closes the underlying medium. */
@@ -31,6 +35,7 @@ public class StreamTransport implements Transport {
         this.description = description;
         this.heartbeatMs = defaultHeartbeatMs;
         this.closer = closer;
+        this.uninterruptibleReads = in instanceof FileInputStream;
     }
 
     /**
@@ -58,8 +63,29 @@ public class StreamTransport implements Transport {
     }
 
     @Override
+    public boolean sharedReads() {
+        return uninterruptibleReads;
+    }
+
+    @Override
+    public boolean timedReads() {
+        return false;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length, long timeoutNanos) throws IOException {
+        return read(buffer, offset, length);
+    }
+
+    @Override
     public void write(byte[] buffer, int offset, int length) throws IOException {
         out.write(buffer, offset, length);
+    }
+
+    @Override
+    public void write(byte[] a, int aOffset, int aLength, byte[] b, int bOffset, int bLength) throws IOException {
+        write(a, aOffset, aLength);
+        write(b, bOffset, bLength);
     }
 
     @Override

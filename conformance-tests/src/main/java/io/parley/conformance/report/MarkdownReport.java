@@ -30,9 +30,9 @@ public final class MarkdownReport {
                 .append("; ").append(results.size()).append(" cells in ").append(millis / 1000).append(" s.\n\n");
         b.append(red == 0 ? "**Result: no red cell.**" : "**Result: " + red + " red cell" + (red == 1 ? "" : "s") + ".**");
         long missing = results.stream().filter(r -> r.status() == Status.MISSING).count();
-        if (missing > 0) b.append(" ").append(missing).append(" cells not run because a peer program is missing (see below).");
+        if (missing > 0) b.append(" ").append(missing).append(" cells not run because a peer program, or a role of it, is missing (see *Implementations*).");
         b.append("\n\nLegend: `pass`; **FAIL** (red, detail under *Failures*); `n/a` (cannot run there, reason under *Not applicable*); ")
-                .append("`skip` (skipped by the driver with a reason the case allows); `missing` (peer program not present).\n\n");
+                .append("`skip` (skipped by the driver with a reason the case allows); `missing` (peer program, or the role the case needs, not present yet).\n\n");
 
         b.append("## Implementations\n\n| name | command | state |\n|---|---|---|\n");
         for (PeerSpec p : peers) {

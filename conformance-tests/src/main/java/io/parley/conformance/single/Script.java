@@ -254,7 +254,7 @@ public final class Script {
     private String context() {
         StringBuilder b = new StringBuilder();
         if (!notes.isEmpty()) b.append("\n  runner notes: ").append(String.join("; ", notes));
-        if (testee != null) b.append(testee.tails());
+        if (testee != null) b.append(testeeIsChild || sharedMark < 0 ? testee.tails() : testee.tailsSince(sharedMark));
         return b.toString();
     }
 
@@ -547,6 +547,13 @@ public final class Script {
 
     void serverAddress(String a) {
         serverAddress = a;
+    }
+
+    private long sharedMark = -1;
+
+    /** The testee is a server shared by several cases: show only its stderr from now on. */
+    void sharedServer() {
+        sharedMark = testee.stderrMark();
     }
 
     public Link link() {

@@ -634,7 +634,7 @@ public final class SingleCases {
                         Frame.of(REQUEST, CONTINUATION, 1, CODEC_RAW, 0, null, part));
                 s.expectFatal(MESSAGE_TOO_LARGE);
             }).args("--max-frame", "16384", "--max-message", "65536"),
-            session("S-087", "decompressed body over max_message: MESSAGE_TOO_LARGE", "10.2", s -> {
+            session("S-087", "decompressed body over max_message: MESSAGE_TOO_LARGE", "10.2, 13", s -> {
                 requireListed(s, "compression", "deflate");
                 long mm = s.peerHello().get("max_message").asLong();
                 if (mm != 1_048_576) throw s.fail("started with --max-message 1048576, HELLO says " + mm);
@@ -803,7 +803,7 @@ public final class SingleCases {
                     throw s.fail("socket file " + p + " has permissions " + java.nio.file.attribute.PosixFilePermissions.toString(perms) + ", expected rw------- (§9.2)");
                 }
             }).notOn("stdio", "socket file mode is a Unix-socket rule (§9.2)").notOn("tcp", "socket file mode is a Unix-socket rule (§9.2)"),
-            process("S-121", "TCP listener on a non-loopback address without a token refuses to start", "9.3", c -> {
+            process("S-121", "TCP listener on a non-loopback address without a token refuses to start", "9.3, 13", c -> {
                 PeerProcess p = c.start(List.of("serve", "--transport", "tcp", "--listen", "0.0.0.0:0"), false);
                 Integer st = p.waitExit(Duration.ofSeconds(15));
                 if (st == null) {

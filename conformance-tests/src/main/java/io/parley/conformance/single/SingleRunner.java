@@ -152,6 +152,7 @@ public final class SingleRunner {
                         link = t.connect(server.address);
                         s = new Script(link, server.proc, false, t.name(), wait);
                         s.serverAddress(server.address);
+                        if (!dedicated) s.sharedServer();
                     }
                     c.session.run(s);
                     s.finish();
@@ -209,7 +210,7 @@ public final class SingleRunner {
             s.proc = PeerProcess.start("testee (serve)", argv, false, null);
             s.address = s.proc.awaitListening(Duration.ofMillis((long) (20_000 * scale)));
         } catch (IOException e) {
-            s.startError = "the serving peer did not start: " + e.getMessage() + "\n  command: " + String.join(" ", argv);
+            s.startError = "the serving peer did not start: " + e.getMessage() + "\n  command: " + io.parley.conformance.transport.CommandLine.abbreviate(argv);
             if (s.proc != null) {
                 s.proc.close();
                 s.proc = null;

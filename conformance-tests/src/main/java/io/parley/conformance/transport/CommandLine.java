@@ -67,4 +67,14 @@ public final class CommandLine {
         }
         return b.toString();
     }
+
+    /** The command line for messages: long words (classpaths) are shortened in the middle. */
+    public static String abbreviate(List<String> argv) {
+        StringBuilder b = new StringBuilder();
+        for (String w : argv) {
+            if (b.length() > 0) b.append(' ');
+            b.append(w.length() > 120 ? w.substring(0, 50) + "…(" + w.length() + " chars)…" + w.substring(w.length() - 50) : w);
+        }
+        return b.toString();
+    }
 }

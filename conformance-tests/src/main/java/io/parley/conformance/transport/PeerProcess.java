@@ -44,7 +44,7 @@ public final class PeerProcess implements AutoCloseable {
         try {
             return new PeerProcess(label, argv, pb.start(), stdoutIsProtocol);
         } catch (IOException e) {
-            throw new IOException("cannot start " + label + " (" + String.join(" ", argv) + "): " + e.getMessage(), e);
+            throw new IOException("cannot start " + label + " (" + CommandLine.abbreviate(argv) + "): " + e.getMessage(), e);
         }
     }
 
@@ -60,6 +60,7 @@ public final class PeerProcess implements AutoCloseable {
                     synchronized (tail) {
                         tail.addLast(line.length() > 500 ? line.substring(0, 500) + "…" : line);
                         while (tail.size() > TAIL_LINES) tail.removeFirst();
+                        if (tail == stderrTail) stderrLines++;
                     }
                 }
             } catch (IOException ignored) {
@@ -116,6 +117,26 @@ public final class PeerProcess implements AutoCloseable {
 
     public String exitInfo() {
         return process.isAlive() ? "" : " (exit status " + process.exitValue() + ")";
+    }
+
+    private long stderrLines;
+
+    /** How many stderr lines were seen so far (for {@link #tailsSince}). */
+    public long stderrMark() {
+        synchronized (stderrTail) {
+            return stderrLines;
+        }
+    }
+
+    /** Like {@link #tails()}, but only stderr lines written after {@code mark} (a shared server). */
+    public String tailsSince(long mark) {
+        String e;
+        synchronized (stderrTail) {
+            long fresh = stderrLines - mark;
+            List<String> l = new java.util.ArrayList<>(stderrTail);
+            e = String.join("\n", l.subList((int) Math.max(0, l.size() - Math.min(fresh, l.size())), l.size()));
+        }
+        return e.isBlank() ? "" : "\n  stderr of " + label + " (during this case):\n    " + lastLines(e, 12).replace("\n", "\n    ");
     }
 
     public String stderrTail() {

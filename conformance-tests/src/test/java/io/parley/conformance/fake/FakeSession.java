@@ -510,7 +510,8 @@ final class FakeSession {
 
     private void reassemble(Frame f) {
         if (f.has(CONTINUATION)) {
-            if (asmFirst == null || asmFirst.kind() != f.kind() || asmFirst.id() != f.id()) {
+            if (asmFirst == null || asmFirst.kind() != f.kind() || asmFirst.id() != f.id() || asmFirst.codec() != f.codec()
+                    || asmFirst.compression() != f.compression()) {
                 fatal(PROTOCOL_ERROR, "CONTINUATION without a matching message in progress");
                 return;
             }
@@ -656,10 +657,10 @@ final class FakeSession {
         Ctx ctx = new Ctx(id, first.has(WANT_PROGRESS));
         processing.put(id, ctx);
         long timeout = FrameRules.timeoutMs(first.meta());
-        if (timeout > 0) {
+        if (timeout > 0 && !bugs.contains("ignore-deadline")) {
             timer.schedule(() -> {
                 ctx.expired = true;
-                if (!bugs.contains("ignore-deadline")) finish(ctx, null, new PeerError(DEADLINE_EXCEEDED, "deadline exceeded"));
+                finish(ctx, null, new PeerError(DEADLINE_EXCEEDED, "deadline exceeded"));
             }, timeout, TimeUnit.MILLISECONDS);
         }
         Thread.ofVirtual().start(() -> {

@@ -1,5 +1,10 @@
-package io.parley;
+package io.parley.internal;
 
+import io.parley.CallContext;
+import io.parley.ErrorCode;
+import io.parley.ParleyException;
+import io.parley.Session;
+import io.parley.internal.frame.FrameFlags;
 import io.parley.internal.frame.Message;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,8 +15,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A request from the peer being processed: the handler's {@link CallContext}. */
-final class InboundCall implements CallContext {
+public final class InboundCall implements CallContext {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InboundCall.class);
     final Session session;
+    final Inbound inbound;
     final int id;
     final String method;
     final Message request;
@@ -26,12 +33,13 @@ final class InboundCall implements CallContext {
     private List<Runnable> onCancel;
     volatile ScheduledFuture<?> deadlineTask;
 
-    InboundCall(Session session, Message request, long arrivalNanos) {
+    InboundCall(Session session, Inbound inbound, Message request, long arrivalNanos) {
         this.session = session;
+        this.inbound = inbound;
         this.id = request.id();
         this.method = request.method();
         this.request = request;
-        this.wantsProgress = request.hasFlag(io.parley.internal.frame.FrameFlags.WANT_PROGRESS);
+        this.wantsProgress = request.hasFlag(FrameFlags.WANT_PROGRESS);
         long timeoutMs = request.timeoutMs();
         if (timeoutMs > 0) {
             this.deadlineNanos = arrivalNanos + timeoutMs * 1_000_000L;
@@ -92,6 +100,9 @@ final class InboundCall implements CallContext {
     @Override
     public void sleep(Duration duration) {
         long until = System.nanoTime() + duration.toNanos();
+        if (duration.toNanos() > 0) {
+            inbound.aboutToBlock(); // a handler on the reading thread: another thread reads meanwhile
+        }
         synchronized (lock) {
             while (true) {
                 if (cancelReason != null) {
@@ -142,7 +153,7 @@ final class InboundCall implements CallContext {
                 try {
                     r.run();
                 } catch (RuntimeException e) {
-                    Session.LOG.warn("onCancel hook of {} failed", method, e);
+                    LOG.warn("onCancel hook of {} failed", method, e);
                 }
             }
         }
@@ -158,6 +169,6 @@ final class InboundCall implements CallContext {
         if (!wantsProgress || answered.get()) {
             return;
         }
-        session.sendProgress(this, value);
+        inbound.sendProgress(this, value);
     }
 }

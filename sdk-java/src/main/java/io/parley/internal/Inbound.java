@@ -1,0 +1,271 @@
+package io.parley.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.ErrorCode;
+import io.parley.Handlers;
+import io.parley.ParleyException;
+import io.parley.RemoteException;
+import io.parley.Session;
+import io.parley.codec.Codec;
+import io.parley.codec.CodecException;
+import io.parley.internal.frame.FrameKind;
+import io.parley.internal.frame.Message;
+import io.parley.internal.frame.ProtocolViolationException;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the peer asks of us (SPEC §6, §6.7): requests are checked, run by their handler and
+ * answered exactly once; cancellations and deadlines reach the handler; notifications are
+ * delivered in order. Handlers run where the {@link Reader} decides: on the thread that read the
+ * request when that is safe, else on a worker.
+ */
+public final class Inbound {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
+    private final Lifecycle life;
+    private final Session session;
+    private final Settings cfg;
+    private final Handlers handlers;
+    private final Bodies bodies;
+    private final FrameWriter writer;
+    private final Reader reader;
+    private final ScheduledExecutorService timer;
+    private final ConcurrentHashMap<Integer, InboundCall> calls = new ConcurrentHashMap<>();
+    private final Set<Integer> cancelledWhileArriving = ConcurrentHashMap.newKeySet();
+    private final AtomicLong handled = new AtomicLong();
+
+    Inbound(Lifecycle life, Session session, Settings cfg, Bodies bodies, FrameWriter writer, Reader reader,
+            ScheduledExecutorService timer) {
+        this.life = life;
+        this.session = session;
+        this.cfg = cfg;
+        this.handlers = cfg.handlers();
+        this.bodies = bodies;
+        this.writer = writer;
+        this.reader = reader;
+        this.timer = timer;
+    }
+
+    /** Requests being processed now. */
+    public int inFlight() {
+        return calls.size();
+    }
+
+    public boolean isEmpty() {
+        return calls.isEmpty();
+    }
+
+    /** Requests answered so far. */
+    public long handled() {
+        return handled.get();
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    public void onRequest(Message m) {
+        int id = m.id();
+        if (calls.containsKey(id)) {
+            throw new ProtocolViolationException("duplicate request id " + Integer.toUnsignedString(id) + " while it is still being processed");
+        }
+        String method = m.method();
+        if (!life.acceptsRequests()) {
+            sendError(id, ErrorCode.SHUTTING_DOWN.code(), "this peer is shutting down; " + method + " was not processed", null);
+            return;
+        }
+        if (cancelledWhileArriving.remove(id)) {
+            sendError(id, ErrorCode.CANCELLED.code(), method + " was cancelled before it fully arrived", null);
+            return;
+        }
+        if (calls.size() >= cfg.maxInFlight()) {
+            sendError(id, ErrorCode.OVERLOADED.code(), "too many requests in flight (max_in_flight " + cfg.maxInFlight() + ")", null);
+            return;
+        }
+        Handlers.RequestEntry entry = handlers.request(method);
+        if (entry == null) {
+            sendError(id, ErrorCode.METHOD_NOT_FOUND.code(), "no such method: " + method, null);
+            return;
+        }
+        if (m.body().length > 0 && !bodies.accepts(m.codec(), m.compression())) {
+            sendError(id, ErrorCode.UNSUPPORTED_ENCODING.code(), "codec " + m.codec() + " / compression " + m.compression()
+                    + " was not offered by this peer", null);
+            return;
+        }
+        InboundCall call = new InboundCall(session, this, m, System.nanoTime());
+        calls.put(id, call);
+        long timeoutMs = m.timeoutMs();
+        if (timeoutMs > 0) {
+            call.deadlineTask = timer.schedule(() -> expire(call), timeoutMs, TimeUnit.MILLISECONDS);
+        }
+        try {
+            reader.runHandler(() -> runHandler(call, entry));
+        } catch (RejectedExecutionException e) {
+            calls.remove(id, call);
+            sendError(id, ErrorCode.SHUTTING_DOWN.code(), "this peer is shutting down", null);
+        }
+    }
+
+    private void expire(InboundCall call) {
+        call.cancel(ErrorCode.DEADLINE_EXCEEDED);
+        if (call.answered.compareAndSet(false, true)) {
+            sendError(call.id, ErrorCode.DEADLINE_EXCEEDED.code(), "the deadline of " + call.method + " passed", null);
+            finish(call);
+        }
+    }
+
+    private void runHandler(InboundCall call, Handlers.RequestEntry entry) {
+        try {
+            if (call.answered.get()) {
+                return; // expired or the session ended before the handler started
+            }
+            Object params = bodies.decode(call.request, entry.paramsType());
+            Object result = entry.handler().handle(params, call);
+            Bodies.Encoded body;
+            try {
+                body = bodies.encode(result, null, call.request.codec());
+            } catch (RuntimeException e) {
+                throw new ParleyException(ErrorCode.INTERNAL_ERROR, "cannot encode the result of " + call.method + ": " + e.getMessage(), e);
+            }
+            if (call.answered.compareAndSet(false, true) && !life.isClosed()) {
+                writer.sendMessage(FrameKind.RESPONSE, 0, call.id, null, body.codec(), body.compression(), body.bytes(), life.peerMaxFrame());
+            }
+        } catch (CodecException e) {
+            answerError(call, e.isMalformed() ? ErrorCode.PARSE_ERROR.code() : ErrorCode.INVALID_PARAMS.code(),
+                    "cannot decode the params of " + call.method + ": " + e.getMessage(), null);
+        } catch (ParleyException e) {
+            ErrorCode reason = call.cancelReason();
+            int code = reason != null && (e.code() == ErrorCode.CANCELLED.code() || e.code() == ErrorCode.DEADLINE_EXCEEDED.code())
+                    ? reason.code() : e.code();
+            String message = e instanceof RemoteException r ? r.errorMessage() : e.getMessage();
+            answerError(call, code, message, e instanceof RemoteException r ? r.dataJson() : null);
+        } catch (IOException e) {
+            LOG.debug("{}: could not answer {}: {}", life.description(), call.method, e.toString());
+        } catch (Throwable t) {
+            ErrorCode reason = call.cancelReason();
+            if (reason != null) {
+                answerError(call, reason.code(), call.method + " was cancelled", null);
+            } else {
+                LOG.warn("{}: handler of {} failed", life.description(), call.method, t);
+                ObjectNode data = bodies.json().mapper().createObjectNode();
+                data.put("exception", t.getClass().getName());
+                answerError(call, ErrorCode.INTERNAL_ERROR.code(), call.method + " failed: " + t, data.toString());
+            }
+        } finally {
+            finish(call);
+        }
+    }
+
+    private void answerError(InboundCall call, int code, String message, String dataJson) {
+        if (call.answered.compareAndSet(false, true)) {
+            sendError(call.id, code, message, dataJson);
+        }
+    }
+
+    private void finish(InboundCall call) {
+        if (calls.remove(call.id, call)) {
+            handled.incrementAndGet();
+            var task = call.deadlineTask;
+            if (task != null) {
+                task.cancel(false);
+            }
+            life.callEnded();
+        }
+    }
+
+    /** A handler is about to block (ctx.sleep): the reading thread hands reading over first. */
+    void aboutToBlock() {
+        reader.yieldRole();
+    }
+
+    void sendProgress(InboundCall call, Object value) {
+        if (life.isClosed()) {
+            return;
+        }
+        Bodies.Encoded body = bodies.encode(value, null, call.request.codec());
+        try {
+            writer.sendMessage(FrameKind.PROGRESS, 0, call.id, null, body.codec(), body.compression(), body.bytes(), life.peerMaxFrame());
+        } catch (IOException e) {
+            throw life.closedOr(e);
+        }
+    }
+
+    /** Sends ERROR for request {@code id} (queued when called while decoding input). */
+    public void sendError(int id, int code, String message, String dataJson) {
+        byte[] body = bodies.errorBody(code, message, dataJson, life.peerMaxFrame());
+        try {
+            if (reader.isDecodingThread()) {
+                writer.queue(FrameKind.ERROR, 0, id, null, Codec.JSON, 0, body, 0, body.length);
+            } else {
+                writer.send(FrameKind.ERROR, 0, id, null, Codec.JSON, 0, body, 0, body.length);
+            }
+        } catch (IOException e) {
+            LOG.debug("{}: could not send ERROR {}: {}", life.description(), code, e.toString());
+        }
+    }
+
+    public void onCancel(int id) {
+        InboundCall call = calls.get(id);
+        if (call != null) {
+            call.cancel(ErrorCode.CANCELLED);
+        } else if (reader.reassembling()) {
+            // a chunked REQUEST may still be arriving: the cancel applies once it is complete (SPEC §6.6)
+            cancelledWhileArriving.add(id);
+        }
+    }
+
+    /** The session ended: running handlers are cancelled and their results discarded (SPEC §8.6). */
+    public void cancelAll() {
+        for (InboundCall call : calls.values()) {
+            call.cancel(ErrorCode.CANCELLED);
+            call.answered.set(true);
+        }
+    }
+
+    // ------------------------------------------------------------------ notifications
+
+    public void onNotification(Message m) {
+        String method = m.method();
+        Handlers.NotificationEntry entry = handlers.notification(method);
+        if (entry == null) {
+            if (method.equals("$/log")) {
+                reader.deliverNotification(() -> logFromPeer(m));
+            } else if (!method.startsWith("$/")) {
+                LOG.debug("{}: dropped notification {}: no handler", life.description(), method);
+            }
+            return;
+        }
+        reader.deliverNotification(() -> {
+            try {
+                entry.handler().handle(bodies.decode(m, entry.paramsType()), session);
+            } catch (Exception e) {
+                LOG.warn("{}: notification handler of {} failed", life.description(), method, e);
+            }
+        });
+    }
+
+    private void logFromPeer(Message m) {
+        try {
+            JsonNode o = (JsonNode) bodies.decode(m, JsonNode.class);
+            String level = o.path("level").asText("info");
+            String peerName = life.peerName();
+            String text = "[peer " + peerName + (o.has("source") ? " " + o.get("source").asText() : "") + "] "
+                    + o.path("message").asText();
+            switch (level) {
+                case "debug" -> LOG.debug(text);
+                case "warning" -> LOG.warn(text);
+                case "error" -> LOG.error(text);
+                default -> LOG.info(text);
+            }
+        } catch (CodecException | RuntimeException e) {
+            LOG.debug("{}: malformed $/log notification", life.description());
+        }
+    }
+}

@@ -1,0 +1,860 @@
+package io.parley.internal;
+
+import io.parley.ErrorCode;
+import io.parley.ParleyException;
+import io.parley.internal.frame.Frame;
+import io.parley.internal.frame.FrameDecoder;
+import io.parley.internal.frame.FrameException;
+import io.parley.internal.frame.FrameKind;
+import io.parley.internal.frame.FrameValidator;
+import io.parley.internal.frame.Message;
+import io.parley.internal.frame.MessageAssembler;
+import io.parley.internal.frame.TruncatedFrameException;
+import io.parley.transport.Transport;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The input side of a session: reads the transport, decodes frames (SPEC §3.5), validates and
+ * reassembles them (§4, §5) and hands complete messages to the session. Above all it decides
+ * <em>which thread reads</em>, so that a round trip costs no more thread hand-offs than a plain
+ * blocking echo.
+ *
+ * <h2>The read role</h2>
+ *
+ * At most one thread at a time holds the <em>read role</em> and reads; the role moves between
+ * threads instead of messages moving between threads:
+ *
+ * <ul>
+ *   <li>A <b>blocking call</b> on a platform thread whose transport allows it ({@link
+ *       FastTransport#sharedReads()}, and {@link FastTransport#timedReads()} if the call has a
+ *       deadline) takes the role when it is free and reads until its own answer arrives; frames for
+ *       others are dispatched on the way. Other blocking callers park and are handed the role in
+ *       turn, so a lone caller never waits for another thread to wake it up.
+ *   <li>Otherwise a <b>worker</b> (a session platform thread) reads. A worker that decodes a
+ *       request runs its handler itself, after the batch, without handing anything over: the
+ *       common request/response costs the callee one blocking read, as a plain echo does.
+ *       Notification handlers run the same way, in order.
+ * </ul>
+ *
+ * <h2>Never blocking the input</h2>
+ *
+ * A role holder that is not reading (running a handler, writing) is <em>busy</em>. A watchdog on
+ * the session timer, armed only while there is something to watch, takes the role away from a
+ * holder that stays busy for a whole tick, and gives it to a parked caller or a fresh worker;
+ * requests the holder had not started yet move to other workers. It also hands a role that stays
+ * free for a whole tick to a worker, so frames nobody waits for (the peer's requests,
+ * notifications, PINGs) are read within two ticks. A handler may therefore block, call the peer
+ * and wait, or run long: at worst reading pauses for about two ticks. Known blocking points (a
+ * handler's nested {@code call}, {@code ctx.sleep}, waiting for the writer or an in-flight slot)
+ * hand the role over at once, or keep reading on the same thread for a nested call. Frames the
+ * reading thread sends itself (PONG, errors) are queued and written after its batch, never in
+ * the middle of one.
+ */
+public final class Reader {
+    private static final Logger LOG = LoggerFactory.getLogger(Reader.class);
+    private static final int BUFFER = 64 * 1024;
+    /** Ticks with nothing to watch before the watchdog stops ticking. */
+    private static final int QUIET_TICKS = 8;
+
+    /** Outcomes of {@link #await}. */
+    public static final int DONE = 0;
+    public static final int TIMED_OUT = 1;
+    public static final int INTERRUPTED = 2;
+    private static final int NOT_HOLDER = -1;
+
+    /** What the session does with the input. Called on the thread that holds the read role. */
+    public interface Events {
+        /** A frame passed validation: throw a {@link ParleyException} to reject it before the handshake. */
+        void beforeFrame(int kind, int id);
+
+        /** A complete message; CANCEL frames go to {@link #onCancel}. */
+        void onMessage(Message m);
+
+        void onCancel(int id);
+
+        /** A REQUEST with malformed meta (SPEC §4.1): answer INVALID_REQUEST. */
+        void onInvalidRequest(int id, String reason);
+
+        void onInvalidNotification(String reason);
+
+        /** The stream ended ({@code detail} says how when it was not clean). */
+        void onEndOfStream(String detail);
+
+        /** A fatal error found in the input (SPEC §7.3). */
+        void onFatal(ErrorCode code, String message);
+
+        void onCrash(Throwable t);
+
+        boolean isClosed();
+
+        /** Whether sent calls wait for their terminal frame: someone must keep reading. */
+        boolean awaitingAnswers();
+
+        /** A caller blocked in an uninterruptible read was interrupted: give its call up (sends CANCEL). */
+        void interruptedWhileReading(OutboundCall call);
+    }
+
+    private final Transport transport;
+    private final FastTransport fast;
+    private final boolean callersRead;
+    private final boolean timedReads;
+    private final FrameDecoder decoder;
+    private final MessageAssembler assembler;
+    private final StrayReport stray;
+    private final Events events;
+    private final Executor handlers;
+    private final Workers workers;
+    private final ScheduledExecutorService timer;
+    private final SerialExecutor notifications;
+    private final FrameWriter writer;
+    private final boolean inline;
+    private final long tickNanos;
+    private final byte[] buffer = new byte[BUFFER];
+    private volatile long lastReceivedNanos = System.nanoTime();
+
+    // ---- the read role (guarded by lock)
+    private final ReentrantLock lock = new ReentrantLock();
+    private Thread holder;
+    private boolean holderIsWorker;
+    /** A worker task was started to take the free role. */
+    private boolean reserved;
+    /** The holder is not reading: it runs handlers or writes. */
+    private boolean busy;
+    private long acquisitions = 1;
+    private long busySpells = 1;
+    /** Requests the busy holder will run inline; moved to other threads if it loses the role. */
+    private final ArrayDeque<Runnable> inlinePending = new ArrayDeque<>();
+    /** Blocking callers that may read, parked until their call ends or the role is handed to them. */
+    private final ArrayDeque<Thread> waiters = new ArrayDeque<>();
+    /** The call of a caller holding the role. */
+    private OutboundCall holderCall;
+    private boolean closed;
+    private ScheduledFuture<?> watchdog;
+    private long seenFree;
+    private long seenBusy;
+    private int quietTicks;
+
+    // ---- used only by the holder while it decodes
+    private Thread decoding;
+    private Batch batch;
+
+    /** What one read produced that the holder deals with after decoding. */
+    private static final class Batch {
+        final boolean inlineAllowed;
+        final ArrayList<Runnable> inline = new ArrayList<>(4);
+        boolean notified;
+        boolean servedReadingCaller;
+
+        Batch(boolean inlineAllowed) {
+            this.inlineAllowed = inlineAllowed;
+        }
+
+        void reset() {
+            inline.clear();
+            notified = false;
+            servedReadingCaller = false;
+        }
+    }
+
+    public Reader(Transport transport, FrameDecoder decoder, MessageAssembler assembler, StrayReport stray, Events events,
+            Executor handlers, Workers workers, ScheduledExecutorService timer, SerialExecutor notifications, FrameWriter writer,
+            boolean inline, long tickNanos) {
+        this.transport = transport;
+        this.fast = transport instanceof FastTransport f ? f : null;
+        this.callersRead = fast != null && fast.sharedReads();
+        this.timedReads = fast != null && fast.timedReads();
+        this.decoder = decoder;
+        this.assembler = assembler;
+        this.stray = stray;
+        this.events = events;
+        this.handlers = handlers;
+        this.workers = workers;
+        this.timer = timer;
+        this.notifications = notifications;
+        this.writer = writer;
+        this.inline = inline;
+        this.tickNanos = Math.max(50_000, tickNanos);
+    }
+
+    /** Starts reading on a worker (before the handshake). */
+    public void start() {
+        lock.lock();
+        try {
+            reserveWorker();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** When the last frame arrived (heartbeats, SPEC §8.4). */
+    public long lastReceivedNanos() {
+        return lastReceivedNanos;
+    }
+
+    /** After the handshake: the announced limit replaces the 64 KiB handshake limit. */
+    public void maxFrame(int maxFrame) {
+        decoder.maxFrame(maxFrame);
+    }
+
+    /** Whether a chunked message is being reassembled (a CANCEL may precede its completion, SPEC §6.6). */
+    public boolean reassembling() {
+        return assembler.inProgress();
+    }
+
+    // ------------------------------------------------------------------ dispatch, from the session
+
+    /** Whether the calling thread is decoding input: frames it sends must be {@link FrameWriter#queue queued}. */
+    public boolean isDecodingThread() {
+        return decoding == Thread.currentThread();
+    }
+
+    /** Runs a request handler: after the batch on this thread when it may, else on the handler executor. */
+    public void runHandler(Runnable task) {
+        if (decoding == Thread.currentThread() && batch.inlineAllowed) {
+            batch.inline.add(task);
+            return;
+        }
+        handlers.execute(task);
+    }
+
+    /** Delivers a notification in order: drained after the batch on this thread when it may. */
+    public void deliverNotification(Runnable task) {
+        if (decoding == Thread.currentThread()) {
+            notifications.post(task);
+            batch.notified = true;
+            return;
+        }
+        notifications.execute(task);
+    }
+
+    /** The session completed a call: if its caller reads by itself, the worker lets it read next time. */
+    public void completed(OutboundCall call) {
+        if (decoding == Thread.currentThread() && call.waiter != null && mayRead(call.waiter, call.deadlineNanos)) {
+            batch.servedReadingCaller = true;
+        }
+    }
+
+    private boolean mayRead(Thread t, long deadlineNanos) {
+        return callersRead && !t.isVirtual() && (deadlineNanos == 0 || timedReads);
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** Reads once and processes what arrived. Holder only. Returns -1 when the input ended or failed. */
+    private int readOnce(long timeoutNanos, Batch b) {
+        int n;
+        try {
+            n = fast != null ? fast.read(buffer, 0, buffer.length, timeoutNanos) : transport.read(buffer, 0, buffer.length);
+        } catch (IOException e) {
+            if (!events.isClosed()) {
+                events.onEndOfStream("; read failed: " + e.getMessage());
+            }
+            return -1;
+        } catch (RuntimeException e) {
+            events.onCrash(e);
+            return -1;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        decoding = Thread.currentThread();
+        batch = b;
+        try {
+            if (n < 0) {
+                try {
+                    decoder.endOfInput(frames);
+                    stray.flush();
+                    events.onEndOfStream(null);
+                } catch (TruncatedFrameException e) {
+                    events.onEndOfStream("; " + e.getMessage());
+                }
+                return -1;
+            }
+            decoder.feed(buffer, 0, n, frames);
+            stray.flush();
+            return n;
+        } catch (FrameException e) {
+            stray.flush();
+            events.onFatal(e.errorCode(), e.getMessage());
+            return -1;
+        } catch (ParleyException e) {
+            events.onFatal(e.errorCode() == null ? ErrorCode.PROTOCOL_ERROR : e.errorCode(), e.getMessage());
+            return -1;
+        } catch (RuntimeException | Error e) {
+            events.onCrash(e);
+            return -1;
+        } finally {
+            decoding = null;
+            batch = null;
+        }
+    }
+
+    private final FrameDecoder.Listener frames = new FrameDecoder.Listener() {
+        @Override
+        public void onFrame(Frame frame) {
+            stray.flush();
+            lastReceivedNanos = System.nanoTime();
+            FrameValidator.Verdict verdict = FrameValidator.check(frame);
+            if (verdict == FrameValidator.Verdict.SKIP_UNKNOWN_KIND) {
+                LOG.debug("{}: skipped a frame of unknown kind {}", transport.description(), frame.kind());
+                return;
+            }
+            events.beforeFrame(frame.kind(), frame.id());
+            if (frame.kind() == FrameKind.CANCEL && frame.bodyLength() == 0) {
+                events.onCancel(frame.id()); // control frame: no copy needed
+                return;
+            }
+            assembler.add(frame, verdict, messages);
+        }
+
+        @Override
+        public void onStray(byte[] bytes, int offset, int length) {
+            stray.add(bytes, offset, length);
+        }
+    };
+
+    private final MessageAssembler.Listener messages = new MessageAssembler.Listener() {
+        @Override
+        public void onMessage(Message m) {
+            events.onMessage(m);
+        }
+
+        @Override
+        public void onInvalidRequest(int id, String reason) {
+            events.onInvalidRequest(id, reason);
+        }
+
+        @Override
+        public void onInvalidNotification(String reason) {
+            events.onInvalidNotification(reason);
+        }
+    };
+
+    // ------------------------------------------------------------------ workers
+
+    private void reserveWorker() {
+        if (reserved || closed) {
+            return;
+        }
+        reserved = true;
+        if (!workers.tryExecute(this::workerRead)) {
+            reserved = false;
+        }
+    }
+
+    /** A worker's turn at reading: until it hands the role over, loses it, or the input ends. */
+    private void workerRead() {
+        Thread me = Thread.currentThread();
+        lock.lock();
+        try {
+            reserved = false;
+            if (closed || holder != null) {
+                return;
+            }
+            take(me, true);
+        } finally {
+            lock.unlock();
+        }
+        Batch b = new Batch(inline);
+        while (true) {
+            b.reset();
+            int n = readOnce(0, b);
+            if (n < 0) {
+                leaveAfterEnd(me);
+                return;
+            }
+            if (n == 0) {
+                Thread.interrupted(); // nobody interrupts a worker on purpose: read on
+                continue;
+            }
+            if (!afterWorkerBatch(me, b)) {
+                return;
+            }
+            lock.lock();
+            try {
+                if (holder != me || closed) {
+                    return;
+                }
+                if (!waiters.isEmpty()) {
+                    // a parked caller reads its own answer: one hand-off now instead of one per answer
+                    release();
+                    return;
+                }
+                if (b.servedReadingCaller && !needsReader()) {
+                    // the caller that just got its answer will read by itself next time
+                    release();
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Flushes queued frames, delivers notifications and runs the batch's requests, while busy. */
+    private boolean afterWorkerBatch(Thread me, Batch b) {
+        boolean flush = writer.hasUnflushed();
+        if (!flush && !b.notified && b.inline.isEmpty()) {
+            return true;
+        }
+        Runnable first = null;
+        lock.lock();
+        try {
+            if (holder != me) {
+                return false;
+            }
+            if (!b.inline.isEmpty() && (!waiters.isEmpty() || events.awaitingAnswers())) {
+                // answers are expected: keep the input moving on another thread while this one
+                // runs the handler (leader/follower), rather than leaving them unread for a tick
+                first = b.inline.remove(0);
+                for (Runnable r : b.inline) {
+                    handlers.execute(r);
+                }
+                b.inline.clear();
+                busy = true;
+                relinquishLocked();
+            } else {
+                setBusy();
+                inlinePending.addAll(b.inline);
+                b.inline.clear();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (flush) {
+            try {
+                writer.flushQueued();
+            } catch (IOException e) {
+                // the writer reports it; the input side sees the end soon
+            }
+        }
+        if (b.notified) {
+            notifications.drainHere();
+        }
+        if (first != null) {
+            runSafely(first);
+            return false;
+        }
+        while (true) {
+            Runnable r;
+            lock.lock();
+            try {
+                if (holder != me) {
+                    return false;
+                }
+                r = inlinePending.poll();
+                if (r == null) {
+                    busy = false;
+                    return true;
+                }
+            } finally {
+                lock.unlock();
+            }
+            runSafely(r);
+        }
+    }
+
+    private static void runSafely(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            LOG.warn("handler task failed", t);
+        } finally {
+            Thread.interrupted(); // a handler's interrupt must not leak into the next read
+        }
+    }
+
+    // ------------------------------------------------------------------ callers
+
+    /**
+     * Waits for {@code call} to finish. A caller that may read takes the read role when it is
+     * free (or is handed it) and reads until its answer arrives; others park. Returns {@link
+     * #DONE}, {@link #TIMED_OUT} ({@code deadlineNanos} passed) or {@link #INTERRUPTED} (the
+     * interrupt status is kept).
+     */
+    public int await(OutboundCall call, long deadlineNanos, long spinNanos) {
+        Thread me = Thread.currentThread();
+        boolean mayRead = mayRead(me, deadlineNanos);
+        if (!mayRead) {
+            yieldRole(); // a handler on the reading thread that must park: let another thread read
+        }
+        if (spinNanos > 0 && !call.finished()) {
+            long until = System.nanoTime() + spinNanos;
+            while (!call.finished() && System.nanoTime() - until < 0) {
+                Thread.onSpinWait();
+            }
+        }
+        call.waiter = me;
+        try {
+            while (!call.finished()) {
+                if (mayRead) {
+                    int r = readFor(me, call, deadlineNanos);
+                    if (r > DONE) {
+                        return r;
+                    }
+                    if (r == DONE) {
+                        continue;
+                    }
+                }
+                if (me.isInterrupted()) {
+                    return INTERRUPTED;
+                }
+                if (deadlineNanos != 0) {
+                    long left = deadlineNanos - System.nanoTime();
+                    if (left <= 0) {
+                        return TIMED_OUT;
+                    }
+                    LockSupport.parkNanos(this, left);
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            return DONE;
+        } finally {
+            call.waiter = null;
+            if (mayRead) {
+                lock.lock();
+                try {
+                    waiters.remove(me);
+                    if (holder == me && !busy) {
+                        release(); // handed the role as the call ended
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    /** Reads for {@code call} if this thread holds or can take the role; else queues as a waiter. */
+    private int readFor(Thread me, OutboundCall call, long deadlineNanos) {
+        boolean nested;
+        lock.lock();
+        try {
+            if (closed) {
+                return NOT_HOLDER;
+            }
+            if (holder == me) {
+                // handed the role, or a handler running on the reading thread calls the peer
+                nested = busy;
+                busy = false;
+            } else if (holder == null) {
+                take(me, false);
+                nested = false;
+            } else {
+                if (!waiters.contains(me)) {
+                    waiters.add(me);
+                }
+                return NOT_HOLDER;
+            }
+            waiters.remove(me);
+            holderCall = call;
+        } finally {
+            lock.unlock();
+        }
+        Batch b = new Batch(false);
+        int result = DONE;
+        boolean holding = true;
+        try {
+            while (!call.finished()) {
+                if (me.isInterrupted()) {
+                    result = INTERRUPTED;
+                    break;
+                }
+                long timeout = 0;
+                if (deadlineNanos != 0) {
+                    timeout = deadlineNanos - System.nanoTime();
+                    if (timeout <= 0) {
+                        result = TIMED_OUT;
+                        break;
+                    }
+                }
+                b.reset();
+                if (readOnce(timeout, b) < 0) {
+                    break; // the session ended: every call failed
+                }
+                if (!afterCallerBatch(me, b)) {
+                    holding = false;
+                    break;
+                }
+            }
+        } finally {
+            lock.lock();
+            try {
+                if (holder == me) {
+                    holderCall = null;
+                    if (nested && !closed) {
+                        // back to the handler: stay the (busy) holder unless others need the input
+                        if (!waiters.isEmpty() || events.awaitingAnswers()) {
+                            busy = true;
+                            List<Runnable> moved = relinquishLocked();
+                            dispatchLater(moved);
+                        } else {
+                            setBusy();
+                        }
+                    } else {
+                        release();
+                    }
+                } else if (holding) {
+                    // the session closed under us
+                }
+            } finally {
+                lock.unlock();
+            }
+            flushMoved();
+        }
+        return result;
+    }
+
+    private boolean afterCallerBatch(Thread me, Batch b) {
+        if (b.notified) {
+            notifications.kick();
+        }
+        if (!writer.hasUnflushed()) {
+            return true;
+        }
+        lock.lock();
+        try {
+            if (holder != me) {
+                return false;
+            }
+            setBusy();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            writer.flushQueued();
+        } catch (IOException e) {
+            // reported by the writer
+        }
+        lock.lock();
+        try {
+            if (holder != me) {
+                return false;
+            }
+            busy = false;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The calling thread is about to block (a handler sleeping, a sender waiting for the writer or
+     * a slot): if it holds the role while busy, hand reading over now rather than after a tick.
+     */
+    public void yieldRole() {
+        if (holder != Thread.currentThread()) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (holder != Thread.currentThread() || !busy) {
+                return;
+            }
+            dispatchLater(relinquishLocked());
+        } finally {
+            lock.unlock();
+        }
+        flushMoved();
+    }
+
+    // ------------------------------------------------------------------ role transitions (lock held)
+
+    private void take(Thread t, boolean worker) {
+        holder = t;
+        holderIsWorker = worker;
+        busy = false;
+        acquisitions++;
+    }
+
+    private void setBusy() {
+        busy = true;
+        busySpells++;
+        armWatchdog();
+    }
+
+    /** The holder gives the role up: to a parked caller, to a worker when reading is needed, or leaves it free. */
+    private void release() {
+        holder = null;
+        busy = false;
+        holderIsWorker = false;
+        holderCall = null;
+        if (closed) {
+            return;
+        }
+        Thread w = waiters.poll();
+        if (w != null) {
+            take(w, false);
+            LockSupport.unpark(w);
+            return;
+        }
+        if (needsReader()) {
+            reserveWorker();
+            return;
+        }
+        armWatchdog(); // free: a worker takes over if it stays free for a tick
+    }
+
+    /** Takes the role from a busy holder (itself or the watchdog); returns the requests it had not started. */
+    private List<Runnable> relinquishLocked() {
+        List<Runnable> moved = inlinePending.isEmpty() ? List.of() : new ArrayList<>(inlinePending);
+        inlinePending.clear();
+        holder = null;
+        busy = false;
+        holderIsWorker = false;
+        holderCall = null;
+        if (closed) {
+            return moved;
+        }
+        Thread w = waiters.poll();
+        if (w != null) {
+            take(w, false);
+            LockSupport.unpark(w);
+        } else {
+            reserveWorker();
+        }
+        return moved;
+    }
+
+    private boolean needsReader() {
+        return events.awaitingAnswers() || decoder.buffered() > 0 || assembler.inProgress();
+    }
+
+    private final ArrayDeque<Runnable> toDispatch = new ArrayDeque<>();
+
+    private void dispatchLater(List<Runnable> moved) {
+        toDispatch.addAll(moved);
+    }
+
+    /** Outside the lock: starts the requests a holder gave up, and any notifications it left. */
+    private void flushMoved() {
+        List<Runnable> moved;
+        lock.lock();
+        try {
+            if (toDispatch.isEmpty()) {
+                return;
+            }
+            moved = new ArrayList<>(toDispatch);
+            toDispatch.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (Runnable r : moved) {
+            try {
+                handlers.execute(r);
+            } catch (RejectedExecutionException e) {
+                // closing
+            }
+        }
+        notifications.kick();
+    }
+
+    private void leaveAfterEnd(Thread me) {
+        lock.lock();
+        try {
+            if (holder == me) {
+                holder = null;
+                busy = false;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ watchdog
+
+    private void armWatchdog() {
+        quietTicks = 0;
+        if (watchdog != null || closed) {
+            return;
+        }
+        seenFree = 0;
+        seenBusy = 0;
+        try {
+            watchdog = timer.scheduleAtFixedRate(this::tick, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the session is closing
+        }
+    }
+
+    private void tick() {
+        OutboundCall interrupted = null;
+        lock.lock();
+        try {
+            if (closed) {
+                stopWatchdog();
+                return;
+            }
+            if (holder == null) {
+                quietTicks = 0;
+                seenBusy = 0;
+                if (seenFree == acquisitions && !reserved) {
+                    reserveWorker(); // free for a whole tick: read what nobody waits for
+                }
+                seenFree = acquisitions;
+            } else if (busy) {
+                quietTicks = 0;
+                seenFree = 0;
+                if (seenBusy == busySpells) {
+                    // busy for a whole tick: blocked or slow; reading goes on elsewhere
+                    dispatchLater(relinquishLocked());
+                    seenBusy = 0;
+                } else {
+                    seenBusy = busySpells;
+                }
+            } else {
+                seenFree = 0;
+                seenBusy = 0;
+                if (holderCall != null && !timedReads) {
+                    quietTicks = 0; // keep an eye on callers blocked in reads an interrupt cannot end
+                    if (holder.isInterrupted() && !holderCall.gaveUp.get()) {
+                        interrupted = holderCall;
+                    }
+                } else if (++quietTicks >= QUIET_TICKS) {
+                    stopWatchdog();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        flushMoved();
+        if (interrupted != null) {
+            events.interruptedWhileReading(interrupted);
+        }
+    }
+
+    private void stopWatchdog() {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+            watchdog = null;
+        }
+    }
+
+    /** The session ended: wakes parked callers; the holder stops at its next read. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            stopWatchdog();
+            for (Thread w : waiters) {
+                LockSupport.unpark(w);
+            }
+            waiters.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
