@@ -53,7 +53,13 @@ final class Parley
     ): Session {
         $loop ??= EventLoop::get();
         $child = ChildProcess::start($command, $cwd, $env, $onStderrLine);
-        return new Session(new ProcessTransport($child, $loop), Role::Initiator, $options ?? new SessionOptions(), $loop, 0);
+        return new Session(
+            new ProcessTransport($child, $loop),
+            Role::Initiator,
+            $options ?? new SessionOptions(),
+            $loop,
+            0,
+        );
     }
 
     /**
@@ -82,7 +88,13 @@ final class Parley
         ?EventLoop $loop = null,
     ): Session {
         $transport = SocketConnector::connect($address, $timeout, $tls);
-        return new Session($transport, Role::Initiator, $options ?? new SessionOptions(), $loop ?? EventLoop::get(), 15000);
+        return new Session(
+            $transport,
+            Role::Initiator,
+            $options ?? new SessionOptions(),
+            $loop ?? EventLoop::get(),
+            15000,
+        );
     }
 
     /**
@@ -99,7 +111,13 @@ final class Parley
         array $tls = [],
         ?EventLoop $loop = null,
     ): SocketServer {
-        return SocketServer::listen($address, $onSession, $options ?? new SessionOptions(), $loop ?? EventLoop::get(), $tls);
+        return SocketServer::listen(
+            $address,
+            $onSession,
+            $options ?? new SessionOptions(),
+            $loop ?? EventLoop::get(),
+            $tls,
+        );
     }
 
     /** The shared event loop. */

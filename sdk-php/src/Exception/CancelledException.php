@@ -5,7 +5,8 @@ declare(strict_types=1);
 namespace Parley\Exception;
 
 /**
- * The call was cancelled (CANCELLED, -33001): locally by the caller, or the handler stopped because the caller cancelled it.
+ * The call was cancelled (CANCELLED, -33001): locally by the caller, or the handler stopped
+ * because the caller cancelled it.
  */
 final class CancelledException extends RpcException
 {

@@ -5,7 +5,8 @@ declare(strict_types=1);
 namespace Parley\Exception;
 
 /**
- * Too many requests in flight (OVERLOADED, -33005): the peer's max_in_flight was reached. Retry later or raise the limit.
+ * Too many requests in flight (OVERLOADED, -33005): the peer's max_in_flight was reached. Retry
+ * later or raise the limit.
  */
 final class OverloadedException extends RpcException
 {

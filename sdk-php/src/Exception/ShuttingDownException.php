@@ -5,7 +5,8 @@ declare(strict_types=1);
 namespace Parley\Exception;
 
 /**
- * The session is draining after GOODBYE (SHUTTING_DOWN, -33006); the request was not processed and may be retried elsewhere.
+ * The session is draining after GOODBYE (SHUTTING_DOWN, -33006); the request was not processed
+ * and may be retried elsewhere.
  */
 final class ShuttingDownException extends RpcException
 {

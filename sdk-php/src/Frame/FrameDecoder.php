@@ -14,6 +14,7 @@ use function hash;
 use function min;
 use function sprintf;
 use function strlen;
+use function strncmp;
 use function strpos;
 use function substr;
 use function substr_compare;
@@ -77,6 +78,55 @@ final class FrameDecoder
      *                           all fatal: the same exception is thrown again on every later call
      */
     public function next(): ?Frame
+    {
+        $buffer = $this->buffer;
+        $pos = $this->pos;
+        $end = strlen($buffer);
+        if ($this->need === 0 && $this->error === null && $this->strayFrom < 0) {
+            // Fast path: a complete, verified frame right at the current position (the common
+            // case), or nothing left. Anything else takes the full procedure below.
+            if ($end - $pos >= FrameLayout::HEADER_SIZE) {
+                $head = substr($buffer, $pos, FrameLayout::CRC_COVERED);
+                if (
+                    strncmp($head, FrameLayout::MAGIC, 4) === 0
+                    && hash('crc32c', $head, true) === substr($buffer, $pos + FrameLayout::CRC_COVERED, 4)
+                ) {
+                    $header = unpack(FrameLayout::UNPACK_WORDS, $head, 4);
+                    $meta = $header[3] >> 16;
+                    $body = $header[4];
+                    $start = $pos + FrameLayout::HEADER_SIZE;
+                    if (
+                        ($header[1] & 0xFF000000) === FrameLayout::VERSION_WORD
+                        && $meta + $body <= $this->maxFrame && $end - $start >= $meta + $body
+                    ) {
+                        $this->strayCount = 0;
+                        $next = $start + $meta + $body;
+                        if ($next >= $end) {
+                            $this->buffer = '';
+                            $this->pos = 0;
+                        } else {
+                            $this->pos = $next;
+                        }
+                        return new Frame(
+                            ($header[1] >> 16) & 0xFF,
+                            $header[1] & 0xFFFF,
+                            $header[2],
+                            ($header[3] >> 8) & 0xFF,
+                            $header[3] & 0xFF,
+                            $meta === 0 ? '' : substr($buffer, $start, $meta),
+                            $body === 0 ? '' : substr($buffer, $start + $meta, $body),
+                        );
+                    }
+                }
+            } elseif ($pos >= $end) {
+                return null;
+            }
+        }
+        return $this->decodeSlowly();
+    }
+
+    /** The full procedure of §3.5: stray bytes, waiting for input, errors. */
+    private function decodeSlowly(): ?Frame
     {
         if ($this->error !== null) {
             throw $this->error;

@@ -66,15 +66,19 @@ final class MessageAssembler
     public function push(Frame $frame): ?Frame
     {
         $kind = $frame->kind;
-        // Fast path: the common single-frame RESPONSE and REQUEST with a body.
-        if (($frame->flags & 0x7) === 0 && $frame->id !== 0 && $frame->body !== '') {
-            if ($kind === FrameLayout::KIND_RESPONSE && $frame->meta === '') {
-                return $frame;
-            }
-            if (
-                $kind === FrameLayout::KIND_REQUEST && strlen($frame->meta) > 4
-                && isset($this->validMethods[substr($frame->meta, 4)])
-            ) {
+        // Fast path: the common single-frame RESPONSE, REQUEST and NOTIFICATION with a body.
+        if (($frame->flags & 0x7) === 0 && $frame->body !== '') {
+            if ($frame->id !== 0) {
+                if ($kind === FrameLayout::KIND_RESPONSE && $frame->meta === '') {
+                    return $frame;
+                }
+                if (
+                    $kind === FrameLayout::KIND_REQUEST && strlen($frame->meta) > 4
+                    && isset($this->validMethods[substr($frame->meta, 4)])
+                ) {
+                    return $frame;
+                }
+            } elseif ($kind === FrameLayout::KIND_NOTIFICATION && isset($this->validMethods[$frame->meta])) {
                 return $frame;
             }
         }
@@ -192,7 +196,11 @@ final class MessageAssembler
             return null;
         }
         if ($this->kind === 0) {
-            throw $this->violation($frame, 'CONTINUATION frame but no chunked message is in progress', self::STAGE_MESSAGE);
+            throw $this->violation(
+                $frame,
+                'CONTINUATION frame but no chunked message is in progress',
+                self::STAGE_MESSAGE,
+            );
         }
         if ($kind !== $this->kind || $frame->id !== $this->id) {
             throw $this->violation($frame, sprintf(
@@ -266,7 +274,12 @@ final class MessageAssembler
         } elseif ($frame->kind === FrameLayout::KIND_NOTIFICATION) {
             $method = $frame->meta;
             if ($method === '') {
-                throw new MessageRejectedException($frame->kind, 0, ErrorCode::InvalidRequest, 'NOTIFICATION without a method name');
+                throw new MessageRejectedException(
+                    $frame->kind,
+                    0,
+                    ErrorCode::InvalidRequest,
+                    'NOTIFICATION without a method name',
+                );
             }
         } else {
             return;

@@ -233,8 +233,10 @@ final class EventLoop
      */
     public function tick(bool $block = true): bool
     {
+        $ranTasks = false;
         if ($this->queue !== []) {
             $this->runQueue();
+            $ranTasks = true;
         }
         if ($this->flushers !== []) {
             $flushers = $this->flushers;
@@ -244,10 +246,12 @@ final class EventLoop
             }
             if ($this->queue !== []) {
                 $this->runQueue();
+                $ranTasks = true;
             }
         }
         $timeout = null;
-        if ($this->queue !== [] || !$block) {
+        if ($ranTasks || $this->queue !== [] || !$block) {
+            // Tasks may have completed what the caller waits for: poll, do not block.
             $timeout = 0.0;
         } elseif ($this->timers !== []) {
             $timeout = max(0.0, $this->nextDue() - hrtime(true) / 1e9);

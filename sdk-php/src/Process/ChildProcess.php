@@ -55,7 +55,9 @@ final class ChildProcess
     ) {
         $stderrPath = tempnam(sys_get_temp_dir(), 'parley-stderr-');
         if ($stderrPath === false) {
-            throw new TransportException('cannot create a temporary file for the child\'s stderr in ' . sys_get_temp_dir());
+            throw new TransportException(
+                'cannot create a temporary file for the child\'s stderr in ' . sys_get_temp_dir(),
+            );
         }
         $pipes = [];
         $process = @proc_open(
@@ -124,7 +126,10 @@ final class ChildProcess
     public function commandLine(): string
     {
         return implode(' ', array_map(
-            static fn (string $arg): string => preg_match('/^[\w.\/=:@%+-]+$/', $arg) === 1 ? $arg : escapeshellarg($arg),
+            static fn (string $arg): string => preg_match(
+                '/^[\w.\/=:@%+-]+$/',
+                $arg,
+            ) === 1 ? $arg : escapeshellarg($arg),
             $this->command,
         ));
     }

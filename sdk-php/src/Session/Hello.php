@@ -78,7 +78,19 @@ final class Hello
         if (!is_array($data) || ($data !== [] && array_is_list($data))) {
             throw self::invalid('the body must be a JSON object');
         }
-        foreach (['versions', 'peer', 'codecs', 'compression', 'max_frame', 'max_message', 'max_in_flight', 'heartbeat_ms', 'caps'] as $member) {
+        foreach (
+            [
+                'versions',
+                'peer',
+                'codecs',
+                'compression',
+                'max_frame',
+                'max_message',
+                'max_in_flight',
+                'heartbeat_ms',
+                'caps',
+            ] as $member
+        ) {
             if (!array_key_exists($member, $data)) {
                 throw self::invalid("member \"$member\" is missing");
             }

@@ -36,6 +36,8 @@ final class RequestContext
     public ?int $timer = null;
     /** @internal the terminal frame was sent */
     public bool $answered = false;
+    /** @internal no deadline, no progress, JSON: the answer can take the session's fast path */
+    public bool $plain = true;
     private int $cancelReason = 0;
     private bool $delivered = false;
     /** @var list<Closure(): void> */
@@ -211,13 +213,17 @@ final class RequestContext
             return;
         }
         $this->cancelReason = $reason;
+        $this->plain = false;
         $listeners = $this->cancelListeners;
         $this->cancelListeners = [];
         foreach ($listeners as $listener) {
             try {
                 $listener();
             } catch (\Throwable $e) {
-                $this->session->log('error', sprintf('a cancel listener of %s failed: %s', $this->method, $e->getMessage()));
+                $this->session->log(
+                    'error',
+                    sprintf('a cancel listener of %s failed: %s', $this->method, $e->getMessage()),
+                );
             }
         }
         $loop = $this->session->loop();

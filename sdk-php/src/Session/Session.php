@@ -233,7 +233,7 @@ final class Session implements Flushable
             if ($this->state === SessionState::Connecting) {
                 $this->abort(new ProtocolException(ErrorCode::HandshakeFailed, sprintf(
                     'no HELLO from %s within %.1f s',
-                    $transport->describe(),
+                    $this->transport->describe(),
                     $this->options->handshakeTimeout,
                 )), true);
             }
@@ -330,7 +330,9 @@ final class Session implements Flushable
         $timeout ??= $this->options->defaultTimeout;
         if ($timeout !== null) {
             if ($timeout <= 0) {
-                $call->fail(new DeadlineExceededException(sprintf('call %s: the deadline has already passed', $method)));
+                $call->fail(
+                    new DeadlineExceededException(sprintf('call %s: the deadline has already passed', $method)),
+                );
                 return $call;
             }
             $call->deadline = hrtime(true) / 1e9 + $timeout;
@@ -398,8 +400,12 @@ final class Session implements Flushable
      *
      * @throws SessionClosedException|ShuttingDownException when the session is closed or closing
      */
-    public function notify(string $method, mixed $params = null, ?string $codec = null, ?string $compression = null): void
-    {
+    public function notify(
+        string $method,
+        mixed $params = null,
+        ?string $codec = null,
+        ?string $compression = null,
+    ): void {
         if ($this->state !== SessionState::Open && $this->state !== SessionState::Connecting) {
             throw $this->state === SessionState::Closed
                 ? new SessionClosedException("cannot notify $method: the session is closed", $this->closeReason)
@@ -407,6 +413,39 @@ final class Session implements Flushable
         }
         if (!isset($this->validMethods[$method])) {
             $this->checkMethodName($method);
+        }
+        if (
+            $codec === null && $compression === null && $params !== null && !is_object($params)
+            && $this->state === SessionState::Open
+        ) {
+            // Fast path for the most common notification: a plain value in JSON, one frame.
+            try {
+                $body = json_encode($params, JsonCodec::ENCODE_FLAGS);
+            } catch (\JsonException $e) {
+                throw new \InvalidArgumentException('value cannot be encoded as JSON: ' . $e->getMessage(), 0, $e);
+            }
+            $length = strlen($body);
+            if ($length < $this->options->compressionThreshold && $length + strlen($method) <= $this->peerMaxFrame) {
+                $head = pack(
+                    FrameLayout::PACK_WORDS,
+                    FrameLayout::MAGIC_WORD,
+                    FrameLayout::VERSION_WORD | FrameLayout::KIND_NOTIFICATION << 16,
+                    0,
+                    strlen($method) << 16 | FrameLayout::CODEC_JSON << 8,
+                    $length,
+                );
+                $frame = $head . hash('crc32c', $head, true) . $method . $body;
+                $this->out[] = $frame;
+                $this->outBytes += strlen($frame);
+                if (!$this->flushScheduled) {
+                    $this->flushScheduled = true;
+                    $this->loop->scheduleFlush($this);
+                }
+                if ($this->outBytes > self::MAX_BUFFERED) {
+                    $this->waitForBufferSpace();
+                }
+                return;
+            }
         }
         $body = $this->encode($params, $codec, $compression);
         if (strlen($body) > $this->peerMaxMessage) {
@@ -730,8 +769,10 @@ final class Session implements Flushable
             $this->queuedCalls = array_values(array_filter($this->queuedCalls, static fn (Call $c) => $c !== $call));
             return;
         }
-        if ($call->id !== 0 && !$call->cancelSent && isset($this->pending[$call->id])
-            && $this->state !== SessionState::Closed) {
+        if (
+            $call->id !== 0 && !$call->cancelSent && isset($this->pending[$call->id])
+            && $this->state !== SessionState::Closed
+        ) {
             $call->cancelSent = true;
             $this->enqueue(FrameEncoder::encode(FrameLayout::KIND_CANCEL, 0, $call->id, '', 0, 0, ''), true);
         }
@@ -1082,7 +1123,17 @@ final class Session implements Flushable
             return;
         }
         try {
-            $params = $message->body === '' ? null : $this->decode($message);
+            if ($message->body === '') {
+                $params = null;
+            } elseif ($message->codec === FrameLayout::CODEC_JSON && $message->compression === 0) {
+                try {
+                    $params = json_decode($message->body, $this->jsonAssoc, 512, JSON_THROW_ON_ERROR);
+                } catch (\JsonException $e) {
+                    throw new CodecException('body is not valid JSON: ' . $e->getMessage(), $e);
+                }
+            } else {
+                $params = $this->decode($message);
+            }
         } catch (RpcException $e) {
             $this->answerNow($id, $e->errorCode() ?? ErrorCode::ParseError, sprintf(
                 'cannot decode the params of %s: %s',
@@ -1095,9 +1146,10 @@ final class Session implements Flushable
         $this->incoming[$id] = $context;
         $flags = $message->flags;
         $codec = $message->codec;
-        if ($flags !== 0 || ($codec !== FrameLayout::CODEC_JSON && $codec !== 0) || strncmp($meta, "\0\0\0\0", 4) !== 0 || ($codec === 0 && $message->body !== '')) {
+        $hasDeadline = strncmp($meta, "\0\0\0\0", 4) !== 0;
+        if ($flags !== 0 || $hasDeadline || ($codec !== FrameLayout::CODEC_JSON && $message->body !== '')) {
             $deadline = 0.0;
-            if (strncmp($meta, "\0\0\0\0", 4) !== 0) {
+            if ($hasDeadline) {
                 $deadline = hrtime(true) / 1e9 + unpack('N', $meta)[1] / 1000;
                 $context->timer = $this->loop->delay(
                     max(0.0, $deadline - hrtime(true) / 1e9),
@@ -1107,6 +1159,7 @@ final class Session implements Flushable
                     },
                 );
             }
+            $context->plain = false;
             $context->configure(
                 $deadline,
                 ($flags & FrameLayout::FLAG_WANT_PROGRESS) !== 0,
@@ -1143,6 +1196,37 @@ final class Session implements Flushable
             return;
         }
         $context->answered = true;
+        if (
+            $error === null && $result !== null && !is_object($result) && $context->plain
+            && $this->state === SessionState::Open
+        ) {
+            // Fast path: a plain JSON result of a plain request, one frame.
+            try {
+                $body = json_encode($result, JsonCodec::ENCODE_FLAGS);
+                $length = strlen($body);
+                if ($length < $this->options->compressionThreshold && $length <= $this->peerMaxFrame) {
+                    $head = pack(
+                        FrameLayout::PACK_WORDS,
+                        FrameLayout::MAGIC_WORD,
+                        FrameLayout::VERSION_WORD | FrameLayout::KIND_RESPONSE << 16,
+                        $id,
+                        FrameLayout::CODEC_JSON << 8,
+                        $length,
+                    );
+                    $frame = $head . hash('crc32c', $head, true) . $body;
+                    $this->out[] = $frame;
+                    $this->outBytes += strlen($frame);
+                    if (!$this->flushScheduled) {
+                        $this->flushScheduled = true;
+                        $this->loop->scheduleFlush($this);
+                    }
+                    $this->handled++;
+                    return;
+                }
+            } catch (\JsonException) {
+                // Answered below with INTERNAL_ERROR.
+            }
+        }
         if ($error === null && $context->cancelReason() === RequestContext::DEADLINE) {
             $error = new DeadlineExceededException(sprintf(
                 'request %s exceeded its deadline; the late result was discarded',
@@ -1209,8 +1293,13 @@ final class Session implements Flushable
                 return [$code, $error->getMessage(), $error->getData()];
             }
         }
-        if ($error instanceof \JsonException || $error instanceof \InvalidArgumentException && $error->getPrevious() instanceof \JsonException) {
-            return [ErrorCode::InternalError->value, sprintf('the result of %s cannot be encoded: %s', $method, $error->getMessage()), null];
+        $json = $error instanceof \JsonException || $error->getPrevious() instanceof \JsonException;
+        if ($json) {
+            return [
+                ErrorCode::InternalError->value,
+                sprintf('the result of %s cannot be encoded: %s', $method, $error->getMessage()),
+                null,
+            ];
         }
         return [
             ErrorCode::InternalError->value,
@@ -1370,8 +1459,14 @@ final class Session implements Flushable
             }
         }
         try {
-            $params = $message->body === '' ? null : $this->decode($message);
-        } catch (RpcException $e) {
+            if ($message->body === '') {
+                $params = null;
+            } elseif ($message->codec === FrameLayout::CODEC_JSON && $message->compression === 0) {
+                $params = json_decode($message->body, $this->jsonAssoc, 512, JSON_THROW_ON_ERROR);
+            } else {
+                $params = $this->decode($message);
+            }
+        } catch (RpcException | \JsonException $e) {
             $this->log('warning', sprintf('dropped notification %s: %s', $method, $e->getMessage()));
             return;
         }
@@ -1382,7 +1477,10 @@ final class Session implements Flushable
                 ($this->fallbackNotificationHandler)($method, $params);
             }
         } catch (\Throwable $e) {
-            $this->log('error', sprintf('the listener of notification %s failed: %s: %s', $method, $e::class, $e->getMessage()));
+            $this->log(
+                'error',
+                sprintf('the listener of notification %s failed: %s: %s', $method, $e::class, $e->getMessage()),
+            );
         }
     }
 
@@ -1437,7 +1535,9 @@ final class Session implements Flushable
             if ($call->timer !== null) {
                 $this->loop->cancel($call->timer);
             }
-            $call->fail(new ShuttingDownException(sprintf('call %s was not sent: the session is closing', $call->method)));
+            $call->fail(
+                new ShuttingDownException(sprintf('call %s was not sent: the session is closing', $call->method)),
+            );
         }
         $this->sendMessage(
             FrameLayout::KIND_GOODBYE,
@@ -1515,7 +1615,8 @@ final class Session implements Flushable
         $this->state = SessionState::Closed;
         $this->closeReason = $reason;
         $code = ErrorCode::tryFrom($reason->getCode());
-        if ($sendError && $code !== null && $code->isSentOnWire() && !$this->writeClosed && !($reason instanceof ProtocolException && $reason->isRemote())) {
+        $reported = $reason instanceof ProtocolException && $reason->isRemote();
+        if ($sendError && $code !== null && $code->isSentOnWire() && !$this->writeClosed && !$reported) {
             // Best effort: finish the frame being written, then the ERROR; never wait.
             $this->out = [FrameEncoder::encode(
                 FrameLayout::KIND_ERROR,
@@ -1540,7 +1641,11 @@ final class Session implements Flushable
             }
         }
         $this->release();
-        $this->log($reason instanceof PeerGoneException ? 'warning' : 'error', 'session closed: ' . $reason->getMessage());
+        $this->log(match (true) {
+            $reason instanceof SessionClosedException => 'debug',
+            $reason instanceof PeerGoneException => 'warning',
+            default => 'error',
+        }, 'session closed: ' . $reason->getMessage());
         $calls = $this->pending + [];
         $this->pending = [];
         foreach ($this->queuedCalls as $call) {
@@ -1579,12 +1684,21 @@ final class Session implements Flushable
 
     private function release(): void
     {
-        foreach ([$this->readWatcher, $this->writeWatcher, $this->handshakeTimer, $this->heartbeatTimer, $this->drainTimer] as $key) {
+        foreach (
+            [
+                $this->readWatcher,
+                $this->writeWatcher,
+                $this->handshakeTimer,
+                $this->heartbeatTimer,
+                $this->drainTimer,
+            ] as $key
+        ) {
             if ($key !== null) {
                 $this->loop->cancel($key);
             }
         }
-        $this->readWatcher = $this->writeWatcher = $this->handshakeTimer = $this->heartbeatTimer = $this->drainTimer = null;
+        $this->readWatcher = $this->writeWatcher = $this->handshakeTimer = null;
+        $this->heartbeatTimer = $this->drainTimer = null;
         $this->writeClosed = true;
         $this->transport->close();
         foreach ($this->pongs as $pong) {
@@ -1670,7 +1784,10 @@ final class Session implements Flushable
 
     private function sendQueuedCalls(): void
     {
-        while ($this->queuedCalls !== [] && count($this->pending) < $this->peerMaxInFlight && $this->state === SessionState::Open) {
+        while (
+            $this->queuedCalls !== [] && count($this->pending) < $this->peerMaxInFlight
+            && $this->state === SessionState::Open
+        ) {
             $call = array_shift($this->queuedCalls);
             $queued = $call->queued;
             $call->queued = null;
@@ -1699,7 +1816,9 @@ final class Session implements Flushable
         if ($call->isDone()) {
             return;
         }
-        $call->fail(new DeadlineExceededException(sprintf('call %s: the deadline passed before an answer came', $call->method)));
+        $call->fail(
+            new DeadlineExceededException(sprintf('call %s: the deadline passed before an answer came', $call->method)),
+        );
         $this->callAbandoned($call);
     }
 
@@ -1877,8 +1996,12 @@ final class Session implements Flushable
             $room = $first ? $max - $metaLength : $max;
             $piece = substr($body, $offset, $room);
             $offset += strlen($piece);
-            $chunkFlags = ($first ? $flags : ($flags & ~FrameLayout::FLAG_WANT_PROGRESS) | FrameLayout::FLAG_CONTINUATION)
-                | ($offset < $bodyLength ? FrameLayout::FLAG_MORE : 0);
+            $chunkFlags = $first
+                ? $flags
+                : ($flags & ~FrameLayout::FLAG_WANT_PROGRESS) | FrameLayout::FLAG_CONTINUATION;
+            if ($offset < $bodyLength) {
+                $chunkFlags |= FrameLayout::FLAG_MORE;
+            }
             $head = pack(
                 FrameLayout::PACK_WORDS,
                 FrameLayout::MAGIC_WORD,

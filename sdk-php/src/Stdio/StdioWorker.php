@@ -42,6 +42,10 @@ final class StdioWorker
         self::$started = true;
         ini_set('display_errors', 'stderr');
         ini_set('html_errors', '0');
+        if ((string) ini_get('error_log') === '') {
+            // The CLI would log each error to stderr a second time.
+            ini_set('log_errors', '0');
+        }
         $output = ($hardenStdout ? self::privateStdout() : null) ?? STDOUT;
         $transport = new StreamTransport(
             STDIN,

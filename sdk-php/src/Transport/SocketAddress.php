@@ -71,6 +71,11 @@ final class SocketAddress
 
     public function __toString(): string
     {
-        return $this->isUnix() ? 'unix://' . $this->path : sprintf('%s://%s:%d', $this->scheme, $this->host, $this->port);
+        return $this->isUnix() ? 'unix://' . $this->path : sprintf(
+            '%s://%s:%d',
+            $this->scheme,
+            $this->host,
+            $this->port,
+        );
     }
 }

@@ -44,7 +44,11 @@ final class SocketConnector
         }
         if ($target->isTls()) {
             stream_set_timeout($stream, (int) ceil($timeout));
-            $enabled = @stream_socket_enable_crypto($stream, true, STREAM_CRYPTO_METHOD_TLSv1_2_CLIENT | STREAM_CRYPTO_METHOD_TLSv1_3_CLIENT);
+            $enabled = @stream_socket_enable_crypto(
+                $stream,
+                true,
+                STREAM_CRYPTO_METHOD_TLSv1_2_CLIENT | STREAM_CRYPTO_METHOD_TLSv1_3_CLIENT,
+            );
             if ($enabled !== true) {
                 fclose($stream);
                 throw new TransportException(sprintf(

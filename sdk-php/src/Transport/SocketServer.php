@@ -172,9 +172,15 @@ final class SocketServer
             }
             stream_set_blocking($connection, true);
             stream_set_timeout($connection, 5);
-            $enabled = @stream_socket_enable_crypto($connection, true, STREAM_CRYPTO_METHOD_TLSv1_2_SERVER | STREAM_CRYPTO_METHOD_TLSv1_3_SERVER);
+            $enabled = @stream_socket_enable_crypto(
+                $connection,
+                true,
+                STREAM_CRYPTO_METHOD_TLSv1_2_SERVER | STREAM_CRYPTO_METHOD_TLSv1_3_SERVER,
+            );
             if ($enabled !== true) {
-                throw new TransportException('TLS handshake failed: ' . (error_get_last()['message'] ?? 'unknown error'));
+                throw new TransportException(
+                    'TLS handshake failed: ' . (error_get_last()['message'] ?? 'unknown error'),
+                );
             }
         }
         $transport = new StreamTransport(

@@ -158,6 +158,6 @@ class StreamTransport implements Transport
     private function isTls(): bool
     {
         $meta = @stream_get_meta_data($this->output);
-        return isset($meta['crypto']) || str_contains((string) ($meta['stream_type'] ?? ''), 'ssl');
+        return isset($meta['crypto']);
     }
 }

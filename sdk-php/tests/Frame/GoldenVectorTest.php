@@ -75,7 +75,7 @@ final class GoldenVectorTest extends TestCase
 
     /**
      * @param array<string, mixed> $expect
-     * @return array{events: list<array<string, mixed>>, messages: ?list<array<string, mixed>>, error: ?array<string, mixed>}
+     * @return array<string, mixed> events, messages (null when not given) and error
      */
     private function expected(array $expect): array
     {

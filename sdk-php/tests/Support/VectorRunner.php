@@ -21,7 +21,7 @@ final class VectorRunner
     /**
      * @param list<string> $pieces the input, as it arrives in reads
      * @param array<string, int> $config max_frame, max_message, max_stray
-     * @return array{events: list<array<string, mixed>>, messages: list<array<string, mixed>>, error: ?array<string, mixed>}
+     * @return array<string, mixed> events, messages (lists of arrays) and error (or null)
      */
     public static function run(array $pieces, array $config, bool $eof): array
     {
@@ -101,7 +101,7 @@ final class VectorRunner
      * @param list<array<string, mixed>> $events
      * @param list<array<string, mixed>> $messages
      * @param array<string, mixed>|null $error
-     * @return array{events: list<array<string, mixed>>, messages: list<array<string, mixed>>, error: ?array<string, mixed>}
+     * @return array<string, mixed> events, messages (lists of arrays) and error (or null)
      */
     private static function result(array $events, array $messages, ?array $error): array
     {

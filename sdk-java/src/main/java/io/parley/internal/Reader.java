@@ -73,6 +73,24 @@ public final class Reader {
     public static final int TIMED_OUT = 1;
     public static final int INTERRUPTED = 2;
     private static final int NOT_HOLDER = -1;
+    // TEMP debug counters
+    static final java.util.concurrent.atomic.LongAdder[] DBG = new java.util.concurrent.atomic.LongAdder[12];
+    static final String[] DBG_NAMES = {"take-caller", "take-worker", "release", "release-to-waiter", "release-reserve", "release-free",
+        "steal", "yield", "reserve", "tick", "leader-follower", "hand-after-batch"};
+    static {
+        for (int i = 0; i < DBG.length; i++) {
+            DBG[i] = new java.util.concurrent.atomic.LongAdder();
+        }
+        if (Boolean.getBoolean("parley.debugCounters")) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                StringBuilder b = new StringBuilder("parley counters:");
+                for (int i = 0; i < DBG.length; i++) {
+                    b.append(' ').append(DBG_NAMES[i]).append('=').append(DBG[i].sum());
+                }
+                System.err.println(b);
+            }));
+        }
+    }
 
     /** What the session does with the input. Called on the thread that holds the read role. */
     public interface Events {
@@ -349,6 +367,7 @@ public final class Reader {
             return;
         }
         reserved = true;
+        DBG[8].increment();
         if (!workers.tryExecute(this::workerRead)) {
             reserved = false;
         }
@@ -389,6 +408,7 @@ public final class Reader {
                 }
                 if (!waiters.isEmpty()) {
                     // a parked caller reads its own answer: one hand-off now instead of one per answer
+                    DBG[11].increment();
                     release();
                     return;
                 }
@@ -418,6 +438,7 @@ public final class Reader {
             if (!b.inline.isEmpty() && (!waiters.isEmpty() || events.awaitingAnswers())) {
                 // answers are expected: keep the input moving on another thread while this one
                 // runs the handler (leader/follower), rather than leaving them unread for a tick
+                DBG[10].increment();
                 first = b.inline.remove(0);
                 for (Runnable r : b.inline) {
                     handlers.execute(r);
@@ -664,6 +685,7 @@ public final class Reader {
             if (holder != Thread.currentThread() || !busy) {
                 return;
             }
+            DBG[7].increment();
             dispatchLater(relinquishLocked());
         } finally {
             lock.unlock();
@@ -674,6 +696,7 @@ public final class Reader {
     // ------------------------------------------------------------------ role transitions (lock held)
 
     private void take(Thread t, boolean worker) {
+        DBG[worker ? 1 : 0].increment();
         holder = t;
         holderIsWorker = worker;
         busy = false;
@@ -688,6 +711,7 @@ public final class Reader {
 
     /** The holder gives the role up: to a parked caller, to a worker when reading is needed, or leaves it free. */
     private void release() {
+        DBG[2].increment();
         holder = null;
         busy = false;
         holderIsWorker = false;
@@ -697,14 +721,17 @@ public final class Reader {
         }
         Thread w = waiters.poll();
         if (w != null) {
+            DBG[3].increment();
             take(w, false);
             LockSupport.unpark(w);
             return;
         }
         if (needsReader()) {
+            DBG[4].increment();
             reserveWorker();
             return;
         }
+        DBG[5].increment();
         armWatchdog(); // free: a worker takes over if it stays free for a tick
     }
 
@@ -791,6 +818,7 @@ public final class Reader {
     }
 
     private void tick() {
+        DBG[9].increment();
         OutboundCall interrupted = null;
         lock.lock();
         try {
@@ -810,6 +838,7 @@ public final class Reader {
                 seenFree = 0;
                 if (seenBusy == busySpells) {
                     // busy for a whole tick: blocked or slow; reading goes on elsewhere
+                    DBG[6].increment();
                     dispatchLater(relinquishLocked());
                     seenBusy = 0;
                 } else {

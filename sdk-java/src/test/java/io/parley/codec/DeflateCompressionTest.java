@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * Deflate (SPEC §10.2): bodies above the threshold travel compressed and arrive intact; a body
  * that decompresses past the receiver's max_message is MESSAGE_TOO_LARGE and closes the session.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DeflateCompressionTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final List<Compression> DEFLATE_ONLY = List.of(DeflateCompression.INSTANCE);
@@ -96,7 +96,9 @@ class DeflateCompressionTest {
                 assertThat(f.id()).isZero();
                 assertThat(f.json().path("code").asInt()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE.code());
             });
-            assertThat(beforeEnd).noneMatch(f -> f.kind() == RawPeer.RESPONSE);
+            // SPEC §7.3: after detecting a fatal error a peer sends nothing else
+            assertThat(beforeEnd.get(beforeEnd.size() - 1).kind()).as("the fatal ERROR is the last frame: %s", beforeEnd)
+                    .isEqualTo(RawPeer.ERROR);
             SessionClosedException reason = s.closeFuture().get(10, TimeUnit.SECONDS);
             assertThat(reason).isNotNull();
             assertThat(reason.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE.code());

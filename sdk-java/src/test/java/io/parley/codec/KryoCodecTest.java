@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * Kryo (SPEC §10.1, §13): registered classes round-trip, on the codec and through a session; a
  * class that is not registered is never encoded nor instantiated from a peer's bytes.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class KryoCodecTest {
 
     /** A registered application type. */

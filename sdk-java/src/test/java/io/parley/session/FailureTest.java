@@ -109,7 +109,8 @@ class FailureTest {
 
     @Test
     void overloadedPeerAnswersOverloadedAndTheSessionGoesOn() throws Exception {
-        try (Link link = Link.open(Link.Kind.MEMORY, new Handlers(), b -> b, b -> b.maxInFlight(1))) {
+        // no queue for calls over the limit (maxQueuedCalls(0)): async fails at once (CallQueueTest covers the queue)
+        try (Link link = Link.open(Link.Kind.MEMORY, new Handlers(), b -> b.maxQueuedCalls(0), b -> b.maxInFlight(1))) {
             CallFuture<String> busy = link.client.callAsync("wait-for-cancel", Map.of(), String.class);
             await().atMost(Duration.ofSeconds(5)).until(() -> link.server.inFlight() == 1);
             // the caller obeys the peer's max_in_flight (SPEC §6.5): async fails locally, sync waits

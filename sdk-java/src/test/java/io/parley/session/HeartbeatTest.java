@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * that answers, and declares a peer that stops answering dead with HEARTBEAT_TIMEOUT, failing
  * its pending calls at once.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HeartbeatTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 

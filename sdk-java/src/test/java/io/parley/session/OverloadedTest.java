@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * The receiver side of the in-flight limit (SPEC §6.5): a peer that ignores the announced
  * max_in_flight gets OVERLOADED for the requests above it, and the session goes on.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class OverloadedTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 

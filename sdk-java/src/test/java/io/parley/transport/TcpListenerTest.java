@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * TCP exposure (SPEC §9.3, §13): a listener on a non-loopback address refuses to start without
  * a token; with one, every peer must present it.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TcpListenerTest {
     private static final InetSocketAddress ANY = new InetSocketAddress(anyLocal(), 0);
 

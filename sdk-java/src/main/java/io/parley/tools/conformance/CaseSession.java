@@ -22,6 +22,7 @@ import java.util.OptionalInt;
  * the SDK, {@code $/log} lines, and the notifications its conformance service recorded.
  */
 final class CaseSession {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CaseSession.class);
     final Session session;
     final WireTap tap;
     final KryoCodec kryo;
@@ -53,8 +54,10 @@ final class CaseSession {
         List<String> logLines = new ArrayList<>();
         KryoCodec kryo = NativeCodec.kryo();
         Handlers handlers = service.handlers().onNotification("$/log", JsonNode.class, (line, s) -> {
+            String text = line == null ? "" : line.path("message").asText(line.toString());
+            LOG.info("$/log from the server: {}", text);
             synchronized (logLines) {
-                logLines.add(line == null ? "" : line.path("message").asText(line.toString()));
+                logLines.add(text);
             }
         });
         Session.Builder b = Session.builder(tap).handlers(handlers).peerName(ServeRole.PEER_NAME).codec(kryo).onStray(strays::add);

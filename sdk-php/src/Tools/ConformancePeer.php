@@ -1,0 +1,180 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Parley\Tools;
+
+use Parley\Exception\ParleyException;
+use Parley\Loop\EventLoop;
+use Parley\Parley;
+use Parley\Session\Session;
+use Parley\Session\SessionOptions;
+
+use function array_slice;
+use function count;
+use function in_array;
+use function sprintf;
+
+/**
+ * The PHP peer program of conformance-tests/PEER-CONTRACT.md (`bin/parley-peer`).
+ *
+ *   parley-peer serve --transport stdio
+ *   parley-peer serve --transport unix --listen <socket-path>
+ *   parley-peer serve --transport tcp  --listen <host>:<port>
+ *
+ * Options: --token, --max-frame, --max-message, --max-in-flight, --heartbeat-ms.
+ */
+final class ConformancePeer
+{
+    public const NAME = 'parley-php-peer/' . SessionOptions::VERSION;
+
+    /** @param list<string> $argv */
+    public static function main(array $argv): int
+    {
+        try {
+            [$role, $options] = self::parse(array_slice($argv, 1));
+        } catch (\InvalidArgumentException $e) {
+            fwrite(STDERR, 'parley-peer: ' . $e->getMessage() . "\n" . self::usage());
+            return 2;
+        }
+        try {
+            return match ($role) {
+                'serve' => self::serve($options),
+                default => throw new \InvalidArgumentException(
+                    "the \"$role\" role is not implemented by the PHP peer yet; use serve",
+                ),
+            };
+        } catch (\InvalidArgumentException | ParleyException $e) {
+            fwrite(STDERR, 'parley-peer: ' . $e->getMessage() . "\n");
+            return 1;
+        }
+    }
+
+    /** @param array<string, string> $options */
+    private static function serve(array $options): int
+    {
+        $transport = $options['transport'] ?? 'stdio';
+        $sessionOptions = self::sessionOptions($options);
+        if ($transport === 'stdio') {
+            $session = Parley::worker($sessionOptions);
+            ConformanceService::register($session);
+            $session->run();
+            return 0;
+        }
+        $listen = $options['listen'] ?? throw new \InvalidArgumentException(
+            "--listen is required for --transport $transport",
+        );
+        $address = match ($transport) {
+            'unix' => 'unix://' . $listen,
+            'tcp' => 'tcp://' . $listen,
+            default => throw new \InvalidArgumentException("unknown transport \"$transport\": use stdio, unix or tcp"),
+        };
+        $loop = EventLoop::get();
+        $server = null;
+        $server = Parley::listen($address, static function (Session $session) use (&$server): void {
+            ConformanceService::register($session, static function () use (&$server): void {
+                $server?->close();
+            });
+        }, $sessionOptions);
+        fwrite(STDOUT, 'LISTENING ' . $server->displayAddress() . "\n");
+        fflush(STDOUT);
+        // Everything else this process prints goes to stderr.
+        ob_start(static function (string $buffer): string {
+            if ($buffer !== '') {
+                @fwrite(STDERR, $buffer);
+            }
+            return '';
+        }, 1);
+        while ($server->isListening() || count($server->sessions()) > 0) {
+            $loop->tick(true);
+        }
+        return 0;
+    }
+
+    /** @param array<string, string> $options */
+    private static function sessionOptions(array $options): SessionOptions
+    {
+        $values = [
+            'peerName' => self::NAME,
+            'jsonObjectsAsArrays' => false,
+            'logger' => static function (string $level, string $message): void {
+                if ($level !== 'debug') {
+                    @fwrite(STDERR, sprintf("parley-peer %s: %s\n", $level, $message));
+                }
+            },
+        ];
+        foreach (
+            [
+                'max-frame' => 'maxFrame',
+                'max-message' => 'maxMessage',
+                'max-in-flight' => 'maxInFlight',
+                'heartbeat-ms' => 'heartbeatMs',
+            ] as $flag => $name
+        ) {
+            if (isset($options[$flag])) {
+                if (preg_match('/^\d+$/', $options[$flag]) !== 1) {
+                    throw new \InvalidArgumentException("--$flag takes a non-negative integer");
+                }
+                $values[$name] = (int) $options[$flag];
+            }
+        }
+        if (isset($options['token'])) {
+            $values['token'] = $options['token'];
+        }
+        return new SessionOptions(...$values);
+    }
+
+    /**
+     * @param list<string> $args
+     * @return array{string, array<string, string>}
+     */
+    private static function parse(array $args): array
+    {
+        $role = array_shift($args);
+        if ($role === null) {
+            throw new \InvalidArgumentException('missing role');
+        }
+        $options = [];
+        $known = [
+            'transport',
+            'listen',
+            'connect',
+            'server',
+            'report',
+            'token',
+            'max-frame',
+            'max-message',
+            'max-in-flight',
+            'heartbeat-ms',
+            'cases',
+        ];
+        while ($args !== []) {
+            $arg = (string) array_shift($args);
+            if (!str_starts_with($arg, '--')) {
+                throw new \InvalidArgumentException("unexpected argument \"$arg\"");
+            }
+            $name = substr($arg, 2);
+            $value = null;
+            if (str_contains($name, '=')) {
+                [$name, $value] = explode('=', $name, 2);
+            }
+            if (!in_array($name, $known, true)) {
+                throw new \InvalidArgumentException("unknown option --$name");
+            }
+            $value ??= array_shift($args) ?? throw new \InvalidArgumentException("--$name needs a value");
+            $options[$name] = $value;
+        }
+        return [$role, $options];
+    }
+
+    private static function usage(): string
+    {
+        return <<<'TXT'
+            usage: parley-peer serve --transport stdio
+                   parley-peer serve --transport unix --listen <socket-path>
+                   parley-peer serve --transport tcp --listen <host>:<port>
+              options: --token <t> --max-frame <n> --max-message <n> --max-in-flight <n> --heartbeat-ms <n>
+
+            TXT;
+    }
+}
