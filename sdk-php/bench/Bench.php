@@ -119,7 +119,10 @@ final class Bench
         $args = array_filter($GLOBALS['argv'], static fn (string $arg): bool => $arg !== '--jit');
         $command = implode(' ', array_map('escapeshellarg', array_merge([PHP_BINARY], $args)));
         $scan = (string) getenv('PHP_INI_SCAN_DIR');
-        passthru(sprintf('PARLEY_BENCH_JIT=1 PHP_INI_SCAN_DIR=%s %s', escapeshellarg($scan . ':' . $dir), $command), $status);
+        passthru(
+            sprintf('PARLEY_BENCH_JIT=1 PHP_INI_SCAN_DIR=%s %s', escapeshellarg($scan . ':' . $dir), $command),
+            $status,
+        );
         @unlink("$dir/jit.ini");
         @rmdir($dir);
         return $status;

@@ -49,6 +49,8 @@ final class EventLoop
     private array $flushers = [];
     /** @var array<int, true> keys of watchers that should not keep run() alive */
     private array $unreferenced = [];
+    /** @internal > 0 while a notification listener runs: waiting there would reorder messages */
+    public int $listenerDepth = 0;
 
     public function __construct(?Poller $poller = null)
     {
@@ -195,6 +197,9 @@ final class EventLoop
             } while (!$awaitable->isDone());
             return;
         }
+        if ($this->listenerDepth > 0) {
+            throw self::waitInListener();
+        }
         while (!$awaitable->isDone()) {
             if (!$this->tick(true)) {
                 throw new \LogicException(
@@ -203,6 +208,15 @@ final class EventLoop
                 );
             }
         }
+    }
+
+    /** @internal */
+    public static function waitInListener(): \LogicException
+    {
+        return new \LogicException(
+            'a notification listener must not wait (SPEC §6.7: what arrived after the notification waits for '
+            . 'its listener); start the call and return, or wait inside Parley::async()',
+        );
     }
 
     /** Waits $seconds: suspends a handler's Fiber, or runs the loop meanwhile. */

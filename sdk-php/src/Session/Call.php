@@ -7,6 +7,7 @@ namespace Parley\Session;
 use Closure;
 use Parley\Exception\CancelledException;
 use Parley\Loop\Awaitable;
+use Parley\Loop\EventLoop;
 use Parley\Loop\WaiterList;
 
 use function sprintf;
@@ -77,6 +78,9 @@ final class Call implements Awaitable
             if (\Fiber::getCurrent() === null) {
                 // Plain code: run the loop until the answer is there (the common synchronous call).
                 $loop = $this->session->loop();
+                if ($loop->listenerDepth > 0) {
+                    throw EventLoop::waitInListener();
+                }
                 do {
                     if (!$loop->tick(true)) {
                         $loop->await($this);

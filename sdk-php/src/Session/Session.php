@@ -347,9 +347,27 @@ final class Session implements Flushable
             $this->queuedCalls[] = $call;
             return $call;
         }
-        $body = $this->encodeParams($call, $params, $codec, $compression);
+        $body = null;
+        if ($codec === null && $compression === null && $params !== null && !is_object($params)) {
+            // encodeParams(), inlined for small plain JSON params (no compression to consider).
+            try {
+                $body = json_encode($params, JsonCodec::ENCODE_FLAGS);
+            } catch (\JsonException) {
+                $body = null;
+            }
+            $small = $body !== null && strlen($body) < $this->options->compressionThreshold;
+            if ($small && strlen($body) <= $this->peerMaxMessage) {
+                $this->encodedCodec = FrameLayout::CODEC_JSON;
+                $this->encodedCompression = 0;
+            } else {
+                $body = null;
+            }
+        }
         if ($body === null) {
-            return $call;
+            $body = $this->encodeParams($call, $params, $codec, $compression);
+            if ($body === null) {
+                return $call;
+            }
         }
         if (count($this->pending) >= $this->peerMaxInFlight) {
             $call->queued = [true, $flags, $body, $this->encodedCodec, $this->encodedCompression];
@@ -543,11 +561,26 @@ final class Session implements Flushable
         if ($this->state !== SessionState::Closed && !$this->goodbyeSent) {
             $this->sendGoodbye($reason);
         }
-        if (!$wait) {
+        if (!$wait || $this->insideOwnHandler()) {
+            // A handler of this session cannot wait for the drain: the drain waits for it.
             return;
         }
         $this->closed->await();
         $this->awaitTransportFinished();
+    }
+
+    private function insideOwnHandler(): bool
+    {
+        $fiber = Fiber::getCurrent();
+        if ($fiber === null) {
+            return false;
+        }
+        foreach ($this->incoming as $context) {
+            if ($context->fiber === $fiber) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Closes at once without GOODBYE: pending calls fail with SESSION_CLOSED. */
@@ -1423,10 +1456,13 @@ final class Session implements Flushable
             $this->log('warning', sprintf('dropped a PROGRESS of %s: %s', $call->method, $e->getMessage()));
             return;
         }
+        $this->loop->listenerDepth++;
         try {
             ($call->onProgress)($value);
         } catch (\Throwable $e) {
             $this->log('error', sprintf('the progress listener of %s failed: %s', $call->method, $e->getMessage()));
+        } finally {
+            $this->loop->listenerDepth--;
         }
     }
 
@@ -1470,6 +1506,7 @@ final class Session implements Flushable
             $this->log('warning', sprintf('dropped notification %s: %s', $method, $e->getMessage()));
             return;
         }
+        $this->loop->listenerDepth++;
         try {
             if ($listener !== null) {
                 $listener($params, $this);
@@ -1481,6 +1518,8 @@ final class Session implements Flushable
                 'error',
                 sprintf('the listener of notification %s failed: %s: %s', $method, $e::class, $e->getMessage()),
             );
+        } finally {
+            $this->loop->listenerDepth--;
         }
     }
 
@@ -2046,7 +2085,10 @@ final class Session implements Flushable
     private function waitForBufferSpace(): void
     {
         $this->flush();
-        if ($this->outBytes <= self::MAX_BUFFERED || $this->state === SessionState::Closed) {
+        if (
+            $this->outBytes <= self::MAX_BUFFERED || $this->state === SessionState::Closed
+            || $this->loop->listenerDepth > 0
+        ) {
             return;
         }
         $this->drained ??= new Deferred($this->loop);

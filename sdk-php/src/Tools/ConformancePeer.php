@@ -14,6 +14,7 @@ use function array_slice;
 use function count;
 use function in_array;
 use function sprintf;
+use function strlen;
 
 /**
  * The PHP peer program of conformance-tests/PEER-CONTRACT.md (`bin/parley-peer`).
@@ -40,9 +41,8 @@ final class ConformancePeer
         try {
             return match ($role) {
                 'serve' => self::serve($options),
-                default => throw new \InvalidArgumentException(
-                    "the \"$role\" role is not implemented by the PHP peer yet; use serve",
-                ),
+                'drive' => self::drive($options),
+                default => throw new \InvalidArgumentException("unknown role \"$role\": use serve or drive"),
             };
         } catch (\InvalidArgumentException | ParleyException $e) {
             fwrite(STDERR, 'parley-peer: ' . $e->getMessage() . "\n");
@@ -89,6 +89,91 @@ final class ConformancePeer
             $loop->tick(true);
         }
         return 0;
+    }
+
+    /** @param array<string, string> $options */
+    private static function drive(array $options): int
+    {
+        $transport = $options['transport'] ?? 'stdio';
+        $report = $options['report'] ?? throw new \InvalidArgumentException('--report is required for drive');
+        $server = [];
+        $connect = null;
+        if ($transport === 'stdio') {
+            $server = self::splitCommandLine(
+                $options['server'] ?? throw new \InvalidArgumentException('--server is required for drive over stdio'),
+            );
+            if ($server === []) {
+                throw new \InvalidArgumentException('--server is empty');
+            }
+        } elseif ($transport === 'unix' || $transport === 'tcp') {
+            $connect = $options['connect'] ?? throw new \InvalidArgumentException(
+                "--connect is required for drive over $transport",
+            );
+        } else {
+            throw new \InvalidArgumentException("unknown transport \"$transport\": use stdio, unix or tcp");
+        }
+        $cases = isset($options['cases']) ? array_values(
+            array_filter(array_map('trim', explode(',', $options['cases']))),
+        ) : null;
+        // The driver sends bodies uncompressed unless a case asks (P-005, P-006); it decodes everything.
+        $sessionOptions = self::sessionOptions($options)->with(compressionThreshold: PHP_INT_MAX);
+        $driver = new Drive\PairDriver($transport, $server, $connect, $report, $sessionOptions);
+        return $driver->run($cases);
+    }
+
+    /**
+     * Splits a command line the way PEER-CONTRACT's `--server` is quoted (POSIX-shell-like, no
+     * shell): whitespace separates words, single quotes keep everything, double quotes group with
+     * backslash escapes of `" \ $` and backtick, a backslash outside quotes escapes the next character.
+     *
+     * @return list<string>
+     */
+    public static function splitCommandLine(string $line): array
+    {
+        $words = [];
+        $current = '';
+        $inWord = false;
+        $length = strlen($line);
+        for ($i = 0; $i < $length; $i++) {
+            $c = $line[$i];
+            if ($c === "'") {
+                $end = strpos($line, "'", $i + 1);
+                if ($end === false) {
+                    throw new \InvalidArgumentException("unclosed ' in: $line");
+                }
+                $current .= substr($line, $i + 1, $end - $i - 1);
+                $i = $end;
+                $inWord = true;
+            } elseif ($c === '"') {
+                for ($j = $i + 1; $j < $length && $line[$j] !== '"'; $j++) {
+                    if ($line[$j] === '\\' && $j + 1 < $length && str_contains('"\\$`', $line[$j + 1])) {
+                        $j++;
+                    }
+                    $current .= $line[$j];
+                }
+                if ($j >= $length) {
+                    throw new \InvalidArgumentException("unclosed \" in: $line");
+                }
+                $i = $j;
+                $inWord = true;
+            } elseif ($c === '\\' && $i + 1 < $length) {
+                $current .= $line[++$i];
+                $inWord = true;
+            } elseif (ctype_space($c)) {
+                if ($inWord) {
+                    $words[] = $current;
+                    $current = '';
+                    $inWord = false;
+                }
+            } else {
+                $current .= $c;
+                $inWord = true;
+            }
+        }
+        if ($inWord) {
+            $words[] = $current;
+        }
+        return $words;
     }
 
     /** @param array<string, string> $options */
@@ -173,6 +258,10 @@ final class ConformancePeer
             usage: parley-peer serve --transport stdio
                    parley-peer serve --transport unix --listen <socket-path>
                    parley-peer serve --transport tcp --listen <host>:<port>
+                   parley-peer drive --transport stdio --server "<serving peer command line>" --report <file>
+                   parley-peer drive --transport unix --connect <socket-path> --report <file>
+                   parley-peer drive --transport tcp --connect <host>:<port> --report <file>
+              drive options: --cases <id,id,...>
               options: --token <t> --max-frame <n> --max-message <n> --max-in-flight <n> --heartbeat-ms <n>
 
             TXT;

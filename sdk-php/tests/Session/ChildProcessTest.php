@@ -12,7 +12,6 @@ use Parley\Exception\PeerGoneException;
 use Parley\Exception\SessionClosedException;
 use Parley\Loop\EventLoop;
 use Parley\Parley;
-use Parley\Session\RequestContext;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Session\SessionState;

@@ -783,6 +783,49 @@ final class SessionPairTest extends TestCase
         fclose($b);
     }
 
+    public function testCloseFromInsideAHandlerDoesNotWaitForItself(): void
+    {
+        $pair = $this->pair();
+        $pair->server->handle('leave', static function (mixed $p, RequestContext $c): string {
+            $c->session()->close('leaving');
+            return 'bye';
+        });
+        self::assertSame('bye', $pair->client->call('leave')->await());
+        $pair->client->closed()->await();
+        self::assertTrue($pair->client->closedCleanly());
+        self::assertTrue($pair->server->closedCleanly());
+    }
+
+    public function testANotificationListenerMustNotWaitButMayStartCallsAndTasks(): void
+    {
+        $pair = $this->pair();
+        $pair->server->handle('echo', static fn (mixed $p): mixed => $p);
+        $started = null;
+        $fromTask = null;
+        $pair->client->onNotification('go', static function (mixed $p, Session $s) use (&$started, &$fromTask): void {
+            $started = $s->call('echo', 'started');
+            $s->loop()->async(static function () use ($s, &$fromTask): void {
+                $fromTask = $s->call('echo', 'in a task')->await();
+            });
+            $s->call('echo', 'waited')->await();
+        });
+        $pair->server->handle('trigger', static function (mixed $p, RequestContext $c): string {
+            $c->notify('go');
+            return 'sent';
+        });
+        self::assertSame('sent', $pair->client->call('trigger')->await());
+        self::assertSame('started', $started?->await());
+        $this->waitUntil($pair, static function () use (&$fromTask): bool {
+            return $fromTask !== null;
+        });
+        self::assertSame('in a task', $fromTask);
+        $errors = array_filter(
+            $pair->logs,
+            static fn (array $l): bool => $l[0] === 'error' && str_contains($l[1], 'must not wait'),
+        );
+        self::assertCount(1, $errors, 'the wait inside the listener was refused with a clear error');
+    }
+
     private function waitUntil(SessionPair $pair, \Closure $condition): void
     {
         for ($i = 0; $i < 500 && !$condition(); $i++) {

@@ -249,4 +249,53 @@ final class ConformancePeerTest extends TestCase
         $big = str_repeat('z', 100000);
         self::assertSame($big, $this->session->call('echo', $big, compression: null)->await());
     }
+
+    /** @dataProvider transports */
+    public function testDriveRoleRunsThePairCasesAndReportsEachOnce(string $transport): void
+    {
+        $this->dir = new TempDir();
+        $report = $this->dir->path . '/report.json';
+        $peer = dirname(__DIR__, 2) . '/bin/parley-peer';
+        $args = [
+            PHP_BINARY,
+            $peer,
+            'drive',
+            '--transport',
+            $transport,
+            '--report',
+            $report,
+            '--cases',
+            'P-001,P-011,P-017,P-028,P-999',
+        ];
+        if ($transport === 'stdio') {
+            $args[] = '--server';
+            $args[] = escapeshellarg(PHP_BINARY) . ' ' . escapeshellarg($peer) . ' serve --transport stdio';
+        } else {
+            $this->server = new PeerProcess(
+                $transport,
+                $transport === 'unix' ? $this->dir->path . '/d.sock' : '127.0.0.1:0',
+            );
+            $args[] = '--connect';
+            $args[] = (string) preg_replace('~^\w+://~', '', $this->server->address);
+        }
+        $process = proc_open($args, [1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
+        self::assertIsResource($process);
+        self::assertSame(0, proc_close($process));
+        $result = json_decode((string) file_get_contents($report), true, 32, JSON_THROW_ON_ERROR);
+        self::assertSame(['php', $transport, 'php'], [$result['impl'], $result['transport'], $result['server']]);
+        $statuses = array_column($result['cases'], 'status', 'id');
+        self::assertSame(
+            ['P-001' => 'pass', 'P-011' => 'pass', 'P-017' => 'pass', 'P-028' => 'pass', 'P-999' => 'fail'],
+            $statuses,
+        );
+        self::assertSame('unknown case', $result['cases'][4]['detail']);
+    }
+
+    public function testServerCommandLinesSplitLikeTheRunnerQuotesThem(): void
+    {
+        self::assertSame(
+            ['php', '/a b/c', 'x"y', 'z w', "it's"],
+            \Parley\Tools\ConformancePeer::splitCommandLine("php '/a b/c' \"x\\\"y\" z\\ w 'it'\\''s'"),
+        );
+    }
 }

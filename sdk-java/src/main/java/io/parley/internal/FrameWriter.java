@@ -4,6 +4,7 @@ import static io.parley.internal.frame.FrameDescriptor.HEADER_LENGTH;
 
 import io.parley.internal.frame.FrameEncoder;
 import io.parley.internal.frame.FrameFlags;
+import io.parley.internal.frame.FrameKind;
 import io.parley.transport.Transport;
 import java.io.IOException;
 import java.util.concurrent.locks.Condition;
@@ -32,6 +33,7 @@ public final class FrameWriter {
     public static final int GATHER_THRESHOLD = 32 * 1024;
     private static final int INITIAL = 64 * 1024;
     private static final int HIGH_WATER = 4 << 20;
+    private static final long NO_PREFIX = -1;
 
     private final Transport transport;
     private final FastTransport fast;
@@ -46,6 +48,8 @@ public final class FrameWriter {
     private int pendingLength;
     private byte[] spare = new byte[INITIAL];
     private boolean flushing;
+    /** Frames were queued while nobody was flushing (read without the lock by {@link #hasUnflushed()}). */
+    private volatile boolean unflushed;
     private IOException failure;
     private volatile long writes;
     private volatile long frames;
@@ -64,8 +68,14 @@ public final class FrameWriter {
     /** Sends one frame now; may block while the transport is full or the buffer is over its mark. */
     public void send(int kind, int flags, int id, byte[] meta, int codec, int compression, byte[] body, int bodyOffset,
             int bodyLength) throws IOException {
+        send(kind, flags, id, NO_PREFIX, meta, codec, compression, body, bodyOffset, bodyLength);
+    }
+
+    /** As {@link #send(int, int, int, byte[], int, int, byte[], int, int)}; meta is the u32 {@code metaPrefix} (unless {@link #NO_PREFIX}) then {@code meta}. */
+    private void send(int kind, int flags, int id, long metaPrefix, byte[] meta, int codec, int compression, byte[] body,
+            int bodyOffset, int bodyLength) throws IOException {
         if (bodyLength >= GATHER_THRESHOLD) {
-            sendGathering(kind, flags, id, meta, codec, compression, body, bodyOffset, bodyLength);
+            sendGathering(kind, flags, id, metaPrefix, meta, codec, compression, body, bodyOffset, bodyLength);
             return;
         }
         lock.lock();
@@ -74,7 +84,7 @@ public final class FrameWriter {
             if (flushing && pendingLength > HIGH_WATER) {
                 waitWhile(() -> flushing && pendingLength > HIGH_WATER);
             }
-            append(kind, flags, id, meta, codec, compression, body, bodyOffset, bodyLength, true);
+            append(kind, flags, id, metaPrefix, meta, codec, compression, body, bodyOffset, bodyLength, true);
             if (flushing) {
                 return; // the running flusher picks it up
             }
@@ -94,7 +104,10 @@ public final class FrameWriter {
         lock.lock();
         try {
             checkFailure();
-            append(kind, flags, id, meta, codec, compression, body, bodyOffset, bodyLength, true);
+            append(kind, flags, id, NO_PREFIX, meta, codec, compression, body, bodyOffset, bodyLength, true);
+            if (!flushing) {
+                unflushed = true;
+            }
         } finally {
             lock.unlock();
         }
@@ -102,12 +115,7 @@ public final class FrameWriter {
 
     /** Whether queued frames wait for a flush that nobody is doing. */
     public boolean hasUnflushed() {
-        lock.lock();
-        try {
-            return pendingLength > 0 && !flushing && failure == null;
-        } finally {
-            lock.unlock();
-        }
+        return unflushed;
     }
 
     /** Writes the queued frames, unless another thread is already writing (it takes them along). */
@@ -115,6 +123,7 @@ public final class FrameWriter {
         lock.lock();
         try {
             if (flushing || pendingLength == 0 || failure != null) {
+                unflushed = false; // a running flusher takes them along
                 return;
             }
             flushing = true;
@@ -148,22 +157,33 @@ public final class FrameWriter {
      */
     public void sendMessage(int kind, int flags, int id, byte[] meta, int codec, int compression, byte[] body, int maxFrame)
             throws IOException {
-        int metaLength = meta == null ? 0 : meta.length;
+        sendMessage(kind, flags, id, NO_PREFIX, meta, codec, compression, body, maxFrame);
+    }
+
+    /** A REQUEST (SPEC §4.1): meta is {@code timeout_ms} then the method, written without building a meta array. */
+    public void sendRequest(int flags, int id, long timeoutMs, byte[] method, int codec, int compression, byte[] body, int maxFrame)
+            throws IOException {
+        sendMessage(FrameKind.REQUEST, flags, id, Math.min(timeoutMs, 0xFFFF_FFFFL), method, codec, compression, body, maxFrame);
+    }
+
+    private void sendMessage(int kind, int flags, int id, long metaPrefix, byte[] meta, int codec, int compression, byte[] body,
+            int maxFrame) throws IOException {
+        int metaLength = (metaPrefix == NO_PREFIX ? 0 : 4) + (meta == null ? 0 : meta.length);
         int bodyLength = body == null ? 0 : body.length;
         if (metaLength + bodyLength <= maxFrame) {
-            send(kind, flags, id, meta, codec, compression, body, 0, bodyLength);
+            send(kind, flags, id, metaPrefix, meta, codec, compression, body, 0, bodyLength);
             return;
         }
         chunkLock.lock();
         try {
             int first = maxFrame - metaLength;
-            send(kind, flags | FrameFlags.MORE, id, meta, codec, compression, body, 0, first);
+            send(kind, flags | FrameFlags.MORE, id, metaPrefix, meta, codec, compression, body, 0, first);
             int offset = first;
             while (offset < bodyLength) {
                 int n = Math.min(maxFrame, bodyLength - offset);
                 boolean last = offset + n == bodyLength;
                 int f = FrameFlags.CONTINUATION | (last ? 0 : FrameFlags.MORE);
-                send(kind, f, id, null, codec, compression, body, offset, n);
+                send(kind, f, id, NO_PREFIX, null, codec, compression, body, offset, n);
                 offset += n;
             }
         } finally {
@@ -172,7 +192,7 @@ public final class FrameWriter {
     }
 
     /** Becomes the flusher, then writes the queued frames, this header and the body in one go. */
-    private void sendGathering(int kind, int flags, int id, byte[] meta, int codec, int compression, byte[] body,
+    private void sendGathering(int kind, int flags, int id, long metaPrefix, byte[] meta, int codec, int compression, byte[] body,
             int bodyOffset, int bodyLength) throws IOException {
         byte[] out;
         int n;
@@ -184,13 +204,14 @@ public final class FrameWriter {
             }
             checkFailure();
             // the header announces bodyLength bytes: they follow from the caller's array
-            append(kind, flags, id, meta, codec, compression, body, bodyOffset, bodyLength, false);
+            append(kind, flags, id, metaPrefix, meta, codec, compression, body, bodyOffset, bodyLength, false);
             flushing = true;
             out = pending;
             n = pendingLength;
             pending = spare != null ? spare : new byte[INITIAL];
             spare = null;
             pendingLength = 0;
+            unflushed = false;
         } finally {
             lock.unlock();
         }
@@ -199,18 +220,26 @@ public final class FrameWriter {
     }
 
     /** Encodes a frame at the end of the buffer; {@code copyBody = false} writes the header and meta only. */
-    private void append(int kind, int flags, int id, byte[] meta, int codec, int compression, byte[] body, int bodyOffset,
-            int bodyLength, boolean copyBody) {
-        int metaLength = meta == null ? 0 : meta.length;
+    private void append(int kind, int flags, int id, long metaPrefix, byte[] meta, int codec, int compression, byte[] body,
+            int bodyOffset, int bodyLength, boolean copyBody) {
+        int prefixLength = metaPrefix == NO_PREFIX ? 0 : 4;
+        int metaLength = prefixLength + (meta == null ? 0 : meta.length);
         int length = HEADER_LENGTH + metaLength + (copyBody ? bodyLength : 0);
         ensure(length);
-        encoder.writeHeader(pending, pendingLength, kind, flags, id, metaLength, codec, compression, bodyLength);
+        byte[] p = pending;
+        encoder.writeHeader(p, pendingLength, kind, flags, id, metaLength, codec, compression, bodyLength);
         int at = pendingLength + HEADER_LENGTH;
-        if (metaLength > 0) {
-            System.arraycopy(meta, 0, pending, at, metaLength);
+        if (prefixLength > 0) {
+            p[at] = (byte) (metaPrefix >>> 24);
+            p[at + 1] = (byte) (metaPrefix >>> 16);
+            p[at + 2] = (byte) (metaPrefix >>> 8);
+            p[at + 3] = (byte) metaPrefix;
+        }
+        if (meta != null && meta.length > 0) {
+            System.arraycopy(meta, 0, p, at + prefixLength, meta.length);
         }
         if (copyBody && bodyLength > 0) {
-            System.arraycopy(body, bodyOffset, pending, at + metaLength, bodyLength);
+            System.arraycopy(body, bodyOffset, p, at + metaLength, bodyLength);
         }
         pendingLength += length;
         frames++;
@@ -280,6 +309,7 @@ public final class FrameWriter {
                 pending = spare != null && spare.length >= INITIAL ? spare : new byte[INITIAL];
                 spare = null;
                 pendingLength = 0;
+                unflushed = false;
                 drained.signalAll();
             } finally {
                 if (lock.isHeldByCurrentThread()) {
@@ -330,6 +360,7 @@ public final class FrameWriter {
         failure = e;
         flushing = false;
         pendingLength = 0;
+        unflushed = false;
         drained.signalAll();
         if (first) {
             onFailure.accept(e);

@@ -9,10 +9,12 @@ import io.parley.RemoteException;
 import io.parley.Session;
 import io.parley.codec.Codec;
 import io.parley.codec.CodecException;
+import io.parley.internal.frame.FrameDescriptor;
 import io.parley.internal.frame.FrameKind;
 import io.parley.internal.frame.Message;
 import io.parley.internal.frame.ProtocolViolationException;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -39,7 +41,7 @@ public final class Inbound {
     private final FrameWriter writer;
     private final Reader reader;
     private final ScheduledExecutorService timer;
-    private final ConcurrentHashMap<Integer, InboundCall> calls = new ConcurrentHashMap<>();
+    private final IntMap<InboundCall> calls = new IntMap<>();
     private final Set<Integer> cancelledWhileArriving = ConcurrentHashMap.newKeySet();
     private final AtomicLong handled = new AtomicLong();
 
@@ -71,12 +73,30 @@ public final class Inbound {
 
     // ------------------------------------------------------------------ requests
 
+    /** A method name and its bytes: the last one seen is reused instead of decoding a new String per message. */
+    private record MethodName(byte[] bytes, String name) {
+    }
+
+    private volatile MethodName lastMethod;
+
+    private String methodName(Message m) {
+        byte[] meta = m.meta();
+        int from = m.kind() == FrameKind.REQUEST ? FrameDescriptor.REQUEST_TIMEOUT_LENGTH : 0;
+        MethodName last = lastMethod;
+        if (last != null && Arrays.equals(last.bytes, 0, last.bytes.length, meta, from, meta.length)) {
+            return last.name;
+        }
+        String name = m.method();
+        lastMethod = new MethodName(Arrays.copyOfRange(meta, from, meta.length), name);
+        return name;
+    }
+
     public void onRequest(Message m) {
         int id = m.id();
         if (calls.containsKey(id)) {
             throw new ProtocolViolationException("duplicate request id " + Integer.toUnsignedString(id) + " while it is still being processed");
         }
-        String method = m.method();
+        String method = methodName(m);
         if (!life.acceptsRequests()) {
             sendError(id, ErrorCode.SHUTTING_DOWN.code(), "this peer is shutting down; " + method + " was not processed", null);
             return;
@@ -94,14 +114,14 @@ public final class Inbound {
             sendError(id, ErrorCode.METHOD_NOT_FOUND.code(), "no such method: " + method, null);
             return;
         }
+        long timeoutMs = m.timeoutMs();
         if (m.body().length > 0 && !bodies.accepts(m.codec(), m.compression())) {
             sendError(id, ErrorCode.UNSUPPORTED_ENCODING.code(), "codec " + m.codec() + " / compression " + m.compression()
                     + " was not offered by this peer", null);
             return;
         }
-        InboundCall call = new InboundCall(session, this, m, System.nanoTime());
+        InboundCall call = new InboundCall(session, this, m, method, timeoutMs > 0 ? System.nanoTime() : 0);
         calls.put(id, call);
-        long timeoutMs = m.timeoutMs();
         if (timeoutMs > 0) {
             call.deadlineTask = timer.schedule(() -> expire(call), timeoutMs, TimeUnit.MILLISECONDS);
         }
@@ -232,7 +252,7 @@ public final class Inbound {
     // ------------------------------------------------------------------ notifications
 
     public void onNotification(Message m) {
-        String method = m.method();
+        String method = methodName(m);
         Handlers.NotificationEntry entry = handlers.notification(method);
         if (entry == null) {
             if (method.equals("$/log")) {

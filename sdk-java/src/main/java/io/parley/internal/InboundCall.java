@@ -33,11 +33,11 @@ public final class InboundCall implements CallContext {
     private List<Runnable> onCancel;
     volatile ScheduledFuture<?> deadlineTask;
 
-    InboundCall(Session session, Inbound inbound, Message request, long arrivalNanos) {
+    InboundCall(Session session, Inbound inbound, Message request, String method, long arrivalNanos) {
         this.session = session;
         this.inbound = inbound;
         this.id = request.id();
-        this.method = request.method();
+        this.method = method;
         this.request = request;
         this.wantsProgress = request.hasFlag(FrameFlags.WANT_PROGRESS);
         long timeoutMs = request.timeoutMs();

@@ -11,7 +11,6 @@ import io.parley.SessionClosedException;
 import io.parley.codec.CodecException;
 import io.parley.codec.CompressionLimitException;
 import io.parley.internal.frame.FrameDescriptor;
-import io.parley.internal.frame.FrameEncoder;
 import io.parley.internal.frame.FrameFlags;
 import io.parley.internal.frame.FrameKind;
 import io.parley.internal.frame.Message;
@@ -48,7 +47,9 @@ public final class Outbound {
     private final Executor completions;
     /** Sends calls that leave the in-flight queue, one at a time and in order. */
     private final SerialExecutor queuedSends;
-    private final ConcurrentHashMap<Integer, OutboundCall> calls = new ConcurrentHashMap<>();
+    private final IntMap<OutboundCall> calls = new IntMap<>();
+    /** Method names seen recently, encoded: most sessions call a handful of methods. */
+    private final ConcurrentHashMap<String, byte[]> methodCache = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger();
     /** Sent calls whose terminal frame has not arrived. */
     private final AtomicInteger awaiting = new AtomicInteger();
@@ -82,33 +83,14 @@ public final class Outbound {
             giveUp(call, new ParleyException(ErrorCode.CANCELLED, "call interrupted"));
             throw new ParleyException(ErrorCode.CANCELLED, "interrupted while waiting for " + method + "; the call was cancelled");
         }
-        return result(call, outcome(call));
-    }
-
-    private static Message outcome(OutboundCall call) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return call.outcome.get();
-                } catch (InterruptedException e) {
-                    interrupted = true; // the terminal frame is in: completion is imminent
-                } catch (ExecutionException e) {
-                    throw rethrow(e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        return result(call, call.join());
     }
 
     /** An asynchronous call: sent now, or queued while the peer's in-flight limit is reached. */
     public OutboundCall startAsync(String method, Object params, Type type, CallOptions options) {
         long deadline = options.timeoutNanos() > 0 ? System.nanoTime() + options.timeoutNanos() : 0;
         OutboundCall call = start(method, params, type, options, deadline, false);
-        if (deadline != 0 && !call.finished()) {
+        if (deadline != 0 && !call.isDone()) {
             call.deadlineTask = timer.schedule(() -> giveUp(call, new DeadlineExceededException("no answer to " + method + " within "
                     + Duration.ofNanos(options.timeoutNanos()))), options.timeoutNanos(), TimeUnit.NANOSECONDS);
         }
@@ -117,7 +99,7 @@ public final class Outbound {
 
     /** Completes {@code future} with the call's result, never on the reading thread (user continuations could block it). */
     public void deliver(OutboundCall call, CompletableFuture<Object> future) {
-        call.outcome.whenCompleteAsync((m, error) -> {
+        call.future().whenCompleteAsync((m, error) -> {
             if (error != null) {
                 future.completeExceptionally(unwrap(error));
                 return;
@@ -148,7 +130,7 @@ public final class Outbound {
                 throw new DeadlineExceededException("deadline passed while waiting for an in-flight slot for " + method);
             }
         }
-        OutboundCall call = new OutboundCall(allocateId(), method, type, listener, sequencer, methodBytes, body, deadline);
+        OutboundCall call = new OutboundCall(allocateId(), method, type, listener, sequencer, methodBytes, body, deadline, !blocking);
         calls.put(call.id, call);
         if (life.isClosed()) {
             // raced with the close: the sweep may have missed our put
@@ -202,9 +184,8 @@ public final class Outbound {
         call.sent = true;
         awaiting.incrementAndGet();
         try {
-            writer.sendMessage(FrameKind.REQUEST, call.progress == null ? 0 : FrameFlags.WANT_PROGRESS, call.id,
-                    FrameEncoder.requestMeta(timeoutMs, call.methodBytes), call.body.codec(), call.body.compression(), call.body.bytes(),
-                    life.peerMaxFrame());
+            writer.sendRequest(call.progress == null ? 0 : FrameFlags.WANT_PROGRESS, call.id, timeoutMs, call.methodBytes,
+                    call.body.codec(), call.body.compression(), call.body.bytes(), life.peerMaxFrame());
         } catch (IOException e) {
             if (calls.remove(call.id, call)) {
                 awaiting.decrementAndGet();
@@ -215,7 +196,7 @@ public final class Outbound {
 
     /** A call left the in-flight queue: send it now (its slot is ours), unless its caller gave up. */
     private void sendQueued(OutboundCall call) {
-        if (call.gaveUp.get() || life.isClosed()) {
+        if (call.gaveUp() || life.isClosed()) {
             calls.remove(call.id, call);
             slotFreed();
             life.callEnded();
@@ -240,11 +221,19 @@ public final class Outbound {
         }
     }
 
-    private static byte[] methodBytes(String method) {
-        byte[] b = method.getBytes(StandardCharsets.UTF_8);
+    private byte[] methodBytes(String method) {
+        byte[] b = methodCache.get(method);
+        if (b != null) {
+            return b;
+        }
+        b = method.getBytes(StandardCharsets.UTF_8);
         if (b.length < 1 || b.length > FrameDescriptor.MAX_METHOD_LENGTH) {
             throw new IllegalArgumentException("a method name is 1..255 bytes of UTF-8, got " + b.length + " bytes");
         }
+        if (methodCache.size() >= 256) {
+            methodCache.clear();
+        }
+        methodCache.put(method, b);
         return b;
     }
 
@@ -252,7 +241,7 @@ public final class Outbound {
 
     /** The caller stops waiting (cancel, deadline, interrupt): fail locally, send CANCEL once (SPEC §6.6). */
     public void giveUp(OutboundCall call, ParleyException reason) {
-        if (!call.gaveUp.compareAndSet(false, true)) {
+        if (!call.markGaveUp()) {
             return;
         }
         if (!call.sent && limit.remove(call)) {
@@ -264,7 +253,7 @@ public final class Outbound {
             return;
         }
         call.fail(reason);
-        if (call.sent && calls.get(call.id) == call && call.cancelSent.compareAndSet(false, true) && !life.isClosed()) {
+        if (call.sent && calls.get(call.id) == call && call.markCancelSent() && !life.isClosed()) {
             life.sendControl(FrameKind.CANCEL, call.id, null);
         }
     }
@@ -306,7 +295,7 @@ public final class Outbound {
     }
 
     private void onProgress(OutboundCall call, Message m) {
-        if (call.progress == null || call.gaveUp.get() || m.body().length == 0) {
+        if (call.progress == null || call.gaveUp() || m.body().length == 0) {
             return;
         }
         Payload value;
@@ -320,7 +309,7 @@ public final class Outbound {
             return;
         }
         call.sequencer.execute(() -> {
-            if (!call.gaveUp.get()) {
+            if (!call.gaveUp()) {
                 call.progress.onProgress(value);
             }
         });

@@ -139,6 +139,7 @@ public final class Reader {
     private final FrameWriter writer;
     private final boolean inline;
     private final long tickNanos;
+    private final long maxTickNanos;
     private final byte[] buffer = new byte[BUFFER];
     private volatile long lastReceivedNanos = System.nanoTime();
 
@@ -151,7 +152,6 @@ public final class Reader {
     /** The holder is not reading: it runs handlers or writes. */
     private boolean busy;
     private long acquisitions = 1;
-    private long busySpells = 1;
     /** Requests the busy holder will run inline; moved to other threads if it loses the role. */
     private final ArrayDeque<Runnable> inlinePending = new ArrayDeque<>();
     /** Blocking callers that may read, parked until their call ends or the role is handed to them. */
@@ -159,14 +159,22 @@ public final class Reader {
     /** The call of a caller holding the role. */
     private OutboundCall holderCall;
     private boolean closed;
+    /** When the current busy spell began, and when the role last became free (System.nanoTime()). */
+    private long busySince;
+    private long freeSince;
     private ScheduledFuture<?> watchdog;
-    private long seenFree;
-    private long seenBusy;
+    /** The watchdog's current interval: {@link #tickNanos}, doubled while there is nothing to do, up to {@link #maxTickNanos}. */
+    private long interval;
+    private int calmTicks;
     private int quietTicks;
+    /** Requests or notifications a holder gave up wait in {@link #toDispatch}. */
+    private volatile boolean movedWaiting;
 
     // ---- used only by the holder while it decodes
     private Thread decoding;
     private Batch batch;
+    /** The batch of a caller holding the role (one holder at a time: reused). */
+    private final Batch callerBatch = new Batch(false);
 
     /** What one read produced that the holder deals with after decoding. */
     private static final class Batch {
@@ -204,6 +212,8 @@ public final class Reader {
         this.writer = writer;
         this.inline = inline;
         this.tickNanos = Math.max(50_000, tickNanos);
+        this.maxTickNanos = 4 * this.tickNanos;
+        this.interval = this.tickNanos;
     }
 
     /** Starts reading on a worker (before the handshake). */
@@ -448,7 +458,9 @@ public final class Reader {
                 relinquishLocked();
             } else {
                 setBusy();
-                inlinePending.addAll(b.inline);
+                for (int i = 0; i < b.inline.size(); i++) {
+                    inlinePending.add(b.inline.get(i));
+                }
                 b.inline.clear();
             }
         } finally {
@@ -585,7 +597,7 @@ public final class Reader {
         } finally {
             lock.unlock();
         }
-        Batch b = new Batch(false);
+        Batch b = callerBatch;
         int result = DONE;
         boolean holding = true;
         try {
@@ -705,7 +717,7 @@ public final class Reader {
 
     private void setBusy() {
         busy = true;
-        busySpells++;
+        busySince = System.nanoTime();
         armWatchdog();
     }
 
@@ -732,11 +744,13 @@ public final class Reader {
             return;
         }
         DBG[5].increment();
+        freeSince = System.nanoTime();
         armWatchdog(); // free: a worker takes over if it stays free for a tick
     }
 
     /** Takes the role from a busy holder (itself or the watchdog); returns the requests it had not started. */
     private List<Runnable> relinquishLocked() {
+        movedWaiting = true; // at least the notifications it may have left get kicked
         List<Runnable> moved = inlinePending.isEmpty() ? List.of() : new ArrayList<>(inlinePending);
         inlinePending.clear();
         holder = null;
@@ -764,16 +778,18 @@ public final class Reader {
 
     private void dispatchLater(List<Runnable> moved) {
         toDispatch.addAll(moved);
+        movedWaiting = true;
     }
 
     /** Outside the lock: starts the requests a holder gave up, and any notifications it left. */
     private void flushMoved() {
+        if (!movedWaiting) {
+            return;
+        }
         List<Runnable> moved;
         lock.lock();
         try {
-            if (toDispatch.isEmpty()) {
-                return;
-            }
+            movedWaiting = false;
             moved = new ArrayList<>(toDispatch);
             toDispatch.clear();
         } finally {
@@ -808,54 +824,71 @@ public final class Reader {
         if (watchdog != null || closed) {
             return;
         }
-        seenFree = 0;
-        seenBusy = 0;
+        interval = tickNanos;
+        calmTicks = 0;
+        schedule();
+    }
+
+    private void schedule() {
         try {
-            watchdog = timer.scheduleAtFixedRate(this::tick, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+            watchdog = timer.schedule(this::tick, interval, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            // the session is closing
+            watchdog = null; // the session is closing
         }
     }
 
+    /**
+     * One watchdog tick: gives a role that stayed free, or whose holder stayed busy, for a whole
+     * {@link #tickNanos} to another thread. While it finds nothing to do its interval doubles (up
+     * to four ticks: a wake-up costs ~10-20 us of CPU on a virtual machine); it stops once a
+     * worker has been reading for a while, and is re-armed by the next busy spell or free role.
+     */
     private void tick() {
         DBG[9].increment();
         OutboundCall interrupted = null;
         lock.lock();
         try {
+            watchdog = null;
             if (closed) {
-                stopWatchdog();
                 return;
             }
+            long now = System.nanoTime();
+            boolean acted = false;
+            boolean quiet = false;
             if (holder == null) {
-                quietTicks = 0;
-                seenBusy = 0;
-                if (seenFree == acquisitions && !reserved) {
+                if (!reserved && now - freeSince >= tickNanos) {
                     reserveWorker(); // free for a whole tick: read what nobody waits for
+                    acted = true;
                 }
-                seenFree = acquisitions;
             } else if (busy) {
-                quietTicks = 0;
-                seenFree = 0;
-                if (seenBusy == busySpells) {
+                if (now - busySince >= tickNanos) {
                     // busy for a whole tick: blocked or slow; reading goes on elsewhere
                     DBG[6].increment();
                     dispatchLater(relinquishLocked());
-                    seenBusy = 0;
-                } else {
-                    seenBusy = busySpells;
+                    acted = true;
+                }
+            } else if (holderCall != null && !timedReads) {
+                // a caller blocked in a read an interrupt cannot end: keep an eye on it
+                if (holder.isInterrupted() && !holderCall.gaveUp()) {
+                    interrupted = holderCall;
                 }
             } else {
-                seenFree = 0;
-                seenBusy = 0;
-                if (holderCall != null && !timedReads) {
-                    quietTicks = 0; // keep an eye on callers blocked in reads an interrupt cannot end
-                    if (holder.isInterrupted() && !holderCall.gaveUp.get()) {
-                        interrupted = holderCall;
-                    }
-                } else if (++quietTicks >= QUIET_TICKS) {
-                    stopWatchdog();
-                }
+                quiet = true;
             }
+            if (quiet && ++quietTicks >= QUIET_TICKS) {
+                return; // someone reads: nothing to watch until the next busy spell or free role
+            }
+            if (!quiet) {
+                quietTicks = 0;
+            }
+            if (acted) {
+                interval = tickNanos;
+                calmTicks = 0;
+            } else if (++calmTicks >= 2 && interval < maxTickNanos) {
+                interval = Math.min(maxTickNanos, interval * 2);
+                calmTicks = 0;
+            }
+            schedule();
         } finally {
             lock.unlock();
         }

@@ -28,6 +28,10 @@ public final class ChannelTransport implements Transport, FastTransport {
     private final Selector writable;
     /** The last read filled the buffer: more is probably waiting, so try before waiting. */
     private boolean lastReadFull;
+    /** Wrappers of the arrays last read into and written from (the session reuses its buffers). */
+    private ByteBuffer readWrapper = ByteBuffer.allocate(0);
+    private final ByteBuffer[] writeWrappers = {ByteBuffer.allocate(0), ByteBuffer.allocate(0)};
+    private final ByteBuffer[] pair = new ByteBuffer[2];
     private volatile boolean closed;
 
     ChannelTransport(SocketChannel channel, Role role, String description, String requiredToken) throws IOException {
@@ -86,7 +90,12 @@ public final class ChannelTransport implements Transport, FastTransport {
 
     @Override
     public int read(byte[] buffer, int offset, int length, long timeoutNanos) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(buffer, offset, length);
+        ByteBuffer b = readWrapper;
+        if (!b.hasArray() || b.array() != buffer) {
+            b = ByteBuffer.wrap(buffer);
+            readWrapper = b;
+        }
+        b.limit(offset + length).position(offset);
         long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
         boolean tryFirst = lastReadFull;
         while (true) {
@@ -116,27 +125,72 @@ public final class ChannelTransport implements Transport, FastTransport {
         }
     }
 
+    private static final java.util.function.Consumer<SelectionKey> IGNORE = k -> { };
+
     private static void await(Selector s, long millis) throws IOException {
         try {
             if (millis > 0) {
-                s.select(millis);
+                s.select(IGNORE, millis);
             } else {
-                s.select();
+                s.select(IGNORE);
             }
-            s.selectedKeys().clear();
         } catch (ClosedSelectorException e) {
             throw new IOException("transport closed", e);
         }
     }
 
+    /** A wrapper of {@code a[offset, offset + length)}, reused for the two buffers the session alternates. Writes are serialised. */
+    private ByteBuffer wrapForWrite(byte[] a, int offset, int length) {
+        ByteBuffer w = writeWrappers[0];
+        if (w.array() != a) {
+            w = writeWrappers[1];
+            if (w.array() != a) {
+                w = ByteBuffer.wrap(a);
+                writeWrappers[1] = writeWrappers[0];
+                writeWrappers[0] = w;
+            }
+        }
+        w.limit(offset + length).position(offset);
+        return w;
+    }
+
     @Override
     public void write(byte[] buffer, int offset, int length) throws IOException {
-        write(new ByteBuffer[] {ByteBuffer.wrap(buffer, offset, length)});
+        ByteBuffer b = wrapForWrite(buffer, offset, length);
+        boolean interrupted = false;
+        try {
+            while (b.hasRemaining()) {
+                if (channel.write(b) == 0 && b.hasRemaining()) {
+                    interrupted |= waitWritable();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override
     public void write(byte[] a, int aOffset, int aLength, byte[] b, int bOffset, int bLength) throws IOException {
-        write(new ByteBuffer[] {ByteBuffer.wrap(a, aOffset, aLength), ByteBuffer.wrap(b, bOffset, bLength)});
+        ByteBuffer[] bufs = pair;
+        bufs[0] = wrapForWrite(a, aOffset, aLength);
+        bufs[1] = ByteBuffer.wrap(b, bOffset, bLength);
+        try {
+            write(bufs);
+        } finally {
+            bufs[1] = null;
+        }
+    }
+
+    /** Waits until the socket takes more (the peer reads); an interrupt only ends the wait. Returns whether one came. */
+    private boolean waitWritable() throws IOException {
+        boolean interrupted = Thread.interrupted();
+        await(writable, 0);
+        if (closed) {
+            throw new IOException(description + " is closed");
+        }
+        return interrupted;
     }
 
     private void write(ByteBuffer[] bufs) throws IOException {

@@ -65,7 +65,8 @@ public final class MessageAssembler {
             }
             if (!more) {
                 listener.onMessage(new Message(k, f.id(), f.flags() & ~(FrameFlags.MORE | FrameFlags.CONTINUATION),
-                        f.codec(), f.compression(), f.copyMeta(), f.copyBody()));
+                        f.codec(), f.compression(), copy(f.buffer(), f.metaOffset(), f.metaLength()),
+                        copy(f.buffer(), f.bodyOffset(), f.bodyLength())));
                 return;
             }
             begin(f, true, false);
@@ -98,6 +99,12 @@ public final class MessageAssembler {
                 listener.onMessage(m);
             }
         }
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private static byte[] copy(byte[] a, int offset, int length) {
+        return length == 0 ? EMPTY : Arrays.copyOfRange(a, offset, offset + length);
     }
 
     private void begin(Frame f, boolean more, boolean discard) {
