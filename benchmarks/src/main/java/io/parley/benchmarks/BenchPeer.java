@@ -24,7 +24,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The child process of the IPC benchmarks: {@code BenchPeer parley|raw stdio|unix|tcp [socket-path]}.
@@ -72,15 +71,24 @@ public final class BenchPeer {
                 System.exit(0);
             }
         }
-        AtomicLong notes = new AtomicLong();
+        long[] notes = {0};
+        Object counted = new Object();
         Handlers h = new Handlers()
                 .onRequest("echo", Payload.class, (p, ctx) -> p)
-                .onNotification("bench-note", JsonNode.class, (p, s) -> notes.incrementAndGet())
-                .onRequest("bench-count", Long.class, (target, ctx) -> {
-                    while (notes.get() < target) {
-                        Thread.onSpinWait();
+                .onNotification("bench-note", JsonNode.class, (p, s) -> {
+                    synchronized (counted) {
+                        notes[0]++;
+                        counted.notifyAll();
                     }
-                    return notes.get();
+                })
+                .onRequest("bench-count", Long.class, (target, ctx) -> {
+                    // waits (does not spin: on one core a spinning handler starves the notifications)
+                    synchronized (counted) {
+                        while (notes[0] < target) {
+                            counted.wait();
+                        }
+                        return notes[0];
+                    }
                 });
         Transport t;
         if (transport.equals("stdio")) {

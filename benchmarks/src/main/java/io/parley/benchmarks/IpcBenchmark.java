@@ -30,8 +30,15 @@ public class IpcBenchmark {
 
     private Peer peer;
     private final byte[] small = new byte[32];
-    private final byte[] big = new byte[1 << 20];
+    /** Random, like real binary payloads (images, archives): zeros would measure zstd, not the transport. */
+    private final byte[] big = randomBytes(1 << 20);
     private final byte[] into = new byte[2 << 20];
+
+    static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new java.util.Random(42).nextBytes(b);
+        return b;
+    }
 
     @Setup(Level.Trial)
     public void start() throws Exception {

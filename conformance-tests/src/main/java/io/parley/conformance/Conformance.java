@@ -6,6 +6,7 @@ import io.parley.conformance.report.Coverage;
 import io.parley.conformance.report.JUnitXml;
 import io.parley.conformance.report.MarkdownReport;
 import io.parley.conformance.report.Result;
+import io.parley.conformance.report.Status;
 import io.parley.conformance.single.SingleCase;
 import io.parley.conformance.single.SingleCases;
 import io.parley.conformance.single.SingleRunner;
@@ -20,6 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -32,9 +34,13 @@ import java.util.stream.Stream;
  */
 public final class Conformance {
 
+    /**
+     * @param required names of peers whose missing program or missing role is a red cell (FAIL),
+     *                 not a {@code missing} one
+     */
     public record Config(List<PeerSpec> peers, List<String> transports, boolean single, boolean pair,
                          Predicate<String> caseFilter, List<String[]> pairings, Path report, Path junitDir, Path spec,
-                         double timeScale, Consumer<String> log) {}
+                         double timeScale, Set<String> required, Consumer<String> log) {}
 
     public record Outcome(List<Result> results, long red, Path report) {}
 
@@ -58,10 +64,11 @@ public final class Conformance {
         for (PeerSpec p : cfg.peers()) {
             PeerSpec q = RoleProbe.probe(p, dir);
             peers.add(q);
+            String consequence = cfg.required().contains(p.name()) ? " — REQUIRED: its cells are red" : " — its cells are reported as missing, not run";
             if (!q.present()) {
-                log.accept("!!! peer '" + p.name() + "' MISSING: " + p.missing() + " — its cells are reported as missing, not run");
+                log.accept("!!! peer '" + p.name() + "' MISSING: " + p.missing() + consequence);
             } else {
-                q.rolesMissing().forEach((role, why) -> log.accept("!!! peer '" + p.name() + "': role " + role + " NOT IMPLEMENTED (" + why + ") — its cells are reported as missing, not run"));
+                q.rolesMissing().forEach((role, why) -> log.accept("!!! peer '" + p.name() + "': role " + role + " NOT IMPLEMENTED (" + why + ")" + consequence));
             }
         }
         try {
@@ -91,6 +98,7 @@ public final class Conformance {
         } finally {
             deleteTree(dir);
         }
+        results.replaceAll(r -> requiredMissing(r, peers, cfg.required()));
         long red = results.stream().filter(Result::red).count();
         List<MarkdownReport.CaseInfo> infos = new ArrayList<>();
         if (cfg.single()) for (SingleCase c : singles) infos.add(new MarkdownReport.CaseInfo(c.id, c.title, c.section, "single"));
@@ -100,11 +108,27 @@ public final class Conformance {
         Map<String, TreeSet<String>> cov = Coverage.map(spec, caseSections);
         if (cfg.report() != null) {
             String md = MarkdownReport.render(peers, cfg.transports(), notRun, infos, results, spec, cov,
-                    Transport.byName("shm").unavailableReason(), System.currentTimeMillis() - t0);
+                    Transport.byName("shm").unavailableReason(), System.currentTimeMillis() - t0, cfg.required());
             Files.writeString(cfg.report(), md);
         }
         if (cfg.junitDir() != null) JUnitXml.write(cfg.junitDir(), results);
         return new Outcome(results, red, cfg.report());
+    }
+
+    /** A cell not run because a required peer (or the role it needs) is missing is red. */
+    static Result requiredMissing(Result r, List<PeerSpec> peers, Set<String> required) {
+        if (r.status() != Status.MISSING || required.isEmpty()) return r;
+        String culprit;
+        if (r.layer().equals("single")) {
+            culprit = r.column();
+        } else {
+            String[] ds = r.column().split("→", 2);
+            PeerSpec d = find(peers, ds[0]);
+            culprit = d.missing("drive") != null ? ds[0] : ds[1];
+        }
+        if (!required.contains(culprit)) return r;
+        return new Result(r.caseId(), r.title(), r.section(), r.layer(), r.column(), r.transport(), Status.FAIL,
+                "required peer '" + culprit + "' not run (missing; required by parley.conformance.require / --require): " + r.detail(), r.ms());
     }
 
     /** Every case of both layers with its cited sections (coverage counts cases, not runs). */

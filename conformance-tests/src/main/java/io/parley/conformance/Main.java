@@ -35,6 +35,8 @@ public final class Main {
               --junit DIR           JUnit XML, one file per column (default none)
               --spec FILE           SPEC.md for the coverage table (default: found above the working directory)
               --time-scale X        multiply every time bound (slow machines; default 1)
+              --require LIST        peers whose missing program or role is red (FAIL) instead of missing, e.g. java,php
+                                    (default none)
               --list                print the cases and exit
             """;
 
@@ -50,6 +52,7 @@ public final class Main {
         List<String[]> pairings = null;
         Path report = Path.of("REPORT.md"), junit = null, spec = null;
         double scale = 1.0;
+        java.util.Set<String> required = java.util.Set.of();
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -84,6 +87,7 @@ public final class Main {
                     case "--junit" -> junit = Path.of(v);
                     case "--spec" -> spec = Path.of(v);
                     case "--time-scale" -> scale = Double.parseDouble(v);
+                    case "--require" -> required = requiredPeers(v);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
@@ -102,7 +106,7 @@ public final class Main {
         if (pairings == null) pairings = allPairings(peers);
         if (spec == null) spec = findSpec();
         Conformance.Outcome o = Conformance.run(new Conformance.Config(peers, transports, single, pair, filter, pairings, report, junit, spec, scale,
-                System.err::println));
+                required, System.err::println));
         long pass = o.results().stream().filter(r -> r.status() == io.parley.conformance.report.Status.PASS).count();
         System.err.println("conformance: " + o.results().size() + " cells, " + pass + " pass, " + o.red() + " red; report: " + report.toAbsolutePath());
         for (Result r : o.results()) if (r.red()) System.err.println("  RED " + r.caseId() + " " + r.columnKey() + " — " + r.title());
@@ -113,6 +117,12 @@ public final class Main {
         List<String[]> l = new ArrayList<>();
         for (PeerSpec d : peers) for (PeerSpec s : peers) l.add(new String[] {d.name(), s.name()});
         return l;
+    }
+
+    /** {@code java,php}; {@code none} or empty = no peer required. */
+    public static java.util.Set<String> requiredPeers(String v) {
+        if (v == null || v.isBlank() || v.trim().equals("none")) return java.util.Set.of();
+        return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     public static Predicate<String> caseFilter(String v) {

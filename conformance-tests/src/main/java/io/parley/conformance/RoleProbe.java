@@ -42,7 +42,7 @@ final class RoleProbe {
             proc.process().getOutputStream().close();
             Integer st = proc.waitExit(Duration.ofSeconds(8));
             if (st == null || st == 0) return null;
-            Thread.sleep(100); // let the stderr drain finish
+            proc.awaitDrained(Duration.ofSeconds(2)); // every stderr line, not a race with the drain thread
             String err = proc.stderrTail();
             if (err.toLowerCase(Locale.ROOT).contains("not implemented")) {
                 String line = err.lines().filter(l -> l.toLowerCase(Locale.ROOT).contains("not implemented")).findFirst().orElse(err);
@@ -51,9 +51,6 @@ final class RoleProbe {
             return null;
         } catch (IOException e) {
             return null; // the real run reports it
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
         }
     }
 }

@@ -42,9 +42,13 @@ class FakePeerSelfTest {
     }
 
     private static Conformance.Outcome run(PeerSpec peer, String transports, String layers, String cases) throws Exception {
+        return run(peer, transports, layers, cases, java.util.Set.of());
+    }
+
+    private static Conformance.Outcome run(PeerSpec peer, String transports, String layers, String cases, java.util.Set<String> required) throws Exception {
         List<String> l = List.of(layers.split(","));
         return Conformance.run(new Conformance.Config(List.of(peer), List.of(transports.split(",")), l.contains("single"), l.contains("pair"),
-                Main.caseFilter(cases), Main.allPairings(List.of(peer)), null, null, null, 1.0, System.out::println));
+                Main.caseFilter(cases), Main.allPairings(List.of(peer)), null, null, null, 1.0, required, System.out::println));
     }
 
     private static Map<String, Status> statusById(Conformance.Outcome o) {
@@ -107,6 +111,15 @@ class FakePeerSelfTest {
         Map<String, Status> st = statusById(run(half, "tcp", "single,pair", "S-001,S-016,P-001"));
         assertThat(st).containsEntry("S-001@half/tcp", Status.PASS).containsEntry("S-016@half/tcp", Status.MISSING)
                 .containsEntry("P-001@half→half/tcp", Status.MISSING);
+        // required (the build's default for java and php): missing is red, with the reason
+        Conformance.Outcome req = run(ghost, "tcp", "single,pair", "S-001,P-001", java.util.Set.of("ghost"));
+        assertThat(req.results()).extracting(Result::status).containsOnly(Status.FAIL);
+        assertThat(req.results()).allMatch(r -> r.detail().contains("required") && r.detail().contains("no such program (test)"));
+        Map<String, Status> hr = statusById(run(half, "tcp", "single,pair", "S-001,S-016,P-001", java.util.Set.of("half")));
+        assertThat(hr).containsEntry("S-001@half/tcp", Status.PASS).containsEntry("S-016@half/tcp", Status.FAIL)
+                .containsEntry("P-001@half→half/tcp", Status.FAIL);
+        assertThat(Main.requiredPeers("none")).isEmpty();
+        assertThat(Main.requiredPeers(" java, php ")).containsExactlyInAnyOrder("java", "php");
     }
 
     @Test

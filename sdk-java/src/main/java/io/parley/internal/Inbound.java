@@ -101,7 +101,7 @@ public final class Inbound {
             sendError(id, ErrorCode.SHUTTING_DOWN.code(), "this peer is shutting down; " + method + " was not processed", null);
             return;
         }
-        if (cancelledWhileArriving.remove(id)) {
+        if (!cancelledWhileArriving.isEmpty() && cancelledWhileArriving.remove(id)) {
             sendError(id, ErrorCode.CANCELLED.code(), method + " was cancelled before it fully arrived", null);
             return;
         }

@@ -72,7 +72,16 @@ public final class Outbound {
     /** A blocking call: sends (waiting for an in-flight slot if needed), waits, returns the decoded result. */
     public Object call(String method, Object params, Type type, CallOptions options) {
         long deadline = options.timeoutNanos() > 0 ? System.nanoTime() + options.timeoutNanos() : 0;
-        OutboundCall call = start(method, params, type, options, deadline, true);
+        boolean claimed = reader.claimForCall(deadline);
+        OutboundCall call;
+        try {
+            call = start(method, params, type, options, deadline, true);
+        } catch (RuntimeException | Error e) {
+            if (claimed) {
+                reader.unclaim();
+            }
+            throw e;
+        }
         int r = reader.await(call, deadline, cfg.spinNanos());
         if (r == Reader.TIMED_OUT && !call.finished()) {
             String what = "no answer to " + method + " within " + Duration.ofNanos(options.timeoutNanos());

@@ -158,6 +158,8 @@ public final class Reader {
     private final ArrayDeque<Thread> waiters = new ArrayDeque<>();
     /** The call of a caller holding the role. */
     private OutboundCall holderCall;
+    /** The holder is a caller that took the role before sending its request (see {@link #claimForCall}). */
+    private boolean claimed;
     private boolean closed;
     /** When the current busy spell began, and when the role last became free (System.nanoTime()). */
     private long busySince;
@@ -283,8 +285,13 @@ public final class Reader {
     /** Reads once and processes what arrived. Holder only. Returns -1 when the input ended or failed. */
     private int readOnce(long timeoutNanos, Batch b) {
         int n;
+        // a large payload is read straight into place, else into the read buffer
+        boolean direct = decoder.prepareDirectRead();
+        byte[] into = direct ? decoder.target() : buffer;
+        int offset = direct ? decoder.targetOffset() : 0;
+        int length = direct ? decoder.targetLength() : buffer.length;
         try {
-            n = fast != null ? fast.read(buffer, 0, buffer.length, timeoutNanos) : transport.read(buffer, 0, buffer.length);
+            n = fast != null ? fast.read(into, offset, length, timeoutNanos) : transport.read(into, offset, length);
         } catch (IOException e) {
             if (!events.isClosed()) {
                 events.onEndOfStream("; read failed: " + e.getMessage());
@@ -310,7 +317,11 @@ public final class Reader {
                 }
                 return -1;
             }
-            decoder.feed(buffer, 0, n, frames);
+            if (direct) {
+                decoder.filled(n, frames);
+            } else {
+                decoder.feed(buffer, 0, n, frames);
+            }
             stray.flush();
             return n;
         } catch (FrameException e) {
@@ -561,8 +572,8 @@ public final class Reader {
                 lock.lock();
                 try {
                     waiters.remove(me);
-                    if (holder == me && !busy) {
-                        release(); // handed the role as the call ended
+                    if (holder == me && (!busy || claimed)) {
+                        release(); // handed or claimed the role, and the call ended without reading
                     }
                 } finally {
                     lock.unlock();
@@ -580,8 +591,9 @@ public final class Reader {
                 return NOT_HOLDER;
             }
             if (holder == me) {
-                // handed the role, or a handler running on the reading thread calls the peer
-                nested = busy;
+                // handed the role, claimed it before sending, or a handler on the reading thread calls the peer
+                nested = busy && !claimed;
+                claimed = false;
                 busy = false;
             } else if (holder == null) {
                 take(me, false);
@@ -707,7 +719,45 @@ public final class Reader {
 
     // ------------------------------------------------------------------ role transitions (lock held)
 
+    /**
+     * A blocking call that will read its own answer takes the free role before it sends its request,
+     * so the input is not left unattended while a large request is written. It holds the role busy
+     * until it starts reading: the watchdog takes it over if the write stalls. Returns whether it
+     * took the role; {@link #unclaim()} gives it back when the call could not be sent.
+     */
+    public boolean claimForCall(long deadlineNanos) {
+        Thread me = Thread.currentThread();
+        if (!mayRead(me, deadlineNanos) || holder != null) {
+            return false;
+        }
+        lock.lock();
+        try {
+            if (closed || holder != null) {
+                return false;
+            }
+            take(me, false);
+            claimed = true;
+            setBusy();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The claimed call was not sent: the role goes back. */
+    public void unclaim() {
+        lock.lock();
+        try {
+            if (holder == Thread.currentThread() && claimed) {
+                release();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void take(Thread t, boolean worker) {
+        claimed = false;
         DBG[worker ? 1 : 0].increment();
         holder = t;
         holderIsWorker = worker;
@@ -724,6 +774,7 @@ public final class Reader {
     /** The holder gives the role up: to a parked caller, to a worker when reading is needed, or leaves it free. */
     private void release() {
         DBG[2].increment();
+        claimed = false;
         holder = null;
         busy = false;
         holderIsWorker = false;
@@ -751,6 +802,7 @@ public final class Reader {
     /** Takes the role from a busy holder (itself or the watchdog); returns the requests it had not started. */
     private List<Runnable> relinquishLocked() {
         movedWaiting = true; // at least the notifications it may have left get kicked
+        claimed = false;
         List<Runnable> moved = inlinePending.isEmpty() ? List.of() : new ArrayList<>(inlinePending);
         inlinePending.clear();
         holder = null;

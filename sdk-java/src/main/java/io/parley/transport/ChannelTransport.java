@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  * write.
  */
 public final class ChannelTransport implements Transport, FastTransport {
+    private static final int WRITE_SLICE = 256 * 1024;
     private final SocketChannel channel;
     private final Role role;
     private final String description;
@@ -159,10 +160,15 @@ public final class ChannelTransport implements Transport, FastTransport {
         ByteBuffer b = wrapForWrite(buffer, offset, length);
         boolean interrupted = false;
         try {
+            int end = offset + length;
             while (b.hasRemaining()) {
-                if (channel.write(b) == 0 && b.hasRemaining()) {
+                // one slice at a time: the JDK copies everything remaining into a direct buffer on each
+                // attempt, so a 1 MiB write taken 200 KB at a time would copy 3 MiB
+                b.limit(Math.min(end, b.position() + WRITE_SLICE));
+                if (channel.write(b) == 0) {
                     interrupted |= waitWritable();
                 }
+                b.limit(end);
             }
         } finally {
             if (interrupted) {
@@ -173,6 +179,11 @@ public final class ChannelTransport implements Transport, FastTransport {
 
     @Override
     public void write(byte[] a, int aOffset, int aLength, byte[] b, int bOffset, int bLength) throws IOException {
+        if ((long) aLength + bLength > WRITE_SLICE) {
+            write(a, aOffset, aLength);
+            write(b, bOffset, bLength);
+            return;
+        }
         ByteBuffer[] bufs = pair;
         bufs[0] = wrapForWrite(a, aOffset, aLength);
         bufs[1] = ByteBuffer.wrap(b, bOffset, bLength);

@@ -89,6 +89,7 @@ public final class PairRunner {
         String runProblem = null;
         boolean timedOut = false;
         Integer serverExitAfter = null;
+        String serverDied = null;
         long t0 = System.nanoTime();
         try {
             List<String> serveArgv = new ArrayList<>(server.command());
@@ -105,6 +106,7 @@ public final class PairRunner {
             driveArgv.addAll(List.of("--report", report.toString(), "--cases", String.join(",", cases.stream().map(PairCase::id).toList())));
             drv = PeerProcess.start("driver " + driver.name(), driveArgv, false, null);
             Integer st = drv.waitExit(Duration.ofSeconds(bound));
+            if (st != null) drv.awaitDrained(Duration.ofSeconds(2));
             if (st == null) {
                 timedOut = true;
                 runProblem = "the driver did not finish: timed out after " + bound + " s (killed)" + drv.tails() + (srv != null ? srv.tails() : "");
@@ -113,6 +115,12 @@ public final class PairRunner {
             }
             if (srv != null && cases.size() == 1 && cases.get(0).endsServer()) {
                 serverExitAfter = srv.waitExit(Duration.ofSeconds(10));
+            } else if (srv != null && !srv.alive()) {
+                // PEER-CONTRACT: a listening serve survives every session; cases after its death
+                // fail in the driver anyway, but a death in the last case would go unnoticed
+                srv.awaitDrained(Duration.ofSeconds(2));
+                serverDied = "the listening server exited during this group of cases" + srv.exitInfo()
+                        + " (PEER-CONTRACT: it must survive every session; found dead after the driver finished, blamed on the last case)" + srv.tails();
             }
         } catch (IOException e) {
             runProblem = "could not start the pair: " + e.getMessage() + (srv != null ? srv.tails() : "");
@@ -121,7 +129,15 @@ public final class PairRunner {
             if (srv != null) srv.close();
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        return interpret(driver, server, t, cases, col, report, runProblem, timedOut, serverExitAfter, ms, srv);
+        List<Result> rs = interpret(driver, server, t, cases, col, report, runProblem, timedOut, serverExitAfter, ms, srv);
+        if (serverDied != null && !rs.isEmpty()) {
+            Result last = rs.get(rs.size() - 1);
+            if (last.status() != Status.FAIL) {
+                rs.set(rs.size() - 1, new Result(last.caseId(), last.title(), last.section(), last.layer(), last.column(), last.transport(),
+                        Status.FAIL, serverDied, last.ms()));
+            }
+        }
+        return rs;
     }
 
     private List<Result> interpret(PeerSpec driver, PeerSpec server, Transport t, List<PairCase> cases, String col, Path report,

@@ -18,15 +18,15 @@ public final class MarkdownReport {
 
     public static String render(List<PeerSpec> peers, List<String> transports, Map<String, String> transportsNotRun,
                                 List<CaseInfo> cases, List<Result> results, List<Coverage.Section> spec,
-                                Map<String, TreeSet<String>> coverage, String notCoveredReasonShm, long millis) {
+                                Map<String, TreeSet<String>> coverage, String notCoveredReasonShm, long millis, Set<String> required) {
         StringBuilder b = new StringBuilder();
         long red = results.stream().filter(Result::red).count();
         long singleCount = cases.stream().filter(c -> c.layer().equals("single")).count();
         long pairCount = cases.size() - singleCount;
         b.append("# Parley conformance report\n\n");
         b.append("Written by the conformance runner (`io.parley.conformance.Main`, see [README.md](README.md)) against ")
-                .append("[SPEC.md](../protocol-spec/SPEC.md) v1: ").append(singleCount).append(" single-peer cases, ")
-                .append(pairCount).append(" pair cases; transports ").append(String.join(", ", transports))
+                .append("[SPEC.md](../protocol-spec/SPEC.md) v1: ").append(cases.size()).append(" cases (").append(singleCount).append(" single-peer, ")
+                .append(pairCount).append(" pair); transports ").append(String.join(", ", transports))
                 .append("; ").append(results.size()).append(" cells in ").append(millis / 1000).append(" s.\n\n");
         b.append(red == 0 ? "**Result: no red cell.**" : "**Result: " + red + " red cell" + (red == 1 ? "" : "s") + ".**");
         long missing = results.stream().filter(r -> r.status() == Status.MISSING).count();
@@ -34,7 +34,10 @@ public final class MarkdownReport {
         b.append("\n\nLegend: `pass`; **FAIL** (red, detail under *Failures*); `n/a` (cannot run there, reason under *Not applicable*); ")
                 .append("`skip` (skipped by the driver with a reason the case allows); `missing` (peer program, or the role the case needs, not present yet).\n\n");
 
-        b.append("## Implementations\n\n| name | command | state |\n|---|---|---|\n");
+        b.append("## Implementations\n\n");
+        b.append(required.isEmpty() ? "No peer is required: a missing peer program or role is reported as `missing`, not red.\n\n"
+                : "Required peers (a missing program or role of theirs is a red cell): " + String.join(", ", new TreeSet<>(required)) + ".\n\n");
+        b.append("| name | command | state |\n|---|---|---|\n");
         for (PeerSpec p : peers) {
             String cmd = p.commandLine();
             if (cmd.length() > 140) cmd = cmd.substring(0, 60) + " … " + cmd.substring(cmd.length() - 60);
@@ -96,9 +99,18 @@ public final class MarkdownReport {
         List<Result> fails = results.stream().filter(Result::red).toList();
         b.append("\n## Failures\n\n");
         if (fails.isEmpty()) b.append("None.\n");
-        for (Result r : fails) {
-            b.append("### ").append(r.caseId()).append(" on ").append(r.columnKey()).append(" — ").append(r.title()).append(" (§").append(r.section()).append(")\n\n```\n")
-                    .append(r.detail().replace("```", "'''")).append("\n```\n\n");
+        // cells of one column with the same detail (e.g. a required peer missing) are listed once
+        Map<String, List<Result>> groups = new LinkedHashMap<>();
+        for (Result r : fails) groups.computeIfAbsent(r.columnKey() + "\u0000" + r.detail(), k -> new ArrayList<>()).add(r);
+        for (List<Result> g : groups.values()) {
+            Result r = g.get(0);
+            if (g.size() == 1) {
+                b.append("### ").append(r.caseId()).append(" on ").append(r.columnKey()).append(" — ").append(r.title()).append(" (§").append(r.section()).append(")\n\n");
+            } else {
+                b.append("### ").append(g.size()).append(" cells on ").append(r.columnKey()).append(" with the same detail: ")
+                        .append(String.join(", ", g.stream().map(Result::caseId).toList())).append("\n\n");
+            }
+            b.append("```\n").append(r.detail().replace("```", "'''")).append("\n```\n\n");
         }
 
         b.append("\n## Not applicable and skipped (reasons)\n\n");

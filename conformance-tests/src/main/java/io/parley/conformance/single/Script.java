@@ -77,7 +77,15 @@ public final class Script {
     private long nextId = 1;
     private JsonNode peerHello;
     private long peerMaxFrame = Wire.PRE_HANDSHAKE_MAX_FRAME;
-    private final List<String> notes = new ArrayList<>();
+    // written by the reader thread (auto-PONG write failures) and the case thread
+    private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
+    /**
+     * Runner as initiator: our HELLO, set before it is written. The reader thread completes the
+     * handshake the moment the testee's HELLO is decoded, before it decodes the next frame: the
+     * testee may send anything (a heartbeat PING, a frame up to our max_frame) right after its
+     * HELLO, and doing it later in the case thread would race with those frames (§8.2).
+     */
+    private volatile ObjectNode helloAwaitingAnswer;
     // reassembly of the testee's messages (§5), in the reader thread
     private final Reassembler reassembler = new Reassembler(Wire.DEFAULT_MAX_MESSAGE);
 
@@ -152,6 +160,10 @@ public final class Script {
     private volatile long ourMaxFrame = Wire.DEFAULT_MAX_FRAME;
 
     private void deliver(Msg m) {
+        if (m.kind() == Wire.HELLO && !handshakeDone) {
+            ObjectNode ours = helloAwaitingAnswer;
+            if (ours != null) enterSession(ours);
+        }
         if (m.kind() == Wire.PING && handshakeDone) {
             pingsReceived++;
             if (autoPong) sendQuietly(Wire.encode(Frame.of(Wire.PONG, 0, m.id(), 0, 0, null, m.body())));
@@ -274,12 +286,19 @@ public final class Script {
     public Msg next(String what, Duration timeout) {
         checkViolations();
         if (closed) throw fail("expected " + what + ", but the testee had already closed the connection");
+        long deadline = System.nanoTime() + timeout.toNanos();
         Object o;
-        try {
-            o = inbox.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw fail("interrupted while waiting for " + what);
+        while (true) {
+            try {
+                o = inbox.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw fail("interrupted while waiting for " + what);
+            }
+            // a PING queued while the case wanted PINGs (S-064) but taken after it stopped
+            // wanting them: it was answered already, it is not the message the case waits for
+            if (o instanceof Msg p && p.kind() == Wire.PING && handshakeDone && !deliverPings) continue;
+            break;
         }
         checkViolations();
         if (o == null) throw fail("expected " + what + ", but nothing arrived within " + timeout.toMillis() + " ms");
@@ -414,11 +433,12 @@ public final class Script {
     }
 
     public JsonNode hello(ObjectNode ours) {
+        helloAwaitingAnswer = ours; // before the bytes leave: the answer may come at once
         send(jsonFrame(Wire.HELLO, 0, ours));
         Msg m = next("the testee's HELLO");
         if (m.kind() != Wire.HELLO) throw fail("expected HELLO, got " + m);
         JsonNode h = validateHello(m, true);
-        completeHandshake(h, ours);
+        completeHandshake(h);
         return h;
     }
 
@@ -427,17 +447,24 @@ public final class Script {
         Msg m = next("the testee's HELLO (it initiates)");
         if (m.kind() != Wire.HELLO) throw fail("expected HELLO as the initiator's first frame, got " + m);
         JsonNode h = validateHello(m, false);
+        // the session state must be in place before our HELLO is written: the testee may send
+        // its first REQUEST as soon as it has read it (check-then-act race otherwise)
+        enterSession(ours);
         send(jsonFrame(Wire.HELLO, 0, ours));
-        completeHandshake(h, ours);
+        completeHandshake(h);
         return h;
     }
 
-    private void completeHandshake(JsonNode theirs, ObjectNode ours) {
-        peerHello = theirs;
-        peerMaxFrame = theirs.get("max_frame").asLong();
+    /** Our side of the handshake is complete: frame rules and limits of a session apply from now on. */
+    private void enterSession(ObjectNode ours) {
         ourMaxFrame = ours.path("max_frame").asLong(Wire.DEFAULT_MAX_FRAME);
         decoder.setMaxFrame(ourMaxFrame);
         handshakeDone = true;
+    }
+
+    private void completeHandshake(JsonNode theirs) {
+        peerHello = theirs;
+        peerMaxFrame = theirs.get("max_frame").asLong();
     }
 
     /** §8.2: the HELLO frame and body rules. */

@@ -52,16 +52,46 @@ public final class SingleRunner {
     public List<Result> run(PeerSpec peer, Transport t, List<SingleCase> cases) {
         List<Result> out = new ArrayList<>();
         Map<List<String>, Server> pool = new HashMap<>();
+        // the last case (index into out) that used each shared server
+        Map<Server, Integer> lastUser = new HashMap<>();
         try {
             for (SingleCase c : cases) {
+                Server shared = pool.get(c.args);
+                if (shared != null && shared.proc != null && !shared.proc.alive()) {
+                    // it died after the last case's checks (e.g. EOF seen before the exit was
+                    // reaped): that case is to blame, not this one
+                    pool.remove(c.args);
+                    blameLastUser(out, lastUser.remove(shared), shared, "exited right after this case");
+                }
                 Result r = runOne(peer, t, c, pool);
                 out.add(r);
+                Server used = pool.get(c.args);
+                if (used != null && !c.dedicatedServer && c.kind == SingleCase.Kind.RUNNER_INITIATES) lastUser.put(used, out.size() - 1);
                 if (r.status() == Status.FAIL) log.accept("  FAIL " + r.columnKey() + " " + c.id + " " + c.title + ": " + firstLine(r.detail()));
             }
+            if (!lastUser.isEmpty()) {
+                Thread.sleep(100); // the same grace the next case would have given the last one
+                for (Map.Entry<Server, Integer> e : lastUser.entrySet()) {
+                    if (e.getKey().proc != null && !e.getKey().proc.alive()) blameLastUser(out, e.getValue(), e.getKey(), "exited right after this case");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             for (Server s : pool.values()) if (s.proc != null) s.proc.close();
         }
         return out;
+    }
+
+    /** A listening server must survive every case that does not stop it on purpose (PEER-CONTRACT). */
+    private void blameLastUser(List<Result> out, Integer index, Server s, String what) {
+        if (index == null) return;
+        Result r = out.get(index);
+        if (r.status() != Status.PASS) return;
+        Result f = new Result(r.caseId(), r.title(), r.section(), r.layer(), r.column(), r.transport(), Status.FAIL,
+                "the listening server " + what + " (it must survive every session: PEER-CONTRACT)" + s.proc.exitInfo() + s.proc.tails(), r.ms());
+        out.set(index, f);
+        log.accept("  FAIL " + f.columnKey() + " " + f.caseId() + " " + f.title() + ": " + firstLine(f.detail()));
     }
 
     private static String firstLine(String s) {
@@ -87,11 +117,11 @@ public final class SingleRunner {
         });
         String failure = null;
         long bound = (long) (c.boundSeconds * scale);
+        Future<?> f = ex.submit(() -> {
+            a.execute(peer, t, c, pool);
+            return null;
+        });
         try {
-            Future<?> f = ex.submit(() -> {
-                a.execute(peer, t, c, pool);
-                return null;
-            });
             f.get(bound, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             failure = "timed out after " + bound + " s" + a.tails();
@@ -102,9 +132,17 @@ public final class SingleRunner {
             Thread.currentThread().interrupt();
             failure = "interrupted";
         } finally {
+            // stop the case thread before releasing its resources: otherwise it could still start
+            // a process or touch the server pool after the cleanup (every wait in it is interruptible)
+            f.cancel(true);
+            ex.shutdownNow();
+            try {
+                if (!ex.awaitTermination(10, TimeUnit.SECONDS)) log.accept("  (case thread of " + c.id + " did not stop within 10 s)");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             String cleanup = a.cleanup(c, pool, t);
             if (failure == null && cleanup != null) failure = cleanup;
-            ex.shutdownNow();
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         return failure == null ? result(peer, t, c, Status.PASS, "", ms) : result(peer, t, c, Status.FAIL, failure, ms);

@@ -28,6 +28,7 @@ public final class PeerProcess implements AutoCloseable {
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final Deque<String> stdoutTail = new ArrayDeque<>();
     private final CompletableFuture<String> listening = new CompletableFuture<>();
+    private final List<Thread> drains = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private PeerProcess(String label, List<String> argv, Process process, boolean stdoutIsProtocol) {
         this.label = label;
@@ -70,6 +71,7 @@ public final class PeerProcess implements AutoCloseable {
             }
         }, label + "-" + name);
         t.setDaemon(true);
+        drains.add(t);
         t.start();
     }
 
@@ -113,6 +115,24 @@ public final class PeerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return null;
+    }
+
+    /**
+     * After the exit: waits until the drained streams reached their end (every line the process
+     * wrote is in the tails), at most {@code timeout}. A child that inherited the streams may keep
+     * them open; then this returns after the timeout.
+     */
+    public void awaitDrained(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            for (Thread t : drains) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) return;
+                t.join(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public String exitInfo() {

@@ -18,6 +18,11 @@ public final class Frame {
     int bodyLength;
     byte[] buffer;
     int metaOffset;
+    /** The body's array: {@link #buffer} after the meta, or an array of its own (a large body read directly). */
+    byte[] bodyBuffer;
+    int bodyOffset;
+    /** {@link #bodyBuffer} is exactly the body and belongs to this frame: {@link #takeBody()} hands it over. */
+    boolean bodyOwned;
 
     /** The kind byte (§4); may be an unknown kind. */
     public int kind() {
@@ -53,7 +58,7 @@ public final class Frame {
         return bodyLength;
     }
 
-    /** The array holding meta and body; see {@link #metaOffset()} and {@link #bodyOffset()}. */
+    /** The array holding the meta (and usually the body); see {@link #metaOffset()}. */
     public byte[] buffer() {
         return buffer;
     }
@@ -62,8 +67,13 @@ public final class Frame {
         return metaOffset;
     }
 
+    /** The array holding the body, from {@link #bodyOffset()}: {@link #buffer()}, or the body's own array. */
+    public byte[] bodyBuffer() {
+        return bodyBuffer;
+    }
+
     public int bodyOffset() {
-        return metaOffset + metaLength;
+        return bodyOffset;
     }
 
     public byte[] copyMeta() {
@@ -71,7 +81,19 @@ public final class Frame {
     }
 
     public byte[] copyBody() {
-        return Arrays.copyOfRange(buffer, bodyOffset(), bodyOffset() + bodyLength);
+        return Arrays.copyOfRange(bodyBuffer, bodyOffset, bodyOffset + bodyLength);
+    }
+
+    /**
+     * The body as an array of its own: without a copy when it was read straight into one (a large
+     * frame), else a copy. Call at most once per frame.
+     */
+    public byte[] takeBody() {
+        if (bodyOwned) {
+            bodyOwned = false;
+            return bodyBuffer;
+        }
+        return copyBody();
     }
 
     /** REQUEST only: the u32 timeout in meta; the caller checks {@code metaLength() >= 4}. */
@@ -85,8 +107,28 @@ public final class Frame {
                 + ", meta=" + metaLength + ", codec=" + codec + ", compression=" + compression + ", body=" + bodyLength + "}";
     }
 
+    /** Whether {@code length} bytes are strict UTF-8 (no allocation for ASCII, the usual method name). */
+    public static boolean isStrictUtf8(byte[] b, int offset, int length) {
+        for (int i = offset, end = offset + length; i < end; i++) {
+            if (b[i] < 0) {
+                return strictUtf8(b, offset, length) != null;
+            }
+        }
+        return true;
+    }
+
     /** Decodes {@code length} bytes of strict UTF-8, or returns {@code null} when malformed. */
     public static String strictUtf8(byte[] b, int offset, int length) {
+        boolean ascii = true;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            if (b[i] < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(b, offset, length, StandardCharsets.ISO_8859_1); // ASCII is valid UTF-8 (method names usually are)
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .decode(java.nio.ByteBuffer.wrap(b, offset, length)).toString();

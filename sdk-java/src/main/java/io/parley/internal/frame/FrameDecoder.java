@@ -16,6 +16,7 @@ import static io.parley.internal.frame.FrameDescriptor.VERSION_OFFSET;
 import static io.parley.internal.frame.FrameDescriptor.getInt;
 import static io.parley.internal.frame.FrameDescriptor.getShort;
 
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.zip.CRC32C;
 
@@ -43,6 +44,8 @@ public final class FrameDecoder {
 
     private static final int INITIAL_CAPACITY = 64 * 1024;
     private static final int SHRINK_ABOVE = 4 << 20;
+    /** Payloads from this size on may be read straight into place: see {@link #prepareDirectRead()}. */
+    public static final int DIRECT_THRESHOLD = 64 * 1024;
 
     private final CRC32C crc = new CRC32C();
     private final Frame frame = new Frame();
@@ -57,6 +60,13 @@ public final class FrameDecoder {
     /** The header at {@link #cursor} passed §3.5 steps 1–5; {@link #pendingPayload} is its length. */
     private boolean headerVerified;
     private int pendingPayload;
+    /** Direct mode: the body of the frame in progress, read straight into its own exact array. */
+    private byte[] directBody;
+    private int directFilled;
+    /** The read target set by {@link #prepareDirectRead()}. */
+    private byte[] target;
+    private int targetOffset;
+    private int targetLength;
     private long strayRun;
     private long strayTotal;
     private long framesDecoded;
@@ -97,7 +107,132 @@ public final class FrameDecoder {
 
     /** Bytes held waiting for the rest of a frame (or of a magic). */
     public int buffered() {
-        return end - start;
+        return end - start + directFilled;
+    }
+
+    // ------------------------------------------------------------------ reading large payloads in place
+
+    /**
+     * For a reader that can read into any array: when a large frame's payload is arriving, says
+     * where the next read should go, so the payload is not copied from a read buffer into this
+     * decoder's buffer and then again into the message. Returns false when input should go
+     * through {@link #feed}; else the caller reads at most {@link #targetLength()} bytes into
+     * {@link #target()} at {@link #targetOffset()} and reports them with {@link #filled}.
+     *
+     * <p>The payload goes into this decoder's buffer, which grows at most to twice what was
+     * received (SPEC §3.2: memory grows with the bytes received, never with a declared length).
+     * Once at least half of the body has arrived, the body moves into an array of exactly its
+     * length (allocated then: at most twice the bytes received) and the rest is read straight into
+     * it; the frame then hands that array over without a copy ({@link Frame#takeBody()}).
+     */
+    public boolean prepareDirectRead() {
+        if (failure != null || !headerVerified || pendingPayload < DIRECT_THRESHOLD) {
+            return false;
+        }
+        if (directBody == null) {
+            int metaLength = getShort(buffer, start + META_LENGTH_OFFSET);
+            int bodyLength = pendingPayload - metaLength;
+            int received = end - start - HEADER_LENGTH;
+            if (received >= metaLength && bodyLength > 0 && 2L * received >= bodyLength) {
+                int got = received - metaLength;
+                directBody = new byte[bodyLength];
+                System.arraycopy(buffer, start + HEADER_LENGTH + metaLength, directBody, 0, got);
+                directFilled = got;
+                end = start + HEADER_LENGTH + metaLength; // the buffer keeps header and meta only
+            } else {
+                int frameLength = HEADER_LENGTH + pendingPayload;
+                int held = end - start;
+                if (buffer.length - end < DIRECT_THRESHOLD && start > 0) {
+                    System.arraycopy(buffer, start, buffer, 0, held);
+                    start = 0;
+                    end = held;
+                }
+                if (buffer.length - end < DIRECT_THRESHOLD && buffer.length < frameLength) {
+                    // grows with what arrived: at most doubling, never to the declared length at once
+                    int capacity = (int) Math.min(frameLength, Math.max(2L * held, (long) end + DIRECT_THRESHOLD));
+                    buffer = Arrays.copyOf(buffer, capacity);
+                }
+                target = buffer;
+                targetOffset = end;
+                targetLength = Math.min(buffer.length, start + frameLength) - end;
+                return targetLength > 0;
+            }
+        }
+        target = directBody;
+        targetOffset = directFilled;
+        targetLength = directBody.length - directFilled;
+        return true;
+    }
+
+    public byte[] target() {
+        return target;
+    }
+
+    public int targetOffset() {
+        return targetOffset;
+    }
+
+    public int targetLength() {
+        return targetLength;
+    }
+
+    /** {@code n} bytes were read into the {@link #prepareDirectRead() target}: emits the frame when complete. */
+    public void filled(int n, Listener listener) {
+        if (failure != null) {
+            throw failure;
+        }
+        target = null;
+        if (directBody != null) {
+            directFilled += n;
+            if (directFilled == directBody.length) {
+                emitDirect(listener);
+            }
+            return;
+        }
+        end += n;
+        cursor = start;
+        try {
+            parse(buffer, end, listener);
+        } finally {
+            if (failure == null) {
+                start = cursor;
+                if (start == end) {
+                    start = 0;
+                    end = 0;
+                    if (buffer.length > SHRINK_ABOVE) {
+                        buffer = new byte[INITIAL_CAPACITY];
+                    }
+                }
+            }
+        }
+    }
+
+    private void emitDirect(Listener listener) {
+        int p = start;
+        Frame f = frame;
+        readHeader(f, buffer, p);
+        f.bodyBuffer = directBody;
+        f.bodyOffset = 0;
+        f.bodyOwned = true;
+        directBody = null;
+        directFilled = 0;
+        headerVerified = false;
+        start = 0; // only this frame's header and meta were held: consumed
+        end = 0;
+        framesDecoded++;
+        listener.onFrame(f);
+    }
+
+    private static void readHeader(Frame f, byte[] a, int p) {
+        f.kind = a[p + KIND_OFFSET] & 0xFF;
+        f.flags = getShort(a, p + FLAGS_OFFSET);
+        f.id = getInt(a, p + ID_OFFSET);
+        f.metaLength = getShort(a, p + META_LENGTH_OFFSET);
+        f.codec = a[p + CODEC_OFFSET] & 0xFF;
+        f.compression = a[p + COMPRESSION_OFFSET] & 0xFF;
+        f.bodyLength = getInt(a, p + BODY_LENGTH_OFFSET);
+        f.buffer = a;
+        f.metaOffset = p + HEADER_LENGTH;
     }
 
     /** Feeds input; emits every frame and stray run it completes. */
@@ -147,11 +282,11 @@ public final class FrameDecoder {
         if (failure != null) {
             throw failure;
         }
-        if (start == end) {
+        if (start == end && directBody == null) {
             return;
         }
         if (headerVerified) {
-            int have = end - start - HEADER_LENGTH;
+            int have = end - start - HEADER_LENGTH + directFilled;
             throw fail(new TruncatedFrameException("input ended inside a frame: " + have + " of "
                     + pendingPayload + " payload bytes received"));
         }
@@ -203,15 +338,10 @@ public final class FrameDecoder {
                 return;
             }
             Frame f = frame;
-            f.kind = a[p + KIND_OFFSET] & 0xFF;
-            f.flags = getShort(a, p + FLAGS_OFFSET);
-            f.id = getInt(a, p + ID_OFFSET);
-            f.metaLength = getShort(a, p + META_LENGTH_OFFSET);
-            f.codec = a[p + CODEC_OFFSET] & 0xFF;
-            f.compression = a[p + COMPRESSION_OFFSET] & 0xFF;
-            f.bodyLength = getInt(a, p + BODY_LENGTH_OFFSET);
-            f.buffer = a;
-            f.metaOffset = p + HEADER_LENGTH;
+            readHeader(f, a, p);
+            f.bodyBuffer = a;
+            f.bodyOffset = f.metaOffset + f.metaLength;
+            f.bodyOwned = false;
             headerVerified = false;
             cursor = p + frameLength;
             framesDecoded++;
@@ -281,6 +411,8 @@ public final class FrameDecoder {
         failure = e;
         start = 0;
         end = 0;
+        directBody = null;
+        directFilled = 0;
         headerVerified = false;
         buffer = new byte[0];
         return e;

@@ -98,14 +98,14 @@ public final class FrameValidator {
         if (kind == REQUEST && !continuation) {
             int methodLength = f.metaLength() - REQUEST_TIMEOUT_LENGTH;
             if (methodLength < 1 || methodLength > MAX_METHOD_LENGTH
-                    || Frame.strictUtf8(f.buffer(), f.metaOffset() + REQUEST_TIMEOUT_LENGTH, methodLength) == null) {
+                    || !Frame.isStrictUtf8(f.buffer(), f.metaOffset() + REQUEST_TIMEOUT_LENGTH, methodLength)) {
                 return Verdict.INVALID_REQUEST;
             }
         }
         if (kind == NOTIFICATION && !continuation) {
             int methodLength = f.metaLength();
             if (methodLength < 1 || methodLength > MAX_METHOD_LENGTH
-                    || Frame.strictUtf8(f.buffer(), f.metaOffset(), methodLength) == null) {
+                    || !Frame.isStrictUtf8(f.buffer(), f.metaOffset(), methodLength)) {
                 return Verdict.INVALID_NOTIFICATION;
             }
         }

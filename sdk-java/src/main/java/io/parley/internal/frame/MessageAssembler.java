@@ -66,11 +66,11 @@ public final class MessageAssembler {
             if (!more) {
                 listener.onMessage(new Message(k, f.id(), f.flags() & ~(FrameFlags.MORE | FrameFlags.CONTINUATION),
                         f.codec(), f.compression(), copy(f.buffer(), f.metaOffset(), f.metaLength()),
-                        copy(f.buffer(), f.bodyOffset(), f.bodyLength())));
+                        f.bodyLength() == 0 ? EMPTY : f.takeBody()));
                 return;
             }
             begin(f, true, false);
-            append(f);
+            append(f, false);
             return;
         }
         if (!inProgress) {
@@ -89,11 +89,21 @@ public final class MessageAssembler {
         if (discarding) {
             bodyLength += f.bodyLength();
         } else {
-            append(f);
+            append(f, !more);
         }
         if (!more) {
             boolean deliver = !discarding;
-            Message m = deliver ? new Message(kind, id, flags, codec, compression, meta, Arrays.copyOf(body, bodyLength)) : null;
+            Message m = null;
+            if (deliver) {
+                byte[] whole;
+                if (body.length == bodyLength) {
+                    whole = body; // grown to exactly the message: hand it over
+                    body = EMPTY;
+                } else {
+                    whole = Arrays.copyOf(body, bodyLength);
+                }
+                m = new Message(kind, id, flags, codec, compression, meta, whole);
+            }
             reset();
             if (deliver) {
                 listener.onMessage(m);
@@ -122,13 +132,22 @@ public final class MessageAssembler {
         bodyLength = discard ? f.bodyLength() : 0;
     }
 
-    private void append(Frame f) {
+    /** Adds a frame's body; {@code last}: no more frames follow, so grow to exactly the message length. */
+    private void append(Frame f, boolean last) {
         int n = f.bodyLength();
+        if (n == 0) {
+            return;
+        }
+        if (bodyLength == 0 && body.length < n) {
+            body = f.takeBody(); // the first chunk: adopt the array it was read into (a copy only if it had none)
+            bodyLength = n;
+            return;
+        }
         if (body.length - bodyLength < n) {
-            long want = Math.max((long) bodyLength + n, Math.min(2L * body.length, maxMessage));
+            long want = last ? (long) bodyLength + n : Math.max((long) bodyLength + n, Math.min(2L * body.length, maxMessage));
             body = Arrays.copyOf(body, (int) Math.min(want, Integer.MAX_VALUE - 8));
         }
-        System.arraycopy(f.buffer(), f.bodyOffset(), body, bodyLength, n);
+        System.arraycopy(f.bodyBuffer(), f.bodyOffset(), body, bodyLength, n);
         bodyLength += n;
     }
 
@@ -145,7 +164,7 @@ public final class MessageAssembler {
         meta = null;
         bodyLength = 0;
         if (body.length > (1 << 20)) {
-            body = new byte[0];
+            body = EMPTY;
         }
     }
 }
