@@ -16,8 +16,17 @@ public interface FastTransport {
      */
     boolean sharedReads();
 
-    /** Whether {@link #read(byte[], int, int, long)} bounds its wait and returns early on interrupt. */
+    /** Whether {@link #read(byte[], int, int, long)} bounds its wait. */
     boolean timedReads();
+
+    /** Whether an interrupt ends a read's wait early (else the read goes on until input or its bound). */
+    boolean interruptibleReads();
+
+    /**
+     * Whether a virtual thread may write: false when an interrupt of a virtual thread would close
+     * the medium (a {@code java.net.Socket}); the session then writes on its own threads.
+     */
+    boolean virtualThreadWrites();
 
     /**
      * Reads at least one byte, waiting at most {@code timeoutNanos} ({@code <= 0}: no bound) when

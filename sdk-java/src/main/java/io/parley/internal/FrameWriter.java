@@ -7,6 +7,10 @@ import io.parley.internal.frame.FrameFlags;
 import io.parley.internal.frame.FrameKind;
 import io.parley.transport.Transport;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -38,12 +42,15 @@ public final class FrameWriter {
     private final Transport transport;
     private final FastTransport fast;
     private final Consumer<IOException> onFailure;
+    /** Whether virtual threads may write to the transport (else their frames are flushed by a worker). */
+    private final boolean virtualWrites;
     private final FrameEncoder encoder = new FrameEncoder();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
     /** Held for the whole of a chunked message: one chunked message at a time (SPEC §5 rule 3). */
     private final ReentrantLock chunkLock = new ReentrantLock();
     private volatile Runnable beforeBlocking = () -> { };
+    private volatile Executor flushExecutor;
     private byte[] pending = new byte[INITIAL];
     private int pendingLength;
     private byte[] spare = new byte[INITIAL];
@@ -58,11 +65,75 @@ public final class FrameWriter {
         this.transport = transport;
         this.fast = transport instanceof FastTransport f ? f : null;
         this.onFailure = onFailure;
+        this.virtualWrites = fast == null || fast.virtualThreadWrites();
+    }
+
+    /** Whether this thread must not write to the transport: a virtual thread where that is unsafe. */
+    private boolean handOff() {
+        return !virtualWrites && flushExecutor != null && Thread.currentThread().isVirtual();
+    }
+
+    /** Runs {@code flush} (the drain) on the flush executor rather than here. */
+    private void drainElsewhere() throws IOException {
+        try {
+            flushExecutor.execute(this::drainQuietly);
+        } catch (RejectedExecutionException e) {
+            drain(); // closing: write it here
+        }
     }
 
     /** Runs before a sender blocks waiting for the writer (the reader uses it to hand off reading). */
     public void beforeBlocking(Runnable hook) {
         this.beforeBlocking = hook;
+    }
+
+    /** Where {@link #post} hands the flush (the session's workers). */
+    public void flushExecutor(Executor executor) {
+        this.flushExecutor = executor;
+    }
+
+    /**
+     * Sends a message without writing on this thread when nobody is writing: the flush goes to
+     * another thread, and messages posted meanwhile ride along. For notifications, which nobody
+     * waits for: a burst of them costs a few writes and one thread wake-up instead of a syscall
+     * each; a lone one is delayed by a wake-up. Large or chunked messages are sent directly.
+     */
+    public void postMessage(int kind, int flags, int id, byte[] meta, int codec, int compression, byte[] body, int maxFrame)
+            throws IOException {
+        int metaLength = meta == null ? 0 : meta.length;
+        int bodyLength = body == null ? 0 : body.length;
+        Executor executor = flushExecutor;
+        if (executor == null || bodyLength >= GATHER_THRESHOLD || metaLength + bodyLength > maxFrame) {
+            sendMessage(kind, flags, id, meta, codec, compression, body, maxFrame);
+            return;
+        }
+        lock.lock();
+        try {
+            checkFailure();
+            if (flushing && pendingLength > HIGH_WATER) {
+                waitWhile(() -> flushing && pendingLength > HIGH_WATER);
+            }
+            append(kind, flags, id, NO_PREFIX, meta, codec, compression, body, 0, bodyLength, true);
+            if (flushing) {
+                return;
+            }
+            flushing = true;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            executor.execute(this::drainQuietly);
+        } catch (RejectedExecutionException e) {
+            drain(); // closing: write it here
+        }
+    }
+
+    private void drainQuietly() {
+        try {
+            drain();
+        } catch (IOException e) {
+            // recorded as the failure and reported through onFailure
+        }
     }
 
     /** Sends one frame now; may block while the transport is full or the buffer is over its mark. */
@@ -75,6 +146,26 @@ public final class FrameWriter {
     private void send(int kind, int flags, int id, long metaPrefix, byte[] meta, int codec, int compression, byte[] body,
             int bodyOffset, int bodyLength) throws IOException {
         if (bodyLength >= GATHER_THRESHOLD) {
+            if (handOff()) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                flushExecutor.execute(() -> {
+                    try {
+                        sendGathering(kind, flags, id, metaPrefix, meta, codec, compression, body, bodyOffset, bodyLength);
+                        done.complete(null);
+                    } catch (IOException | RuntimeException e) {
+                        done.completeExceptionally(e);
+                    }
+                });
+                try {
+                    done.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while sending");
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                }
+                return;
+            }
             sendGathering(kind, flags, id, metaPrefix, meta, codec, compression, body, bodyOffset, bodyLength);
             return;
         }
@@ -92,7 +183,11 @@ public final class FrameWriter {
         } finally {
             lock.unlock();
         }
-        drain();
+        if (handOff()) {
+            drainElsewhere();
+        } else {
+            drain();
+        }
     }
 
     /**
@@ -130,7 +225,11 @@ public final class FrameWriter {
         } finally {
             lock.unlock();
         }
-        drain();
+        if (handOff()) {
+            drainElsewhere();
+        } else {
+            drain();
+        }
     }
 
     /** Appends bytes that are not a frame, between two frames (conformance tests of stray handling). */
@@ -148,7 +247,11 @@ public final class FrameWriter {
         } finally {
             lock.unlock();
         }
-        drain();
+        if (handOff()) {
+            drainElsewhere();
+        } else {
+            drain();
+        }
     }
 
     /**

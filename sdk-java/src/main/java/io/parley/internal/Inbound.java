@@ -125,8 +125,13 @@ public final class Inbound {
         if (timeoutMs > 0) {
             call.deadlineTask = timer.schedule(() -> expire(call), timeoutMs, TimeUnit.MILLISECONDS);
         }
+        long notesBefore = reader.notificationsReceived();
         try {
-            reader.runHandler(() -> runHandler(call, entry));
+            // the handler starts after the notifications received before the request were handled (SPEC §6.7)
+            reader.runHandler(() -> {
+                reader.awaitNotifications(notesBefore);
+                runHandler(call, entry);
+            });
         } catch (RejectedExecutionException e) {
             calls.remove(id, call);
             sendError(id, ErrorCode.SHUTTING_DOWN.code(), "this peer is shutting down", null);

@@ -61,6 +61,8 @@ public final class Lifecycle implements Reader.Events {
     private volatile PeerInfo peer;
     private volatile int peerMaxFrame = FrameDescriptor.HANDSHAKE_MAX_FRAME;
     private volatile boolean goodbyeSent;
+    /** Our GOODBYE frame is in the writer (set after goodbyeSent): only then may the output close. */
+    private volatile boolean goodbyeQueued;
     private volatile boolean goodbyeReceived;
     private volatile boolean outputShut;
     private volatile long lastPingNanos;
@@ -80,6 +82,7 @@ public final class Lifecycle implements Reader.Events {
                 new MessageAssembler(cfg.maxMessage()), new StrayReport(cfg.strayListener(), LOG, desc), this, handlerExecutor,
                 workers, timer, notifications, writer, cfg.inlineHandlers() && cfg.executor() == null, cfg.readerTakeoverNanos());
         writer.beforeBlocking(reader::yieldRole);
+        writer.flushExecutor(workers);
         this.limit = new InFlightLimit(cfg.maxQueuedCalls(), reader::yieldRole);
         this.outbound = new Outbound(this, cfg, bodies, writer, reader, limit, timer, handlerExecutor);
         this.inbound = new Inbound(this, session, cfg, bodies, writer, reader, timer);
@@ -350,14 +353,11 @@ public final class Lifecycle implements Reader.Events {
         throw closedException();
     }
 
+    /** For calls made after the close: SESSION_CLOSED (SPEC §8.6), the reason the session ended as the cause. */
     public SessionClosedException closedException() {
         SessionClosedException cause = closed.getNow(null);
-        if (cause instanceof PeerGoneException pg) {
-            return new PeerGoneException("session closed: " + pg.getMessage(), pg.exitCode().isPresent() ? pg.exitCode().getAsInt() : null,
-                    pg.stderrTail());
-        }
         return new SessionClosedException(ErrorCode.SESSION_CLOSED, "the session is closed"
-                + (cause == null ? "" : " (" + cause.getMessage() + ")"));
+                + (cause == null ? "" : " (" + cause.getMessage() + ")"), cause);
     }
 
     public RuntimeException closedOr(IOException e) {
@@ -495,7 +495,10 @@ public final class Lifecycle implements Reader.Events {
             send(FrameKind.GOODBYE, 0, Codec.JSON, body);
         } catch (IOException e) {
             LOG.debug("{}: could not send GOODBYE: {}", transport.description(), e.toString());
+        } finally {
+            goodbyeQueued = true;
         }
+        checkDrained(); // the last call may have ended between goodbyeSent and now
     }
 
     private void onGoodbye(Message m) {
@@ -517,7 +520,7 @@ public final class Lifecycle implements Reader.Events {
 
     /** SPEC §8.5 rule 4: both GOODBYEs, nothing outstanding, nothing processing → close our side. */
     private void checkDrained() {
-        if (!(goodbyeSent && goodbyeReceived) || !outbound.isEmpty() || !inbound.isEmpty()) {
+        if (!(goodbyeQueued && goodbyeReceived) || !outbound.isEmpty() || !inbound.isEmpty()) {
             return;
         }
         synchronized (stateLock) {
@@ -583,8 +586,8 @@ public final class Lifecycle implements Reader.Events {
     }
 
     private void sendFatalError(int code, String message) {
-        // best effort and bounded: the peer may not be reading
-        Thread t = Thread.ofVirtual().start(() -> {
+        // best effort and bounded: the peer may not be reading (a platform thread: it writes itself)
+        Thread t = Thread.ofPlatform().daemon().name("parley-fatal " + transport.description()).start(() -> {
             try {
                 ObjectNode o = bodies.json().mapper().createObjectNode();
                 o.put("code", code);

@@ -92,7 +92,9 @@ public final class Outbound {
             giveUp(call, new ParleyException(ErrorCode.CANCELLED, "call interrupted"));
             throw new ParleyException(ErrorCode.CANCELLED, "interrupted while waiting for " + method + "; the call was cancelled");
         }
-        return result(call, call.join());
+        Message m = call.join();
+        reader.awaitNotifications(call.notificationsBefore);
+        return result(call, m);
     }
 
     /** An asynchronous call: sent now, or queued while the peer's in-flight limit is reached. */
@@ -113,6 +115,7 @@ public final class Outbound {
                 future.completeExceptionally(unwrap(error));
                 return;
             }
+            reader.awaitNotifications(call.notificationsBefore);
             try {
                 future.complete(result(call, m));
             } catch (RuntimeException e) {
@@ -291,6 +294,7 @@ public final class Outbound {
             return;
         }
         awaiting.decrementAndGet();
+        call.notificationsBefore = reader.notificationsReceived();
         call.terminal = true;
         cancelDeadline(call);
         reader.completed(call);

@@ -58,6 +58,8 @@ public final class OutboundCall {
     volatile boolean terminal;
     /** A blocking caller parked on this call, woken when it completes. */
     volatile Thread waiter;
+    /** Notifications received before the terminal frame: handled before the caller sees the outcome (SPEC §6.7). */
+    volatile long notificationsBefore;
     @SuppressWarnings("unused") // through OUTCOME
     private volatile Object outcome;
     @SuppressWarnings("unused") // through FLAGS

@@ -52,11 +52,13 @@ import org.slf4j.LoggerFactory;
  *
  * A role holder that is not reading (running a handler, writing) is <em>busy</em>. A watchdog on
  * the session timer, armed only while there is something to watch, takes the role away from a
- * holder that stays busy for a whole tick, and gives it to a parked caller or a fresh worker;
- * requests the holder had not started yet move to other workers. It also hands a role that stays
- * free for a whole tick to a worker, so frames nobody waits for (the peer's requests,
- * notifications, PINGs) are read within two ticks. A handler may therefore block, call the peer
- * and wait, or run long: at worst reading pauses for about two ticks. Known blocking points (a
+ * holder that has been busy for a whole tick, and gives it to a parked caller or a fresh worker;
+ * requests the holder had not started yet move to other workers. It also hands a role that has
+ * been free for a whole tick to a worker, so frames nobody waits for (the peer's requests,
+ * notifications, PINGs) get read. While it finds nothing to do its interval doubles, up to four
+ * ticks (a timer wake-up costs 10-20 us of CPU on this kind of VM), so reading pauses for at most
+ * about five ticks (5 ms by default) when a handler blocks, calls the peer and waits, or runs
+ * long, and usually for one or two. Known blocking points (a
  * handler's nested {@code call}, {@code ctx.sleep}, waiting for the writer or an in-flight slot)
  * hand the role over at once, or keep reading on the same thread for a nested call. Frames the
  * reading thread sends itself (PONG, errors) are queued and written after its batch, never in
@@ -73,24 +75,8 @@ public final class Reader {
     public static final int TIMED_OUT = 1;
     public static final int INTERRUPTED = 2;
     private static final int NOT_HOLDER = -1;
-    // TEMP debug counters
-    static final java.util.concurrent.atomic.LongAdder[] DBG = new java.util.concurrent.atomic.LongAdder[12];
-    static final String[] DBG_NAMES = {"take-caller", "take-worker", "release", "release-to-waiter", "release-reserve", "release-free",
-        "steal", "yield", "reserve", "tick", "leader-follower", "hand-after-batch"};
-    static {
-        for (int i = 0; i < DBG.length; i++) {
-            DBG[i] = new java.util.concurrent.atomic.LongAdder();
-        }
-        if (Boolean.getBoolean("parley.debugCounters")) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                StringBuilder b = new StringBuilder("parley counters:");
-                for (int i = 0; i < DBG.length; i++) {
-                    b.append(' ').append(DBG_NAMES[i]).append('=').append(DBG[i].sum());
-                }
-                System.err.println(b);
-            }));
-        }
-    }
+    /** How long ordered delivery waits for notification handlers that make no progress (see {@link #awaitNotifications}). */
+    private static final long ORDER_PATIENCE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     /** What the session does with the input. Called on the thread that holds the read role. */
     public interface Events {
@@ -128,6 +114,7 @@ public final class Reader {
     private final FastTransport fast;
     private final boolean callersRead;
     private final boolean timedReads;
+    private final boolean interruptibleReads;
     private final FrameDecoder decoder;
     private final MessageAssembler assembler;
     private final StrayReport stray;
@@ -172,6 +159,15 @@ public final class Reader {
     /** Requests or notifications a holder gave up wait in {@link #toDispatch}. */
     private volatile boolean movedWaiting;
 
+    // ---- notification order (SPEC §6.7)
+    /** Notifications received (written by the reading thread) and handled (by the serial executor). */
+    private volatile long notesPosted;
+    private volatile long notesDelivered;
+    /** The thread running a notification handler now, if any. */
+    private volatile Thread noteThread;
+    private final Object delivery = new Object();
+    private volatile int deliveryWaiters;
+
     // ---- used only by the holder while it decodes
     private Thread decoding;
     private Batch batch;
@@ -203,6 +199,7 @@ public final class Reader {
         this.fast = transport instanceof FastTransport f ? f : null;
         this.callersRead = fast != null && fast.sharedReads();
         this.timedReads = fast != null && fast.timedReads();
+        this.interruptibleReads = fast != null && fast.interruptibleReads();
         this.decoder = decoder;
         this.assembler = assembler;
         this.stray = stray;
@@ -261,12 +258,72 @@ public final class Reader {
 
     /** Delivers a notification in order: drained after the batch on this thread when it may. */
     public void deliverNotification(Runnable task) {
+        notesPosted++; // on the reading thread only
+        Runnable counted = () -> {
+            noteThread = Thread.currentThread();
+            try {
+                task.run();
+            } finally {
+                noteThread = null;
+                notesDelivered++; // one notification at a time (serial executor)
+                if (deliveryWaiters > 0) {
+                    synchronized (delivery) {
+                        delivery.notifyAll();
+                    }
+                }
+            }
+        };
         if (decoding == Thread.currentThread()) {
-            notifications.post(task);
+            notifications.post(counted);
             batch.notified = true;
             return;
         }
-        notifications.execute(task);
+        notifications.execute(counted);
+    }
+
+    /** Notifications received so far: pass to {@link #awaitNotifications} to wait for those before a later frame. */
+    public long notificationsReceived() {
+        return notesPosted;
+    }
+
+    /**
+     * Keeps delivery in the order received (SPEC §6.7): waits until the first {@code received}
+     * notifications have been handled, so that a response or request that came after them is not
+     * seen first. Returns at once when they have been, or when called from a notification handler;
+     * stops waiting when their handling makes no progress for {@link #ORDER_PATIENCE_NANOS} (a
+     * notification handler that blocks must not hold up everything after it for ever).
+     */
+    public void awaitNotifications(long received) {
+        if (notesDelivered >= received || noteThread == Thread.currentThread()) {
+            return;
+        }
+        boolean interrupted = false;
+        synchronized (delivery) {
+            deliveryWaiters++;
+            try {
+                long seen = notesDelivered;
+                long since = System.nanoTime();
+                while (notesDelivered < received) {
+                    long now = System.nanoTime();
+                    if (notesDelivered != seen) {
+                        seen = notesDelivered;
+                        since = now;
+                    } else if (now - since >= ORDER_PATIENCE_NANOS) {
+                        return; // a handler is stuck: go on without it
+                    }
+                    try {
+                        delivery.wait(10);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                deliveryWaiters--;
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 
     /** The session completed a call: if its caller reads by itself, the worker lets it read next time. */
@@ -388,7 +445,6 @@ public final class Reader {
             return;
         }
         reserved = true;
-        DBG[8].increment();
         if (!workers.tryExecute(this::workerRead)) {
             reserved = false;
         }
@@ -429,7 +485,6 @@ public final class Reader {
                 }
                 if (!waiters.isEmpty()) {
                     // a parked caller reads its own answer: one hand-off now instead of one per answer
-                    DBG[11].increment();
                     release();
                     return;
                 }
@@ -459,7 +514,6 @@ public final class Reader {
             if (!b.inline.isEmpty() && (!waiters.isEmpty() || events.awaitingAnswers())) {
                 // answers are expected: keep the input moving on another thread while this one
                 // runs the handler (leader/follower), rather than leaving them unread for a tick
-                DBG[10].increment();
                 first = b.inline.remove(0);
                 for (Runnable r : b.inline) {
                     handlers.execute(r);
@@ -486,8 +540,10 @@ public final class Reader {
         }
         if (b.notified) {
             notifications.drainHere();
+            Thread.interrupted(); // a notification handler's interrupt must not leak into the next read
         }
         if (first != null) {
+            flushMoved();
             runSafely(first);
             return false;
         }
@@ -606,6 +662,9 @@ public final class Reader {
             }
             waiters.remove(me);
             holderCall = call;
+            if (!interruptibleReads) {
+                armWatchdog(); // an interrupt cannot end this read: the watchdog turns one into a CANCEL
+            }
         } finally {
             lock.unlock();
         }
@@ -709,7 +768,6 @@ public final class Reader {
             if (holder != Thread.currentThread() || !busy) {
                 return;
             }
-            DBG[7].increment();
             dispatchLater(relinquishLocked());
         } finally {
             lock.unlock();
@@ -758,7 +816,6 @@ public final class Reader {
 
     private void take(Thread t, boolean worker) {
         claimed = false;
-        DBG[worker ? 1 : 0].increment();
         holder = t;
         holderIsWorker = worker;
         busy = false;
@@ -773,7 +830,6 @@ public final class Reader {
 
     /** The holder gives the role up: to a parked caller, to a worker when reading is needed, or leaves it free. */
     private void release() {
-        DBG[2].increment();
         claimed = false;
         holder = null;
         busy = false;
@@ -784,17 +840,14 @@ public final class Reader {
         }
         Thread w = waiters.poll();
         if (w != null) {
-            DBG[3].increment();
             take(w, false);
             LockSupport.unpark(w);
             return;
         }
         if (needsReader()) {
-            DBG[4].increment();
             reserveWorker();
             return;
         }
-        DBG[5].increment();
         freeSince = System.nanoTime();
         armWatchdog(); // free: a worker takes over if it stays free for a tick
     }
@@ -896,7 +949,6 @@ public final class Reader {
      * worker has been reading for a while, and is re-armed by the next busy spell or free role.
      */
     private void tick() {
-        DBG[9].increment();
         OutboundCall interrupted = null;
         lock.lock();
         try {
@@ -915,11 +967,10 @@ public final class Reader {
             } else if (busy) {
                 if (now - busySince >= tickNanos) {
                     // busy for a whole tick: blocked or slow; reading goes on elsewhere
-                    DBG[6].increment();
                     dispatchLater(relinquishLocked());
                     acted = true;
                 }
-            } else if (holderCall != null && !timedReads) {
+            } else if (holderCall != null && !interruptibleReads) {
                 // a caller blocked in a read an interrupt cannot end: keep an eye on it
                 if (holder.isInterrupted() && !holderCall.gaveUp()) {
                     interrupted = holderCall;

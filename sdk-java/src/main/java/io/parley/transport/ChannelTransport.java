@@ -11,7 +11,8 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A transport over a {@link SocketChannel}: Unix domain sockets and plain TCP.
+ * A transport over a {@link SocketChannel}: Unix domain sockets (plain TCP uses {@code java.net.Socket}, see
+ * {@link TcpSockets}).
  *
  * <p>The channel is non-blocking and waits happen in a {@link Selector}, one per direction. Any
  * thread may read or write, including application threads that get interrupted: an interrupt only
@@ -73,6 +74,16 @@ public final class ChannelTransport implements Transport, FastTransport {
 
     @Override
     public boolean timedReads() {
+        return true;
+    }
+
+    @Override
+    public boolean interruptibleReads() {
+        return true;
+    }
+
+    @Override
+    public boolean virtualThreadWrites() {
         return true;
     }
 

@@ -217,6 +217,16 @@ public final class ChildProcessTransport implements Transport, FastTransport {
     }
 
     @Override
+    public boolean interruptibleReads() {
+        return false;
+    }
+
+    @Override
+    public boolean virtualThreadWrites() {
+        return true;
+    }
+
+    @Override
     public int read(byte[] buffer, int offset, int length, long timeoutNanos) throws IOException {
         return stdout.read(buffer, offset, length);
     }

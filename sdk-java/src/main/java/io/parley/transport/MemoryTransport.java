@@ -66,6 +66,16 @@ public final class MemoryTransport implements Transport, FastTransport {
     }
 
     @Override
+    public boolean interruptibleReads() {
+        return true;
+    }
+
+    @Override
+    public boolean virtualThreadWrites() {
+        return true;
+    }
+
+    @Override
     public int read(byte[] buffer, int offset, int length, long timeoutNanos) {
         return in.read(buffer, offset, length, timeoutNanos);
     }

@@ -73,6 +73,17 @@ public class StreamTransport implements Transport, FastTransport {
     }
 
     @Override
+    public boolean interruptibleReads() {
+        return false;
+    }
+
+    /** File streams yes; socket streams (TLS) no: an interrupted virtual thread would close the socket. */
+    @Override
+    public boolean virtualThreadWrites() {
+        return out instanceof java.io.FileOutputStream;
+    }
+
+    @Override
     public int read(byte[] buffer, int offset, int length, long timeoutNanos) throws IOException {
         return read(buffer, offset, length);
     }

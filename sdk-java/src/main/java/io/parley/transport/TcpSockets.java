@@ -5,9 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.StandardSocketOptions;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -23,15 +20,15 @@ public final class TcpSockets {
 
     /** Connects in plain TCP; this side is the initiator. */
     public static Transport connect(String host, int port) throws IOException {
-        SocketChannel ch = SocketChannel.open();
+        Socket s = new Socket();
         try {
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            ch.connect(new InetSocketAddress(host, port));
+            s.setTcpNoDelay(true);
+            s.connect(new InetSocketAddress(host, port));
+            return new SocketTransport(s, Transport.Role.INITIATOR, "tcp:" + host + ":" + port, null);
         } catch (IOException e) {
-            ch.close();
+            s.close();
             throw new IOException("cannot connect to " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        return new ChannelTransport(ch, Transport.Role.INITIATOR, "tcp:" + host + ":" + port, null);
     }
 
     /** Connects with TLS (1.2 or later; the context decides trust). */
@@ -69,8 +66,13 @@ public final class TcpSockets {
             ss.setEnabledProtocols(modernProtocols(ss.getSupportedProtocols()));
             return new TlsServer(ss, token);
         }
-        ServerSocketChannel server = ServerSocketChannel.open();
-        server.bind(address);
+        ServerSocket server = new ServerSocket();
+        try {
+            server.bind(address);
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
         return new PlainServer(server, token);
     }
 
@@ -101,29 +103,34 @@ public final class TcpSockets {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
+    /** Plain TCP: {@code java.net} sockets, whose blocking reads need no selector (see {@link SocketTransport}). */
     private static final class PlainServer implements TransportServer {
-        private final ServerSocketChannel server;
+        private final ServerSocket server;
         private final String token;
 
-        PlainServer(ServerSocketChannel server, String token) {
+        PlainServer(ServerSocket server, String token) {
             this.server = server;
             this.token = token;
         }
 
         @Override
         public Transport accept() throws IOException {
-            SocketChannel ch = server.accept();
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            return new ChannelTransport(ch, Transport.Role.ACCEPTOR, "tcp:" + ch.getRemoteAddress() + " (accepted)", token);
+            Socket s = server.accept();
+            try {
+                s.setTcpNoDelay(true);
+                return new SocketTransport(s, Transport.Role.ACCEPTOR, "tcp:" + s.getRemoteSocketAddress() + " (accepted)", token);
+            } catch (IOException e) {
+                s.close();
+                throw e;
+            }
         }
 
         @Override
         public String address() {
-            try {
-                return hostPort((InetSocketAddress) server.getLocalAddress());
-            } catch (IOException e) {
+            if (server.isClosed()) {
                 return "tcp (closed)";
             }
+            return hostPort((InetSocketAddress) server.getLocalSocketAddress());
         }
 
         @Override

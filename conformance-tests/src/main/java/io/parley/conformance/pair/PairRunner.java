@@ -37,6 +37,7 @@ public final class PairRunner {
         this.dir = dir;
         this.scale = scale;
         this.log = log;
+        this.rerunBudgetNanos = (long) (240 * scale) * 1_000_000_000L;
     }
 
     public static String column(PeerSpec driver, PeerSpec server) {
@@ -66,7 +67,32 @@ public final class PairRunner {
         if (!shared.isEmpty()) groups.add(0, shared);
         Map<String, Result> byId = new HashMap<>();
         for (List<PairCase> g : groups) {
-            for (Result r : runGroup(driver, server, t, g, col)) byId.put(r.caseId(), r);
+            List<Result> rs = runGroup(driver, server, t, g, col);
+            if (serverDied != null && g.size() > 1 && rerunBudgetNanos <= 0) {
+                // not re-run (budget spent): still red, on the group's last case, saying so
+                Result l = rs.get(rs.size() - 1);
+                rs.set(rs.size() - 1, new Result(l.caseId(), l.title(), l.section(), l.layer(), l.column(), l.transport(), Status.FAIL,
+                        (l.status() == Status.FAIL ? l.detail() + "\n  also: " : "") + serverDied
+                                + "\n  (which case killed it is unknown: the re-run budget of this run is spent; shown on the group's last case)", l.ms()));
+            } else if (serverDied != null && g.size() > 1) {
+                long a = System.nanoTime();
+                // PEER-CONTRACT: a listening serve survives every session. Which case killed it,
+                // and which ones only met a dying server, cannot be told from one run: every case
+                // of the group runs again alone, against a fresh server watched after the case
+                log.accept("  " + col + "/" + t.name() + ": the listening server died during the group; running each of its cases alone on a fresh server");
+                String first = serverDied;
+                rs = new ArrayList<>();
+                for (PairCase c : g) {
+                    Result r = runGroup(driver, server, t, List.of(c), col).get(0);
+                    if (r.status() == Status.FAIL) {
+                        r = new Result(r.caseId(), r.title(), r.section(), r.layer(), r.column(), r.transport(), Status.FAIL,
+                                r.detail() + "\n  (run alone on a fresh server: in the group run, " + firstLine(first) + ")", r.ms());
+                    }
+                    rs.add(r);
+                }
+                rerunBudgetNanos -= System.nanoTime() - a;
+            }
+            for (Result r : rs) byId.put(r.caseId(), r);
         }
         for (PairCase c : cases) {
             Result r = byId.get(c.id());
@@ -81,7 +107,14 @@ public final class PairRunner {
         return i < 0 ? s : s.substring(0, i);
     }
 
+    /** Time the re-runs of groups whose server died may take, over the whole run. */
+    private long rerunBudgetNanos;
+
+    /** Set by {@link #runGroup}: non-null when its listening server died although no case of it should stop it. */
+    private String serverDied;
+
     private List<Result> runGroup(PeerSpec driver, PeerSpec server, Transport t, List<PairCase> cases, String col) {
+        serverDied = null;
         long bound = (long) ((cases.stream().mapToInt(PairCase::bound).sum() + 60) * scale);
         Path report = dir.resolve("pair-report-" + SEQ.incrementAndGet() + ".json");
         PeerProcess srv = null;
@@ -89,7 +122,6 @@ public final class PairRunner {
         String runProblem = null;
         boolean timedOut = false;
         Integer serverExitAfter = null;
-        String serverDied = null;
         long t0 = System.nanoTime();
         try {
             List<String> serveArgv = new ArrayList<>(server.command());
@@ -115,12 +147,12 @@ public final class PairRunner {
             }
             if (srv != null && cases.size() == 1 && cases.get(0).endsServer()) {
                 serverExitAfter = srv.waitExit(Duration.ofSeconds(10));
-            } else if (srv != null && !srv.alive()) {
-                // PEER-CONTRACT: a listening serve survives every session; cases after its death
-                // fail in the driver anyway, but a death in the last case would go unnoticed
+            } else if (srv != null && srv.waitExit(Duration.ofMillis((long) (500 * scale))) != null) {
+                // PEER-CONTRACT: a listening serve survives every session (the short wait: a
+                // JVM's exit is reaped up to ~300 ms after it decided to die)
                 srv.awaitDrained(Duration.ofSeconds(2));
-                serverDied = "the listening server exited during this group of cases" + srv.exitInfo()
-                        + " (PEER-CONTRACT: it must survive every session; found dead after the driver finished, blamed on the last case)" + srv.tails();
+                serverDied = "the listening server exited" + (cases.size() == 1 ? " after this case" : " during the group") + srv.exitInfo()
+                        + " (PEER-CONTRACT: it must survive every session that does not stop it)" + srv.tails();
             }
         } catch (IOException e) {
             runProblem = "could not start the pair: " + e.getMessage() + (srv != null ? srv.tails() : "");
@@ -130,12 +162,11 @@ public final class PairRunner {
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         List<Result> rs = interpret(driver, server, t, cases, col, report, runProblem, timedOut, serverExitAfter, ms, srv);
-        if (serverDied != null && !rs.isEmpty()) {
-            Result last = rs.get(rs.size() - 1);
-            if (last.status() != Status.FAIL) {
-                rs.set(rs.size() - 1, new Result(last.caseId(), last.title(), last.section(), last.layer(), last.column(), last.transport(),
-                        Status.FAIL, serverDied, last.ms()));
-            }
+        if (serverDied != null && cases.size() == 1) {
+            // a case run alone: its fresh server died, so it is the cause
+            Result r = rs.get(0);
+            rs.set(0, new Result(r.caseId(), r.title(), r.section(), r.layer(), r.column(), r.transport(), Status.FAIL,
+                    r.status() == Status.FAIL ? r.detail() + "\n  also: " + serverDied : serverDied, r.ms()));
         }
         return rs;
     }

@@ -49,49 +49,140 @@ public final class SingleRunner {
         String startError;
     }
 
+    /** A case (its index in the column's results) that ran on a shared server, and when it ended. */
+    private record Use(int index, SingleCase c, long endedNanos) {}
+
+    /** Re-running a case alone on a fresh server: did that server exit within {@code observe} after the case? */
+    private static final class Probe {
+        final Duration observe;
+        boolean died;
+
+        Probe(Duration observe) {
+            this.observe = observe;
+        }
+    }
+
+    /** Cases that ended this long before a server's death was noticed may have run on a dying server. */
+    private Duration suspectWindow() {
+        return Duration.ofMillis((long) (2000 * scale));
+    }
+
+    /** Per column, the time re-runs to attribute deaths may take (a peer that dies every time is not re-run forever). */
+    private long rerunBudgetNanos;
+
     public List<Result> run(PeerSpec peer, Transport t, List<SingleCase> cases) {
         List<Result> out = new ArrayList<>();
         Map<List<String>, Server> pool = new HashMap<>();
-        // the last case (index into out) that used each shared server
-        Map<Server, Integer> lastUser = new HashMap<>();
+        Map<Server, List<Use>> users = new HashMap<>();
+        rerunBudgetNanos = (long) (90 * scale) * 1_000_000_000L;
+        loggedRed.clear();
         try {
             for (SingleCase c : cases) {
                 Server shared = pool.get(c.args);
                 if (shared != null && shared.proc != null && !shared.proc.alive()) {
-                    // it died after the last case's checks (e.g. EOF seen before the exit was
-                    // reaped): that case is to blame, not this one
+                    // it died after an earlier case's checks: the exit of a JVM, for one, is
+                    // reaped up to ~300 ms after it decided to die (threads blocked in I/O)
                     pool.remove(c.args);
-                    blameLastUser(out, lastUser.remove(shared), shared, "exited right after this case");
+                    attribute(out, users.remove(shared), shared, false, "was found dead when " + c.id + " started", peer, t);
                 }
-                Result r = runOne(peer, t, c, pool);
+                Result r = runOne(peer, t, c, pool, null);
                 out.add(r);
-                Server used = pool.get(c.args);
-                if (used != null && !c.dedicatedServer && c.kind == SingleCase.Kind.RUNNER_INITIATES) lastUser.put(used, out.size() - 1);
-                if (r.status() == Status.FAIL) log.accept("  FAIL " + r.columnKey() + " " + c.id + " " + c.title + ": " + firstLine(r.detail()));
+                Server used = lastShared;
+                if (used != null) {
+                    users.computeIfAbsent(used, k -> new ArrayList<>()).add(new Use(out.size() - 1, c, System.nanoTime()));
+                    if (lastSharedDied) attribute(out, users.remove(used), used, true, "exited during " + c.id, peer, t);
+                }
+                r = out.get(out.size() - 1);
+                if (r.status() == Status.FAIL && loggedRed.add(out.size() - 1)) log.accept("  FAIL " + r.columnKey() + " " + c.id + " " + c.title + ": " + firstLine(r.detail()));
             }
-            if (!lastUser.isEmpty()) {
-                Thread.sleep(100); // the same grace the next case would have given the last one
-                for (Map.Entry<Server, Integer> e : lastUser.entrySet()) {
-                    if (e.getKey().proc != null && !e.getKey().proc.alive()) blameLastUser(out, e.getValue(), e.getKey(), "exited right after this case");
+            // the last cases on each shared server: give it a moment to show that it is dying
+            long deadline = System.nanoTime() + (long) (500 * scale) * 1_000_000L;
+            for (Map.Entry<Server, List<Use>> e : new ArrayList<>(users.entrySet())) {
+                Server s = e.getKey();
+                if (s.proc == null) continue;
+                if (s.proc.waitExit(Duration.ofMillis(Math.max(1, (deadline - System.nanoTime()) / 1_000_000))) != null) {
+                    attribute(out, e.getValue(), s, false, "exited after the last cases of the column", peer, t);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             for (Server s : pool.values()) if (s.proc != null) s.proc.close();
         }
         return out;
     }
 
-    /** A listening server must survive every case that does not stop it on purpose (PEER-CONTRACT). */
-    private void blameLastUser(List<Result> out, Integer index, Server s, String what) {
-        if (index == null) return;
-        Result r = out.get(index);
-        if (r.status() != Status.PASS) return;
-        Result f = new Result(r.caseId(), r.title(), r.section(), r.layer(), r.column(), r.transport(), Status.FAIL,
-                "the listening server " + what + " (it must survive every session: PEER-CONTRACT)" + s.proc.exitInfo() + s.proc.tails(), r.ms());
-        out.set(index, f);
-        log.accept("  FAIL " + f.columnKey() + " " + f.caseId() + " " + f.title() + ": " + firstLine(f.detail()));
+    /**
+     * A shared listening server died (PEER-CONTRACT: it must survive every session). Which case
+     * killed it is not obvious: its exit may be reaped well after the session that caused it, so
+     * the cases after it may have run on a dying server. The cases that ended shortly before the
+     * death was noticed (at least the last one) are re-run in order, each alone on a fresh server
+     * that is then watched: the first whose fresh server dies too is the cause. Every suspect after
+     * it ran on a dying server, so its result becomes the one of its fresh run (and it is to blame
+     * as well if its own fresh server died). If no re-run reproduces the death, it is still red:
+     * on the case it happened during, or the last one before it was noticed, saying so.
+     */
+    private void attribute(List<Result> out, List<Use> uses, Server dead, boolean duringLast, String how, PeerSpec peer, Transport t) {
+        if (uses == null || uses.isEmpty()) return;
+        long now = System.nanoTime();
+        int first = uses.size() - 1;
+        while (first > 0 && now - uses.get(first - 1).endedNanos() <= suspectWindow().toNanos()) first--;
+        List<Use> suspects = uses.subList(first, uses.size());
+        Use last = uses.get(uses.size() - 1);
+        String death = "the listening server " + how + dead.proc.exitInfo() + " (it must survive every session: PEER-CONTRACT)";
+        String tried = String.join(", ", suspects.stream().map(u -> u.c().id).toList());
+        Map<Use, Result> fresh = new HashMap<>();
+        Map<Use, Boolean> died = new HashMap<>();
+        boolean budgetSpent = false;
+        for (Use u : suspects) {
+            if (rerunBudgetNanos <= 0) {
+                budgetSpent = true;
+                break;
+            }
+            long a = System.nanoTime();
+            Probe p = new Probe(Duration.ofMillis((long) (1500 * scale)));
+            fresh.put(u, runOne(peer, t, u.c(), null, p));
+            died.put(u, p.died);
+            rerunBudgetNanos -= System.nanoTime() - a;
+        }
+        Use cause = suspects.stream().filter(u -> died.getOrDefault(u, false)).findFirst().orElse(null);
+        if (cause == null) {
+            if (duringLast && fresh.containsKey(last)) out.set(last.index(), annotated(fresh.get(last), death));
+            markRed(out, last, death + dead.proc.tails() + (budgetSpent
+                    ? "\n  not re-run to find the cause (this column's re-run budget is spent); blamed on " + last.c().id
+                    : "\n  re-running " + tried + " alone on fresh servers did not reproduce it; blamed on " + last.c().id)
+                    + ", the case " + (duringLast ? "it died during" : "last run on it"));
+            return;
+        }
+        boolean after = false;
+        for (Use u : suspects) {
+            if (u == cause) {
+                markRed(out, u, death + "; reproduced: a fresh server that served " + u.c().id + " alone exited too (cases re-run: " + tried + ")" + dead.proc.tails());
+                after = true;
+            } else if (after && fresh.containsKey(u)) {
+                // it ran on a dying server: its run on a fresh server is its result
+                out.set(u.index(), annotated(fresh.get(u), death));
+                if (died.get(u)) markRed(out, u, "the listening server exited after this case too, run alone on a fresh server (PEER-CONTRACT)");
+            }
+        }
+    }
+
+    private static Result annotated(Result fresh, String death) {
+        return fresh.status() == Status.FAIL
+                ? withDetail(fresh, fresh.detail() + "\n  (this is its run on a fresh server: its first run met a dying server: " + death + ")")
+                : fresh;
+    }
+
+    private static Result withDetail(Result r, String detail) {
+        return new Result(r.caseId(), r.title(), r.section(), r.layer(), r.column(), r.transport(), Status.FAIL, detail, r.ms());
+    }
+
+    /** Indexes (in the column's results) of the red cells already printed. */
+    private final java.util.Set<Integer> loggedRed = new java.util.HashSet<>();
+
+    private void markRed(List<Result> out, Use u, String detail) {
+        Result r = out.get(u.index());
+        Result f = withDetail(r, r.status() == Status.FAIL ? r.detail() + "\n  also: " + detail : detail);
+        out.set(u.index(), f);
+        if (loggedRed.add(u.index())) log.accept("  FAIL " + f.columnKey() + " " + f.caseId() + " " + f.title() + ": " + firstLine(f.detail()));
     }
 
     private static String firstLine(String s) {
@@ -103,7 +194,14 @@ public final class SingleRunner {
         return new Result(c.id, c.title, c.section, "single", peer.name(), t.name(), st, detail, ms);
     }
 
-    private Result runOne(PeerSpec peer, Transport t, SingleCase c, Map<List<String>, Server> pool) {
+    /** What the case that just ran did with a shared (pooled) server: which one, and did it die. */
+    private Server lastShared;
+    private boolean lastSharedDied;
+
+    /** {@code probe} non-null: on sockets, run alone on a fresh server and watch it afterwards. */
+    private Result runOne(PeerSpec peer, Transport t, SingleCase c, Map<List<String>, Server> pool, Probe probe) {
+        lastShared = null;
+        lastSharedDied = false;
         String role = c.kind == SingleCase.Kind.TESTEE_INITIATES ? "drive" : "serve";
         if (peer.missing(role) != null) return result(peer, t, c, Status.MISSING, peer.missing(role), 0);
         if (t.unavailableReason() != null) return result(peer, t, c, Status.NA, t.unavailableReason(), 0);
@@ -118,7 +216,7 @@ public final class SingleRunner {
         String failure = null;
         long bound = (long) (c.boundSeconds * scale);
         Future<?> f = ex.submit(() -> {
-            a.execute(peer, t, c, pool);
+            a.execute(peer, t, c, pool, probe);
             return null;
         });
         try {
@@ -141,8 +239,12 @@ public final class SingleRunner {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            String cleanup = a.cleanup(c, pool, t);
+            String cleanup = a.cleanup(c, pool, t, failure != null, probe);
             if (failure == null && cleanup != null) failure = cleanup;
+            if (probe == null) {
+                lastShared = a.server != null && !a.dedicated ? a.server : null;
+                lastSharedDied = a.serverDied;
+            }
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         return failure == null ? result(peer, t, c, Status.PASS, "", ms) : result(peer, t, c, Status.FAIL, failure, ms);
@@ -162,13 +264,15 @@ public final class SingleRunner {
         volatile Server server;
         volatile boolean dedicated;
         volatile ProcessContext pctx;
+        volatile Script script;
+        volatile boolean serverDied;
 
         String tails() {
             PeerProcess p = child != null ? child : driver != null ? driver : server != null ? server.proc : null;
             return p == null ? "" : p.tails();
         }
 
-        void execute(PeerSpec peer, Transport t, SingleCase c, Map<List<String>, Server> pool) throws Exception {
+        void execute(PeerSpec peer, Transport t, SingleCase c, Map<List<String>, Server> pool, Probe probe) throws Exception {
             switch (c.kind) {
                 case PROCESS -> {
                     pctx = new ProcessContext(peer.command(), t, dir, wait);
@@ -184,7 +288,7 @@ public final class SingleRunner {
                         link = t.childLink(child);
                         s = new Script(link, child, true, t.name(), wait);
                     } else {
-                        dedicated = c.dedicatedServer;
+                        dedicated = c.dedicatedServer || probe != null;
                         server = dedicated ? startServer(peer, t, c.args) : pool.computeIfAbsent(c.args, k -> startServer(peer, t, k));
                         if (server.startError != null) throw new CaseFailed(server.startError);
                         link = t.connect(server.address);
@@ -192,6 +296,7 @@ public final class SingleRunner {
                         s.serverAddress(server.address);
                         if (!dedicated) s.sharedServer();
                     }
+                    script = s;
                     c.session.run(s);
                     s.finish();
                 }
@@ -215,7 +320,7 @@ public final class SingleRunner {
         }
 
         /** Releases everything; returns a failure the case must report, or null. */
-        String cleanup(SingleCase c, Map<List<String>, Server> pool, Transport t) {
+        String cleanup(SingleCase c, Map<List<String>, Server> pool, Transport t, boolean failed, Probe probe) {
             String problem = null;
             if (link != null) link.close();
             if (child != null) {
@@ -228,9 +333,15 @@ public final class SingleRunner {
             if (pctx != null) pctx.closeAll();
             if (server != null) {
                 if (dedicated) {
+                    if (probe != null && server.proc != null) probe.died = server.proc.waitExit(probe.observe) != null;
                     if (server.proc != null) server.proc.close();
-                } else if (server.proc != null && !server.proc.alive()) {
-                    // a fatal error ends one connection, never the listening server (PEER-CONTRACT)
+                } else if (server.proc != null && (!server.proc.alive() || (failed && (script == null || script.closed())
+                        && server.proc.waitExit(Duration.ofMillis((long) (1000 * scale))) != null))) {
+                    // (a case that failed because the connection was refused or closed on it may
+                    // have met a server that was already dying: a slow exit is waited for)
+                    // a fatal error ends one connection, never the listening server (PEER-CONTRACT);
+                    // run() decides whether this case or the one before it is to blame
+                    serverDied = true;
                     problem = "the listening server exited during the case" + server.proc.exitInfo() + server.proc.tails();
                     pool.remove(c.args);
                 }

@@ -95,6 +95,17 @@ final class FakeService {
             if (l != null) synchronized (l) {
                 a.addAll(l);
             }
+            if (s.bugs.contains("die-after-notes")) {
+                // a listening server must survive every session; this one dies 20 ms after notes
+                Thread.ofPlatform().daemon().start(() -> {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException ignored) {
+                        // exiting anyway
+                    }
+                    Runtime.getRuntime().halt(5);
+                });
+            }
             return Value.json(a);
         });
         if (s.bugs.contains("no-method-not-found")) h.put("no-such-method", (c, p) -> Value.json("oops"));

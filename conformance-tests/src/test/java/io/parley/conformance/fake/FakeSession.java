@@ -252,6 +252,20 @@ final class FakeSession {
     private void fatal(int code, String message) {
         if (closed) return;
         sendError(0, code, message);
+        if (bugs.contains("die-after-fatal")) {
+            // a listening server must survive a fatal error on one connection; this one dies
+            // 20 ms after sending it (after the runner saw the ERROR and, usually, the close)
+            Thread t = new Thread(() -> {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ignored) {
+                    // exiting anyway
+                }
+                Runtime.getRuntime().halt(4);
+            });
+            t.setDaemon(true);
+            t.start();
+        }
         shutdownSession("fatal " + Wire.codeName(code) + ": " + message, code);
     }
 

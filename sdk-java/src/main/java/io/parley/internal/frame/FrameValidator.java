@@ -72,8 +72,14 @@ public final class FrameValidator {
             // JSON kinds need codec 1, and codec 1 needs a body: an empty HELLO/ERROR/GOODBYE is malformed
             throw violation(f, name + " must carry a JSON body");
         }
+        boolean chunk = (flags & (FrameFlags.MORE | FrameFlags.CONTINUATION)) != 0;
+        if (kind == CANCEL && f.bodyLength() != 0) {
+            throw violation(f, "CANCEL must have body_len 0, has " + Integer.toUnsignedString(f.bodyLength()));
+        }
         if (f.bodyLength() == 0) {
-            if (f.codec() != 0 || f.compression() != 0) {
+            // a single-frame message with an empty body has codec 0; the frames of a chunked message
+            // carry the message's codec and compression whatever their own length (SPEC §4, §5)
+            if (!chunk && (f.codec() != 0 || f.compression() != 0)) {
                 throw violation(f, name + " with an empty body must have codec 0 and compression 0");
             }
         } else {
