@@ -1,5 +1,7 @@
 package io.parley.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.ErrorCode;
@@ -221,9 +223,29 @@ public final class Bodies {
             throw new CodecException("codec " + m.codec() + " was not offered by this peer", true, null);
         }
         if (type == Payload.class) {
+            if (codec instanceof JsonCodec j) {
+                checkJson(j, body); // SPEC §6.2, §10.1: invalid JSON is PARSE_ERROR, even for a handler that takes it as is
+            }
             return new Payload(codec, body);
         }
         return codec.decode(body, type);
+    }
+
+    /** Checks that {@code body} is one JSON value (streaming: builds nothing). */
+    private static void checkJson(JsonCodec json, byte[] body) throws CodecException {
+        try (JsonParser p = json.mapper().createParser(body)) {
+            if (p.nextToken() == null) {
+                throw new CodecException("invalid JSON: no value", true, null);
+            }
+            p.skipChildren();
+            if (p.nextToken() != null) {
+                throw new CodecException("invalid JSON: content after the value", true, null);
+            }
+        } catch (JsonProcessingException e) {
+            throw new CodecException("invalid JSON: " + e.getOriginalMessage(), true, e);
+        } catch (IOException e) {
+            throw new CodecException("invalid JSON: " + e.getMessage(), true, e);
+        }
     }
 
     /** A PROGRESS body as a payload, or null when it cannot be decoded (progress is best effort). */

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,8 @@ public final class Inbound {
     private final IntMap<InboundCall> calls = new IntMap<>();
     private final Set<Integer> cancelledWhileArriving = ConcurrentHashMap.newKeySet();
     private final AtomicLong handled = new AtomicLong();
+    /** Terminal frames being written (their requests no longer count, SPEC §6.5). */
+    private final AtomicInteger answering = new AtomicInteger();
 
     Inbound(Lifecycle life, Session session, Settings cfg, Bodies bodies, FrameWriter writer, Reader reader,
             ScheduledExecutorService timer) {
@@ -62,8 +65,9 @@ public final class Inbound {
         return calls.size();
     }
 
+    /** Nothing processing and no answer being written: the drain may complete. */
     public boolean isEmpty() {
-        return calls.isEmpty();
+        return calls.isEmpty() && answering.get() == 0;
     }
 
     /** Requests answered so far. */
@@ -140,10 +144,37 @@ public final class Inbound {
 
     private void expire(InboundCall call) {
         call.cancel(ErrorCode.DEADLINE_EXCEEDED);
-        if (call.answered.compareAndSet(false, true)) {
-            sendError(call.id, ErrorCode.DEADLINE_EXCEEDED.code(), "the deadline of " + call.method + " passed", null);
-            finish(call);
+        if (beginAnswer(call)) {
+            try {
+                sendError(call.id, ErrorCode.DEADLINE_EXCEEDED.code(), "the deadline of " + call.method + " passed", null);
+            } finally {
+                endAnswer(call);
+            }
         }
+    }
+
+    /**
+     * The one terminal frame of {@code call} is about to be written: from now on the request no
+     * longer counts against max_in_flight and its id may be reused (SPEC §6.5: no later than when
+     * the terminal frame is handed to the transport). False when it was answered already.
+     */
+    private boolean beginAnswer(InboundCall call) {
+        if (!call.answered.compareAndSet(false, true)) {
+            return false;
+        }
+        answering.incrementAndGet(); // keeps the drain open until the frame is written
+        calls.remove(call.id, call);
+        return true;
+    }
+
+    private void endAnswer(InboundCall call) {
+        handled.incrementAndGet();
+        var task = call.deadlineTask;
+        if (task != null) {
+            task.cancel(false);
+        }
+        answering.decrementAndGet();
+        life.callEnded();
     }
 
     private void runHandler(InboundCall call, Handlers.RequestEntry entry) {
@@ -159,8 +190,15 @@ public final class Inbound {
             } catch (RuntimeException e) {
                 throw new ParleyException(ErrorCode.INTERNAL_ERROR, "cannot encode the result of " + call.method + ": " + e.getMessage(), e);
             }
-            if (call.answered.compareAndSet(false, true) && !life.isClosed()) {
-                writer.sendMessage(FrameKind.RESPONSE, 0, call.id, null, body.codec(), body.compression(), body.bytes(), life.peerMaxFrame());
+            if (beginAnswer(call)) {
+                try {
+                    if (!life.isClosed()) {
+                        writer.sendMessage(FrameKind.RESPONSE, 0, call.id, null, body.codec(), body.compression(), body.bytes(),
+                                life.peerMaxFrame());
+                    }
+                } finally {
+                    endAnswer(call);
+                }
             }
         } catch (CodecException e) {
             answerError(call, e.isMalformed() ? ErrorCode.PARSE_ERROR.code() : ErrorCode.INVALID_PARAMS.code(),
@@ -183,25 +221,18 @@ public final class Inbound {
                 data.put("exception", t.getClass().getName());
                 answerError(call, ErrorCode.INTERNAL_ERROR.code(), call.method + " failed: " + t, data.toString());
             }
-        } finally {
-            finish(call);
         }
     }
 
     private void answerError(InboundCall call, int code, String message, String dataJson) {
-        if (call.answered.compareAndSet(false, true)) {
-            sendError(call.id, code, message, dataJson);
-        }
-    }
-
-    private void finish(InboundCall call) {
-        if (calls.remove(call.id, call)) {
-            handled.incrementAndGet();
-            var task = call.deadlineTask;
-            if (task != null) {
-                task.cancel(false);
+        if (beginAnswer(call)) {
+            try {
+                if (!life.isClosed()) {
+                    sendError(call.id, code, message, dataJson);
+                }
+            } finally {
+                endAnswer(call);
             }
-            life.callEnded();
         }
     }
 

@@ -75,8 +75,6 @@ public final class Reader {
     public static final int TIMED_OUT = 1;
     public static final int INTERRUPTED = 2;
     private static final int NOT_HOLDER = -1;
-    /** How long ordered delivery waits for notification handlers that make no progress (see {@link #awaitNotifications}). */
-    private static final long ORDER_PATIENCE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     /** What the session does with the input. Called on the thread that holds the read role. */
     public interface Events {
@@ -287,11 +285,11 @@ public final class Reader {
     }
 
     /**
-     * Keeps delivery in the order received (SPEC §6.7): waits until the first {@code received}
-     * notifications have been handled, so that a response or request that came after them is not
-     * seen first. Returns at once when they have been, or when called from a notification handler;
-     * stops waiting when their handling makes no progress for {@link #ORDER_PATIENCE_NANOS} (a
-     * notification handler that blocks must not hold up everything after it for ever).
+     * Keeps delivery in the order received (SPEC §6.7): waits until the handlers of the first
+     * {@code received} notifications have returned, so that a response or request that arrived
+     * after them is not seen first. Returns at once when they have, when the session has closed,
+     * or when called from a notification handler itself (one that waits for a call's result would
+     * otherwise wait for ever; the SPEC asks handlers not to, see {@link io.parley.NotificationHandler}).
      */
     public void awaitNotifications(long received) {
         if (notesDelivered >= received || noteThread == Thread.currentThread()) {
@@ -301,18 +299,9 @@ public final class Reader {
         synchronized (delivery) {
             deliveryWaiters++;
             try {
-                long seen = notesDelivered;
-                long since = System.nanoTime();
-                while (notesDelivered < received) {
-                    long now = System.nanoTime();
-                    if (notesDelivered != seen) {
-                        seen = notesDelivered;
-                        since = now;
-                    } else if (now - since >= ORDER_PATIENCE_NANOS) {
-                        return; // a handler is stuck: go on without it
-                    }
+                while (notesDelivered < received && !closed) {
                     try {
-                        delivery.wait(10);
+                        delivery.wait(100); // woken by each delivery; the timeout only re-checks a close
                     } catch (InterruptedException e) {
                         interrupted = true;
                     }
@@ -1010,6 +999,9 @@ public final class Reader {
 
     /** The session ended: wakes parked callers; the holder stops at its next read. */
     public void close() {
+        synchronized (delivery) {
+            delivery.notifyAll();
+        }
         lock.lock();
         try {
             closed = true;

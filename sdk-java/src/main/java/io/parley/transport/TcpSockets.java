@@ -15,6 +15,9 @@ import javax.net.ssl.SSLSocket;
  * {@code TCP_NODELAY} is always set.
  */
 public final class TcpSockets {
+    /** The bound on a client's TLS handshake: the default handshake timeout of SPEC §8.2. */
+    private static final int TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+
     private TcpSockets() {
     }
 
@@ -38,7 +41,9 @@ public final class TcpSockets {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(host, port));
             s.setEnabledProtocols(modernProtocols(s.getSupportedProtocols()));
+            s.setSoTimeout(TLS_HANDSHAKE_TIMEOUT_MS); // SPEC §9.3: the TLS handshake is bounded like the HELLO exchange
             s.startHandshake();
+            s.setSoTimeout(0);
         } catch (IOException e) {
             s.close();
             throw new IOException("TLS connection to " + host + ":" + port + " failed: " + e.getMessage(), e);
@@ -82,11 +87,15 @@ public final class TcpSockets {
 
     private static Transport socketTransport(Socket s, Transport.Role role, String description, String token) throws IOException {
         return new StreamTransport(s.getInputStream(), s.getOutputStream(), role, description, 15_000, s::close) {
+            /**
+             * SPEC §9.3: closing the sending side of TLS is sending {@code close_notify}. The JDK's
+             * SSLSocket does that in shutdownOutput(): a half-close with TLS 1.3, a full close with
+             * TLS 1.2; either way the peer sees the end of the stream.
+             */
             @Override
             public void shutdownOutput() throws IOException {
-                if (s instanceof SSLSocket) {
-                    s.getOutputStream().flush(); // SSLSocket cannot half-close; the peer sees EOF on close
-                } else {
+                s.getOutputStream().flush();
+                if (!s.isClosed() && !s.isOutputShutdown()) {
                     s.shutdownOutput();
                 }
             }
