@@ -131,13 +131,11 @@ class TlsTransportTest {
 
     /**
      * SPEC §8.5 rule 4: after the GOODBYE exchange each side closes its sending side and the
-     * session is CLOSED at end of stream. Disabled: the TLS transport's shutdownOutput() only
-     * flushes (TcpSockets.socketTransport), so neither side ever sees end of stream and both end
-     * at the drain timeout with SESSION_CLOSED. SSLSocket.shutdownOutput() half-closes on TLS 1.3
-     * (close_notify) and closes on TLS 1.2, either of which ends the exchange.
+     * session is CLOSED at end of stream. Over TLS the transport sends close_notify
+     * (SSLSocket.shutdownOutput(): a half-close with TLS 1.3, SPEC §9.3), so neither side waits for
+     * the drain timeout.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("SDK bug: TLS transport never half-closes after GOODBYE (TcpSockets.socketTransport.shutdownOutput)")
     void gracefulCloseOverTlsIsAGoodbyeExchange() throws Exception {
         try (TransportServer server = listenTls()) {
             Session[] pair = connectedPair(server);
