@@ -183,11 +183,7 @@ public final class FrameWriter {
         } finally {
             lock.unlock();
         }
-        if (handOff()) {
-            drainElsewhere();
-        } else {
-            drain();
-        }
+        drainHereOrElsewhere();
     }
 
     /**
@@ -225,6 +221,11 @@ public final class FrameWriter {
         } finally {
             lock.unlock();
         }
+        drainHereOrElsewhere();
+    }
+
+    /** Runs the drain this thread just claimed ({@code flushing = true}), here or on the flush executor. */
+    private void drainHereOrElsewhere() throws IOException {
         if (handOff()) {
             drainElsewhere();
         } else {
@@ -247,11 +248,7 @@ public final class FrameWriter {
         } finally {
             lock.unlock();
         }
-        if (handOff()) {
-            drainElsewhere();
-        } else {
-            drain();
-        }
+        drainHereOrElsewhere();
     }
 
     /**
