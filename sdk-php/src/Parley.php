@@ -8,11 +8,11 @@ use Closure;
 use Parley\Loop\Awaitable;
 use Parley\Loop\EventLoop;
 use Parley\Process\ChildProcess;
-use Parley\Session\Role;
+use Parley\Transport\Role;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Stdio\StdioWorker;
-use Parley\Transport\ProcessTransport;
+use Parley\Transport\ChildProcessTransport;
 use Parley\Transport\SocketConnector;
 use Parley\Transport\SocketServer;
 
@@ -54,7 +54,7 @@ final class Parley
         $loop ??= EventLoop::get();
         $child = ChildProcess::start($command, $cwd, $env, $onStderrLine);
         return new Session(
-            new ProcessTransport($child, $loop),
+            new ChildProcessTransport($child, $loop),
             Role::Initiator,
             $options ?? new SessionOptions(),
             $loop,

@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace Parley\Codec;
 
-use Parley\Frame\FrameLayout;
+use Parley\Frame\FrameDescriptor;
 
 /**
  * JSON (RFC 8259), codec 1, required of every peer.
@@ -27,7 +27,7 @@ final class JsonCodec implements Codec
 
     public function id(): int
     {
-        return FrameLayout::CODEC_JSON;
+        return FrameDescriptor::CODEC_JSON;
     }
 
     public function name(): string

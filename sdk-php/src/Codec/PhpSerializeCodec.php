@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace Parley\Codec;
 
-use Parley\Frame\FrameLayout;
+use Parley\Frame\FrameDescriptor;
 
 /**
  * PHP serialize(), codec 3, between PHP peers only. Decoding instantiates only the classes in
@@ -25,7 +25,7 @@ final class PhpSerializeCodec implements Codec
 
     public function id(): int
     {
-        return FrameLayout::CODEC_PHP;
+        return FrameDescriptor::CODEC_PHP;
     }
 
     public function name(): string

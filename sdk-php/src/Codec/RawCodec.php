@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace Parley\Codec;
 
-use Parley\Frame\FrameLayout;
+use Parley\Frame\FrameDescriptor;
 
 use function is_string;
 use function sprintf;
@@ -18,7 +18,7 @@ final class RawCodec implements Codec
 
     public function id(): int
     {
-        return FrameLayout::CODEC_RAW;
+        return FrameDescriptor::CODEC_RAW;
     }
 
     public function name(): string

@@ -47,8 +47,8 @@ final class FrameDecoder
      * @param Closure(string): void|null $onStray receives every run of skipped bytes, in order
      */
     public function __construct(
-        private int $maxFrame = FrameLayout::DEFAULT_MAX_FRAME,
-        private readonly int $maxStray = FrameLayout::DEFAULT_MAX_STRAY,
+        private int $maxFrame = FrameDescriptor::DEFAULT_MAX_FRAME,
+        private readonly int $maxStray = FrameDescriptor::DEFAULT_MAX_STRAY,
         private readonly ?Closure $onStray = null,
     ) {
     }
@@ -85,18 +85,18 @@ final class FrameDecoder
         if ($this->need === 0 && $this->error === null && $this->strayFrom < 0) {
             // Fast path: a complete, verified frame right at the current position (the common
             // case), or nothing left. Anything else takes the full procedure below.
-            if ($end - $pos >= FrameLayout::HEADER_SIZE) {
-                $head = substr($buffer, $pos, FrameLayout::CRC_COVERED);
+            if ($end - $pos >= FrameDescriptor::HEADER_SIZE) {
+                $head = substr($buffer, $pos, FrameDescriptor::CRC_COVERED);
                 if (
-                    strncmp($head, FrameLayout::MAGIC, 4) === 0
-                    && hash('crc32c', $head, true) === substr($buffer, $pos + FrameLayout::CRC_COVERED, 4)
+                    strncmp($head, FrameDescriptor::MAGIC, 4) === 0
+                    && hash('crc32c', $head, true) === substr($buffer, $pos + FrameDescriptor::CRC_COVERED, 4)
                 ) {
-                    $header = unpack(FrameLayout::UNPACK_WORDS, $head, 4);
+                    $header = unpack(FrameDescriptor::UNPACK_WORDS, $head, 4);
                     $meta = $header[3] >> 16;
                     $body = $header[4];
-                    $start = $pos + FrameLayout::HEADER_SIZE;
+                    $start = $pos + FrameDescriptor::HEADER_SIZE;
                     if (
-                        ($header[1] & 0xFF000000) === FrameLayout::VERSION_WORD
+                        ($header[1] & 0xFF000000) === FrameDescriptor::VERSION_WORD
                         && $meta + $body <= $this->maxFrame && $end - $start >= $meta + $body
                     ) {
                         $this->strayCount = 0;
@@ -147,12 +147,12 @@ final class FrameDecoder
                 }
                 return null;
             }
-            $at = strpos($buffer, FrameLayout::MAGIC, $pos);
+            $at = strpos($buffer, FrameDescriptor::MAGIC, $pos);
             if ($at === false) {
                 // Keep a trailing 1–3-byte prefix of the magic; the rest is stray (§3.5 step 1).
                 $keep = 0;
                 for ($k = min(3, $end - $pos); $k > 0; $k--) {
-                    if (substr_compare($buffer, FrameLayout::MAGIC, $end - $k, $k) === 0) {
+                    if (substr_compare($buffer, FrameDescriptor::MAGIC, $end - $k, $k) === 0) {
                         $keep = $k;
                         break;
                     }
@@ -166,13 +166,13 @@ final class FrameDecoder
             if ($at !== $pos) {
                 $this->skip($at);
             }
-            if ($end - $at < FrameLayout::HEADER_SIZE) {
+            if ($end - $at < FrameDescriptor::HEADER_SIZE) {
                 $this->reportStray();
                 return null;
             }
             if (
-                hash('crc32c', substr($buffer, $at, FrameLayout::CRC_COVERED), true)
-                !== substr($buffer, $at + FrameLayout::CRC_COVERED, 4)
+                hash('crc32c', substr($buffer, $at, FrameDescriptor::CRC_COVERED), true)
+                !== substr($buffer, $at + FrameDescriptor::CRC_COVERED, 4)
             ) {
                 // Not a header: its first byte is stray; rescan from the next one (§3.5 step 3).
                 $this->skip($at + 1);
@@ -183,12 +183,12 @@ final class FrameDecoder
             }
             $this->strayCount = 0;
             // Bytes 4..19 as four u32: version|kind|flags, id, meta_len|codec|compression, body_len.
-            $header = unpack(FrameLayout::UNPACK_WORDS, $buffer, $at + 4);
-            if (($header[1] >> 24) !== FrameLayout::VERSION) {
+            $header = unpack(FrameDescriptor::UNPACK_WORDS, $buffer, $at + 4);
+            if (($header[1] >> 24) !== FrameDescriptor::VERSION) {
                 throw $this->fail(ErrorCode::UnsupportedVersion, sprintf(
                     'frame version %d is not supported; this peer speaks version %d',
                     $header[1] >> 24,
-                    FrameLayout::VERSION,
+                    FrameDescriptor::VERSION,
                 ));
             }
             $payload = ($header[3] >> 16) + $header[4];
@@ -200,10 +200,10 @@ final class FrameDecoder
                     $this->maxFrame,
                 ));
             }
-            $start = $at + FrameLayout::HEADER_SIZE;
+            $start = $at + FrameDescriptor::HEADER_SIZE;
             if ($end - $start < $payload) {
                 $this->pos = $at;
-                $this->need = FrameLayout::HEADER_SIZE + $payload;
+                $this->need = FrameDescriptor::HEADER_SIZE + $payload;
                 $this->header = $header;
                 return null;
             }
@@ -271,7 +271,7 @@ final class FrameDecoder
     {
         $meta = $header[3] >> 16;
         $body = $header[4];
-        $start = $at + FrameLayout::HEADER_SIZE;
+        $start = $at + FrameDescriptor::HEADER_SIZE;
         $frame = new Frame(
             ($header[1] >> 16) & 0xFF,
             $header[1] & 0xFFFF,

@@ -27,9 +27,9 @@ final class FrameEncoder
         int $bodyLength,
     ): string {
         $head = pack(
-            FrameLayout::PACK_WORDS,
-            FrameLayout::MAGIC_WORD,
-            FrameLayout::VERSION_WORD | $kind << 16 | $flags,
+            FrameDescriptor::PACK_WORDS,
+            FrameDescriptor::MAGIC_WORD,
+            FrameDescriptor::VERSION_WORD | $kind << 16 | $flags,
             $id,
             $metaLength << 16 | $codec << 8 | $compression,
             $bodyLength,
@@ -48,9 +48,9 @@ final class FrameEncoder
         string $body,
     ): string {
         $head = pack(
-            FrameLayout::PACK_WORDS,
-            FrameLayout::MAGIC_WORD,
-            FrameLayout::VERSION_WORD | $kind << 16 | $flags,
+            FrameDescriptor::PACK_WORDS,
+            FrameDescriptor::MAGIC_WORD,
+            FrameDescriptor::VERSION_WORD | $kind << 16 | $flags,
             $id,
             strlen($meta) << 16 | $codec << 8 | $compression,
             strlen($body),

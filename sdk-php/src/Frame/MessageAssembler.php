@@ -43,7 +43,7 @@ final class MessageAssembler
     /** @var array<string, true> method names already checked */
     private array $validMethods = [];
 
-    public function __construct(private int $maxMessage = FrameLayout::DEFAULT_MAX_MESSAGE)
+    public function __construct(private int $maxMessage = FrameDescriptor::DEFAULT_MAX_MESSAGE)
     {
     }
 
@@ -69,36 +69,36 @@ final class MessageAssembler
         // Fast path: the common single-frame RESPONSE, REQUEST and NOTIFICATION with a body.
         if (($frame->flags & 0x7) === 0 && $frame->body !== '') {
             if ($frame->id !== 0) {
-                if ($kind === FrameLayout::KIND_RESPONSE && $frame->meta === '') {
+                if ($kind === FrameKind::RESPONSE && $frame->meta === '') {
                     return $frame;
                 }
                 if (
-                    $kind === FrameLayout::KIND_REQUEST && strlen($frame->meta) > 4
+                    $kind === FrameKind::REQUEST && strlen($frame->meta) > 4
                     && isset($this->validMethods[substr($frame->meta, 4)])
                 ) {
                     return $frame;
                 }
-            } elseif ($kind === FrameLayout::KIND_NOTIFICATION && isset($this->validMethods[$frame->meta])) {
+            } elseif ($kind === FrameKind::NOTIFICATION && isset($this->validMethods[$frame->meta])) {
                 return $frame;
             }
         }
         switch ($kind) {
-            case FrameLayout::KIND_REQUEST:
-            case FrameLayout::KIND_RESPONSE:
-            case FrameLayout::KIND_PROGRESS:
-            case FrameLayout::KIND_NOTIFICATION:
+            case FrameKind::REQUEST:
+            case FrameKind::RESPONSE:
+            case FrameKind::PROGRESS:
+            case FrameKind::NOTIFICATION:
                 return $this->pushChunkable($frame);
-            case FrameLayout::KIND_HELLO:
-            case FrameLayout::KIND_ERROR:
-            case FrameLayout::KIND_GOODBYE:
+            case FrameKind::HELLO:
+            case FrameKind::ERROR:
+            case FrameKind::GOODBYE:
                 $this->checkUnchunked($frame);
-                if ($kind !== FrameLayout::KIND_ERROR && $frame->id !== 0) {
+                if ($kind !== FrameKind::ERROR && $frame->id !== 0) {
                     throw $this->violation($frame, 'must have id 0');
                 }
                 if ($frame->body === '') {
                     throw $this->violation($frame, 'must have a body (a JSON object)');
                 }
-                if ($frame->codec !== FrameLayout::CODEC_JSON || $frame->compression !== 0) {
+                if ($frame->codec !== FrameDescriptor::CODEC_JSON || $frame->compression !== 0) {
                     throw $this->violation($frame, sprintf(
                         'must be JSON (codec 1) without compression, got codec %d, compression %d',
                         $frame->codec,
@@ -106,7 +106,7 @@ final class MessageAssembler
                     ));
                 }
                 return $frame;
-            case FrameLayout::KIND_CANCEL:
+            case FrameKind::CANCEL:
                 $this->checkUnchunked($frame);
                 if ($frame->id === 0) {
                     throw $this->violation($frame, 'must have an id >= 1');
@@ -116,14 +116,14 @@ final class MessageAssembler
                 }
                 $this->checkNoEncoding($frame);
                 return $frame;
-            case FrameLayout::KIND_PING:
-            case FrameLayout::KIND_PONG:
+            case FrameKind::PING:
+            case FrameKind::PONG:
                 $this->checkUnchunked($frame);
-                if (strlen($frame->body) > FrameLayout::MAX_PING_BODY) {
+                if (strlen($frame->body) > FrameDescriptor::MAX_PING_BODY) {
                     throw $this->violation($frame, sprintf(
                         'body is %d bytes; at most %d are allowed',
                         strlen($frame->body),
-                        FrameLayout::MAX_PING_BODY,
+                        FrameDescriptor::MAX_PING_BODY,
                     ));
                 }
                 $this->checkNoEncoding($frame);
@@ -138,25 +138,25 @@ final class MessageAssembler
     {
         $kind = $frame->kind;
         $flags = $frame->flags;
-        $chunk = $flags & FrameLayout::FLAGS_CHUNK;
-        $continuation = ($chunk & FrameLayout::FLAG_CONTINUATION) !== 0;
+        $chunk = $flags & FrameFlags::CHUNK;
+        $continuation = ($chunk & FrameFlags::CONTINUATION) !== 0;
 
         // Frame rules (§3.3, §4).
-        if ($kind === FrameLayout::KIND_NOTIFICATION) {
+        if ($kind === FrameKind::NOTIFICATION) {
             if ($frame->id !== 0) {
                 throw $this->violation($frame, 'must have id 0');
             }
         } elseif ($frame->id === 0) {
             throw $this->violation($frame, 'must have an id >= 1');
         }
-        if (($flags & FrameLayout::FLAG_WANT_PROGRESS) !== 0 && $kind !== FrameLayout::KIND_REQUEST) {
+        if (($flags & FrameFlags::WANT_PROGRESS) !== 0 && $kind !== FrameKind::REQUEST) {
             throw $this->violation($frame, 'WANT_PROGRESS is only allowed on REQUEST');
         }
         if ($frame->meta !== '') {
             if ($continuation) {
                 throw $this->violation($frame, 'CONTINUATION frames must have meta_len 0');
             }
-            if ($kind === FrameLayout::KIND_RESPONSE || $kind === FrameLayout::KIND_PROGRESS) {
+            if ($kind === FrameKind::RESPONSE || $kind === FrameKind::PROGRESS) {
                 throw $this->violation($frame, 'must have meta_len 0');
             }
         }
@@ -179,7 +179,7 @@ final class MessageAssembler
             }
             $this->kind = $kind;
             $this->id = $frame->id;
-            $this->flags = $flags & ~FrameLayout::FLAGS_CHUNK;
+            $this->flags = $flags & ~FrameFlags::CHUNK;
             $this->codec = $frame->codec;
             $this->compression = $frame->compression;
             $this->meta = $frame->meta;
@@ -219,7 +219,7 @@ final class MessageAssembler
         if (!$this->skipping) {
             $this->append($frame);
         }
-        if (($flags & FrameLayout::FLAG_MORE) !== 0) {
+        if (($flags & FrameFlags::MORE) !== 0) {
             return null;
         }
         $message = $this->skipping ? null : new Frame(
@@ -262,16 +262,16 @@ final class MessageAssembler
     /** Method names of REQUEST (§4.1) and NOTIFICATION (§4.2) first frames. */
     private function checkMethod(Frame $frame): void
     {
-        if ($frame->kind === FrameLayout::KIND_REQUEST) {
+        if ($frame->kind === FrameKind::REQUEST) {
             $length = strlen($frame->meta);
-            if ($length < FrameLayout::REQUEST_META_TIMEOUT_SIZE + 1) {
+            if ($length < FrameDescriptor::REQUEST_META_TIMEOUT_SIZE + 1) {
                 throw new MessageRejectedException($frame->kind, $frame->id, ErrorCode::InvalidRequest, sprintf(
                     'REQUEST meta is %d bytes; it must hold a 4-byte timeout_ms and a 1..255-byte method',
                     $length,
                 ));
             }
-            $method = substr($frame->meta, FrameLayout::REQUEST_META_TIMEOUT_SIZE);
-        } elseif ($frame->kind === FrameLayout::KIND_NOTIFICATION) {
+            $method = substr($frame->meta, FrameDescriptor::REQUEST_META_TIMEOUT_SIZE);
+        } elseif ($frame->kind === FrameKind::NOTIFICATION) {
             $method = $frame->meta;
             if ($method === '') {
                 throw new MessageRejectedException(
@@ -287,11 +287,11 @@ final class MessageAssembler
         if (isset($this->validMethods[$method])) {
             return;
         }
-        if (strlen($method) > FrameLayout::MAX_METHOD_LENGTH) {
+        if (strlen($method) > FrameDescriptor::MAX_METHOD_LENGTH) {
             throw new MessageRejectedException($frame->kind, $frame->id, ErrorCode::InvalidRequest, sprintf(
                 'method name is %d bytes; at most %d are allowed',
                 strlen($method),
-                FrameLayout::MAX_METHOD_LENGTH,
+                FrameDescriptor::MAX_METHOD_LENGTH,
             ));
         }
         if (preg_match('//u', $method) !== 1) {
@@ -311,7 +311,7 @@ final class MessageAssembler
     /** Kinds that are never chunked: no MORE, CONTINUATION or WANT_PROGRESS; empty meta. */
     private function checkUnchunked(Frame $frame): void
     {
-        if (($frame->flags & (FrameLayout::FLAGS_CHUNK | FrameLayout::FLAG_WANT_PROGRESS)) !== 0) {
+        if (($frame->flags & (FrameFlags::CHUNK | FrameFlags::WANT_PROGRESS)) !== 0) {
             throw $this->violation($frame, sprintf('flags 0x%04X are not allowed on this kind', $frame->flags & 0x7));
         }
         if ($frame->meta !== '') {

@@ -6,7 +6,7 @@ namespace Parley\Session;
 
 use Parley\Exception\ErrorCode;
 use Parley\Exception\ProtocolException;
-use Parley\Frame\FrameLayout;
+use Parley\Frame\FrameDescriptor;
 
 use function array_key_exists;
 use function in_array;
@@ -139,12 +139,12 @@ final class Hello
         if (!in_array('json', $this->codecs, true)) {
             throw self::invalid('"codecs" must include "json"');
         }
-        if ($this->maxFrame < FrameLayout::MIN_MAX_FRAME || $this->maxFrame > FrameLayout::MAX_MAX_FRAME) {
+        if ($this->maxFrame < FrameDescriptor::MIN_MAX_FRAME || $this->maxFrame > FrameDescriptor::MAX_MAX_FRAME) {
             throw self::invalid(sprintf(
                 'max_frame %d is outside %d..%d',
                 $this->maxFrame,
-                FrameLayout::MIN_MAX_FRAME,
-                FrameLayout::MAX_MAX_FRAME,
+                FrameDescriptor::MIN_MAX_FRAME,
+                FrameDescriptor::MAX_MAX_FRAME,
             ));
         }
         if ($this->maxMessage < $this->maxFrame) {

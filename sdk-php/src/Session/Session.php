@@ -8,13 +8,13 @@ use Closure;
 use Fiber;
 use Parley\Codec\Codec;
 use Parley\Codec\CodecException;
+use Parley\Codec\Compression;
+use Parley\Codec\DeflateCompression;
 use Parley\Codec\JsonCodec;
 use Parley\Codec\Payload;
 use Parley\Codec\PhpSerializeCodec;
 use Parley\Codec\RawCodec;
-use Parley\Compression\Compression;
-use Parley\Compression\DeflateCompression;
-use Parley\Compression\ZstdCompression;
+use Parley\Codec\ZstdCompression;
 use Parley\Exception\CancelledException;
 use Parley\Exception\DeadlineExceededException;
 use Parley\Exception\ErrorCode;
@@ -31,9 +31,11 @@ use Parley\Exception\SessionException;
 use Parley\Exception\ShuttingDownException;
 use Parley\Frame\Frame;
 use Parley\Frame\FrameDecoder;
+use Parley\Frame\FrameDescriptor;
 use Parley\Frame\FrameEncoder;
+use Parley\Frame\FrameFlags;
 use Parley\Frame\FrameKind;
-use Parley\Frame\FrameLayout;
+use Parley\Transport\Role;
 use Parley\Frame\MessageAssembler;
 use Parley\Loop\Deferred;
 use Parley\Loop\EventLoop;
@@ -108,9 +110,9 @@ final class Session implements Flushable
     private array $compressionsByName = [];
 
     private ?Hello $peerHello = null;
-    private int $peerMaxFrame = FrameLayout::HANDSHAKE_MAX_FRAME;
-    private int $peerMaxMessage = FrameLayout::DEFAULT_MAX_MESSAGE;
-    private int $peerMaxInFlight = FrameLayout::DEFAULT_MAX_IN_FLIGHT;
+    private int $peerMaxFrame = FrameDescriptor::HANDSHAKE_MAX_FRAME;
+    private int $peerMaxMessage = FrameDescriptor::DEFAULT_MAX_MESSAGE;
+    private int $peerMaxInFlight = FrameDescriptor::DEFAULT_MAX_IN_FLIGHT;
     /** @var array<string, true> codec names the peer decodes */
     private array $peerCodecs = ['json' => true];
     /** @var array<string, true> */
@@ -212,7 +214,7 @@ final class Session implements Flushable
             }
         }
         $this->decoder = new FrameDecoder(
-            FrameLayout::HANDSHAKE_MAX_FRAME,
+            FrameDescriptor::HANDSHAKE_MAX_FRAME,
             $options->maxStray,
             $this->onStray(...),
         );
@@ -233,7 +235,7 @@ final class Session implements Flushable
             if ($this->state === SessionState::Connecting) {
                 $this->abort(new ProtocolException(ErrorCode::HandshakeFailed, sprintf(
                     'no HELLO from %s within %.1f s',
-                    $this->transport->describe(),
+                    $this->transport->description(),
                     $this->options->handshakeTimeout,
                 )), true);
             }
@@ -337,7 +339,7 @@ final class Session implements Flushable
             }
             $call->deadline = hrtime(true) / 1e9 + $timeout;
         }
-        $flags = $onProgress !== null ? FrameLayout::FLAG_WANT_PROGRESS : 0;
+        $flags = $onProgress !== null ? FrameFlags::WANT_PROGRESS : 0;
         if ($timeout !== null) {
             $call->timer = $this->loop->delay($timeout, fn () => $this->callExpired($call));
         }
@@ -357,7 +359,7 @@ final class Session implements Flushable
             }
             $small = $body !== null && strlen($body) < $this->options->compressionThreshold;
             if ($small && strlen($body) <= $this->peerMaxMessage) {
-                $this->encodedCodec = FrameLayout::CODEC_JSON;
+                $this->encodedCodec = FrameDescriptor::CODEC_JSON;
                 $this->encodedCompression = 0;
             } else {
                 $body = null;
@@ -445,11 +447,11 @@ final class Session implements Flushable
             $length = strlen($body);
             if ($length < $this->options->compressionThreshold && $length + strlen($method) <= $this->peerMaxFrame) {
                 $head = pack(
-                    FrameLayout::PACK_WORDS,
-                    FrameLayout::MAGIC_WORD,
-                    FrameLayout::VERSION_WORD | FrameLayout::KIND_NOTIFICATION << 16,
+                    FrameDescriptor::PACK_WORDS,
+                    FrameDescriptor::MAGIC_WORD,
+                    FrameDescriptor::VERSION_WORD | FrameKind::NOTIFICATION << 16,
                     0,
-                    strlen($method) << 16 | FrameLayout::CODEC_JSON << 8,
+                    strlen($method) << 16 | FrameDescriptor::CODEC_JSON << 8,
                     $length,
                 );
                 $frame = $head . hash('crc32c', $head, true) . $method . $body;
@@ -475,7 +477,7 @@ final class Session implements Flushable
             ));
         }
         $this->sendMessage(
-            FrameLayout::KIND_NOTIFICATION,
+            FrameKind::NOTIFICATION,
             0,
             0,
             $method,
@@ -503,11 +505,11 @@ final class Session implements Flushable
             $params['source'] = $source;
         }
         $this->sendMessage(
-            FrameLayout::KIND_NOTIFICATION,
+            FrameKind::NOTIFICATION,
             0,
             0,
             '$/log',
-            FrameLayout::CODEC_JSON,
+            FrameDescriptor::CODEC_JSON,
             0,
             (string) json_encode($params, self::ERROR_FLAGS),
         );
@@ -527,15 +529,15 @@ final class Session implements Flushable
     /** Sends a PING and returns the round trip in seconds when the PONG arrives. */
     public function ping(string $body = ''): float
     {
-        if (strlen($body) > FrameLayout::MAX_PING_BODY) {
+        if (strlen($body) > FrameDescriptor::MAX_PING_BODY) {
             throw new \InvalidArgumentException('a PING body holds at most 64 bytes');
         }
         $this->awaitOpen();
-        $id = $this->pingId = ($this->pingId % FrameLayout::MAX_ID) + 1;
+        $id = $this->pingId = ($this->pingId % FrameDescriptor::MAX_ID) + 1;
         $pong = new Deferred($this->loop);
         $this->pongs[$id] = $pong;
         $start = hrtime(true);
-        $this->enqueue(FrameEncoder::encode(FrameLayout::KIND_PING, 0, $id, '', 0, 0, $body), true);
+        $this->enqueue(FrameEncoder::encode(FrameKind::PING, 0, $id, '', 0, 0, $body), true);
         try {
             $pong->await();
         } finally {
@@ -807,7 +809,7 @@ final class Session implements Flushable
             && $this->state !== SessionState::Closed
         ) {
             $call->cancelSent = true;
-            $this->enqueue(FrameEncoder::encode(FrameLayout::KIND_CANCEL, 0, $call->id, '', 0, 0, ''), true);
+            $this->enqueue(FrameEncoder::encode(FrameKind::CANCEL, 0, $call->id, '', 0, 0, ''), true);
         }
     }
 
@@ -820,7 +822,7 @@ final class Session implements Flushable
         $codec = $context->codec() === RawCodec::NAME && !is_string($value) ? null : $context->codec();
         $body = $this->encode($value, isset($this->peerCodecs[$codec ?? 'json']) ? $codec : null, null);
         $this->sendMessage(
-            FrameLayout::KIND_PROGRESS,
+            FrameKind::PROGRESS,
             0,
             $context->id,
             '',
@@ -851,15 +853,15 @@ final class Session implements Flushable
                 while (($frame = $this->decoder->next()) !== null) {
                     $message = $this->assembler->push($frame);
                     if ($message === null) {
-                        if ($frame->kind > FrameLayout::KIND_GOODBYE || $frame->kind === 0) {
+                        if ($frame->kind > FrameKind::GOODBYE || $frame->kind === 0) {
                             $this->log('debug', sprintf('skipped a frame of %s', FrameKind::describe($frame->kind)));
                         }
                         continue;
                     }
                     if ($this->state === SessionState::Open) {
-                        if ($message->kind === FrameLayout::KIND_RESPONSE) {
+                        if ($message->kind === FrameKind::RESPONSE) {
                             $this->receiveResponse($message);
-                        } elseif ($message->kind === FrameLayout::KIND_REQUEST) {
+                        } elseif ($message->kind === FrameKind::REQUEST) {
                             $this->receiveRequest($message);
                         } else {
                             $this->dispatch($message);
@@ -884,27 +886,27 @@ final class Session implements Flushable
     private function dispatch(Frame $message): void
     {
         switch ($message->kind) {
-            case FrameLayout::KIND_RESPONSE:
+            case FrameKind::RESPONSE:
                 $this->receiveResponse($message);
                 return;
-            case FrameLayout::KIND_REQUEST:
+            case FrameKind::REQUEST:
                 $this->receiveRequest($message);
                 return;
-            case FrameLayout::KIND_NOTIFICATION:
+            case FrameKind::NOTIFICATION:
                 $this->receiveNotification($message);
                 return;
-            case FrameLayout::KIND_ERROR:
+            case FrameKind::ERROR:
                 $this->receiveError($message);
                 return;
-            case FrameLayout::KIND_PROGRESS:
+            case FrameKind::PROGRESS:
                 $this->receiveProgress($message);
                 return;
-            case FrameLayout::KIND_CANCEL:
+            case FrameKind::CANCEL:
                 $this->receiveCancel($message);
                 return;
-            case FrameLayout::KIND_PING:
+            case FrameKind::PING:
                 $this->enqueue(FrameEncoder::encode(
-                    FrameLayout::KIND_PONG,
+                    FrameKind::PONG,
                     0,
                     $message->id,
                     '',
@@ -913,15 +915,15 @@ final class Session implements Flushable
                     $message->body,
                 ), true);
                 return;
-            case FrameLayout::KIND_PONG:
+            case FrameKind::PONG:
                 if (isset($this->pongs[$message->id])) {
                     $this->pongs[$message->id]->resolve();
                 }
                 return;
-            case FrameLayout::KIND_GOODBYE:
+            case FrameKind::GOODBYE:
                 $this->receiveGoodbye($message);
                 return;
-            case FrameLayout::KIND_HELLO:
+            case FrameKind::HELLO:
                 throw new ProtocolException(ErrorCode::ProtocolError, 'a second HELLO after the handshake');
         }
     }
@@ -933,11 +935,11 @@ final class Session implements Flushable
             return;
         }
         // Connecting: only HELLO, or a fatal ERROR with id 0 (§8.2).
-        if ($message->kind === FrameLayout::KIND_HELLO) {
+        if ($message->kind === FrameKind::HELLO) {
             $this->receiveHello($message);
             return;
         }
-        if ($message->kind === FrameLayout::KIND_ERROR && $message->id === 0) {
+        if ($message->kind === FrameKind::ERROR && $message->id === 0) {
             $this->receiveError($message);
             return;
         }
@@ -970,11 +972,11 @@ final class Session implements Flushable
         if ($this->options->onStray !== null) {
             ($this->options->onStray)($bytes);
         }
-        $shown = substr($bytes, 0, FrameLayout::STRAY_REPORT_BYTES);
+        $shown = substr($bytes, 0, FrameDescriptor::STRAY_REPORT_BYTES);
         $this->log('warning', sprintf(
             'skipped %d stray bytes from %s (not Parley frames): %s%s',
             strlen($bytes),
-            $this->transport->describe(),
+            $this->transport->description(),
             json_encode($shown, self::ERROR_FLAGS),
             strlen($bytes) > strlen($shown) ? ' ...' : '',
         ));
@@ -982,7 +984,7 @@ final class Session implements Flushable
 
     private function onRejected(MessageRejectedException $e): void
     {
-        if ($e->kind === FrameLayout::KIND_REQUEST && $this->state !== SessionState::Connecting) {
+        if ($e->kind === FrameKind::REQUEST && $this->state !== SessionState::Connecting) {
             $this->handled++;
             $this->sendError($e->id, $e->getCode(), $e->getMessage());
             return;
@@ -1002,7 +1004,7 @@ final class Session implements Flushable
     private function helloFrame(?int $chosenVersion): string
     {
         $hello = new Hello(
-            [$chosenVersion ?? FrameLayout::VERSION],
+            [$chosenVersion ?? FrameDescriptor::VERSION],
             $this->options->peerName,
             array_keys($this->codecsByName),
             array_keys($this->compressionsByName),
@@ -1015,11 +1017,11 @@ final class Session implements Flushable
             getmypid() ?: null,
         );
         return FrameEncoder::encode(
-            FrameLayout::KIND_HELLO,
+            FrameKind::HELLO,
             0,
             0,
             '',
-            FrameLayout::CODEC_JSON,
+            FrameDescriptor::CODEC_JSON,
             0,
             $hello->toJson(),
         );
@@ -1041,13 +1043,13 @@ final class Session implements Flushable
                         : 'authentication failed: wrong token',
                 );
             }
-            if (!in_array(FrameLayout::VERSION, $hello->versions, true)) {
+            if (!in_array(FrameDescriptor::VERSION, $hello->versions, true)) {
                 throw new ProtocolException(ErrorCode::UnsupportedVersion, sprintf(
                     'no common protocol version: the peer offers [%s], this peer speaks [1]',
                     implode(', ', $hello->versions),
                 ));
             }
-        } elseif ($hello->versions !== [FrameLayout::VERSION]) {
+        } elseif ($hello->versions !== [FrameDescriptor::VERSION]) {
             throw new ProtocolException(ErrorCode::HandshakeFailed, sprintf(
                 'the acceptor chose versions [%s]; this peer offered [1]',
                 implode(', ', $hello->versions),
@@ -1068,7 +1070,7 @@ final class Session implements Flushable
         }
         $this->caps = $hello->caps & $this->options->caps & 0x7;
         if ($this->role === Role::Acceptor) {
-            $this->enqueue($this->helloFrame(FrameLayout::VERSION));
+            $this->enqueue($this->helloFrame(FrameDescriptor::VERSION));
         }
         $this->decoder->setMaxFrame($this->options->maxFrame);
         $this->state = SessionState::Open;
@@ -1103,7 +1105,7 @@ final class Session implements Flushable
         if ($idleMs >= $limit) {
             $this->abort(new HeartbeatTimeoutException(sprintf(
                 'no frame from %s for %d ms (heartbeat every %d ms, timeout %d ms); the peer is unresponsive',
-                $this->transport->describe(),
+                $this->transport->description(),
                 (int) $idleMs,
                 $interval,
                 $limit,
@@ -1111,8 +1113,8 @@ final class Session implements Flushable
             return;
         }
         if ($idleMs >= $interval - 1) {
-            $this->pingId = ($this->pingId % FrameLayout::MAX_ID) + 1;
-            $this->enqueue(FrameEncoder::encode(FrameLayout::KIND_PING, 0, $this->pingId, '', 0, 0, ''), true);
+            $this->pingId = ($this->pingId % FrameDescriptor::MAX_ID) + 1;
+            $this->enqueue(FrameEncoder::encode(FrameKind::PING, 0, $this->pingId, '', 0, 0, ''), true);
         }
     }
 
@@ -1158,7 +1160,7 @@ final class Session implements Flushable
         try {
             if ($message->body === '') {
                 $params = null;
-            } elseif ($message->codec === FrameLayout::CODEC_JSON && $message->compression === 0) {
+            } elseif ($message->codec === FrameDescriptor::CODEC_JSON && $message->compression === 0) {
                 try {
                     $params = json_decode($message->body, $this->jsonAssoc, 512, JSON_THROW_ON_ERROR);
                 } catch (\JsonException $e) {
@@ -1180,7 +1182,7 @@ final class Session implements Flushable
         $flags = $message->flags;
         $codec = $message->codec;
         $hasDeadline = strncmp($meta, "\0\0\0\0", 4) !== 0;
-        if ($flags !== 0 || $hasDeadline || ($codec !== FrameLayout::CODEC_JSON && $message->body !== '')) {
+        if ($flags !== 0 || $hasDeadline || ($codec !== FrameDescriptor::CODEC_JSON && $message->body !== '')) {
             $deadline = 0.0;
             if ($hasDeadline) {
                 $deadline = hrtime(true) / 1e9 + unpack('N', $meta)[1] / 1000;
@@ -1195,7 +1197,7 @@ final class Session implements Flushable
             $context->plain = false;
             $context->configure(
                 $deadline,
-                ($flags & FrameLayout::FLAG_WANT_PROGRESS) !== 0,
+                ($flags & FrameFlags::WANT_PROGRESS) !== 0,
                 $message->body === '' ? JsonCodec::NAME : $this->codecsById[$codec]->name(),
             );
         }
@@ -1239,11 +1241,11 @@ final class Session implements Flushable
                 $length = strlen($body);
                 if ($length < $this->options->compressionThreshold && $length <= $this->peerMaxFrame) {
                     $head = pack(
-                        FrameLayout::PACK_WORDS,
-                        FrameLayout::MAGIC_WORD,
-                        FrameLayout::VERSION_WORD | FrameLayout::KIND_RESPONSE << 16,
+                        FrameDescriptor::PACK_WORDS,
+                        FrameDescriptor::MAGIC_WORD,
+                        FrameDescriptor::VERSION_WORD | FrameKind::RESPONSE << 16,
                         $id,
-                        FrameLayout::CODEC_JSON << 8,
+                        FrameDescriptor::CODEC_JSON << 8,
                         $length,
                     );
                     $frame = $head . hash('crc32c', $head, true) . $body;
@@ -1289,7 +1291,7 @@ final class Session implements Flushable
                 }
                 $this->handled++;
                 $this->sendMessage(
-                    FrameLayout::KIND_RESPONSE,
+                    FrameKind::RESPONSE,
                     0,
                     $id,
                     '',
@@ -1362,7 +1364,7 @@ final class Session implements Flushable
         }
         if ($message->body === '') {
             $call->complete(null);
-        } elseif ($message->codec === FrameLayout::CODEC_JSON && $message->compression === 0) {
+        } elseif ($message->codec === FrameDescriptor::CODEC_JSON && $message->compression === 0) {
             // decode(), inlined for the common JSON answer.
             try {
                 $call->complete(json_decode($message->body, $this->jsonAssoc, 512, JSON_THROW_ON_ERROR));
@@ -1473,7 +1475,7 @@ final class Session implements Flushable
             $context->cancel(RequestContext::CANCELLED);
             return;
         }
-        if ($this->assembler->inProgress() === [FrameLayout::KIND_REQUEST, $message->id]) {
+        if ($this->assembler->inProgress() === [FrameKind::REQUEST, $message->id]) {
             $this->cancelledEarly[$message->id] = true;
         }
     }
@@ -1497,7 +1499,7 @@ final class Session implements Flushable
         try {
             if ($message->body === '') {
                 $params = null;
-            } elseif ($message->codec === FrameLayout::CODEC_JSON && $message->compression === 0) {
+            } elseif ($message->codec === FrameDescriptor::CODEC_JSON && $message->compression === 0) {
                 $params = json_decode($message->body, $this->jsonAssoc, 512, JSON_THROW_ON_ERROR);
             } else {
                 $params = $this->decode($message);
@@ -1579,11 +1581,11 @@ final class Session implements Flushable
             );
         }
         $this->sendMessage(
-            FrameLayout::KIND_GOODBYE,
+            FrameKind::GOODBYE,
             0,
             0,
             '',
-            FrameLayout::CODEC_JSON,
+            FrameDescriptor::CODEC_JSON,
             0,
             json_encode(['reason' => $reason], self::ERROR_FLAGS),
         );
@@ -1613,7 +1615,7 @@ final class Session implements Flushable
             return;
         }
         $this->writeClosed = true;
-        if (!$this->transport->closeWrite()) {
+        if (!$this->transport->shutdownOutput()) {
             $this->finishClosed();
         }
     }
@@ -1634,7 +1636,7 @@ final class Session implements Flushable
         }
         $this->log('debug', sprintf(
             'session with %s closed after GOODBYE%s',
-            $this->transport->describe(),
+            $this->transport->description(),
             $this->goodbyeReason !== '' ? " ({$this->goodbyeReason})" : '',
         ));
         $this->opened->fail(new SessionClosedException('the session closed before the handshake completed'));
@@ -1658,11 +1660,11 @@ final class Session implements Flushable
         if ($sendError && $code !== null && $code->isSentOnWire() && !$this->writeClosed && !$reported) {
             // Best effort: finish the frame being written, then the ERROR; never wait.
             $this->out = [FrameEncoder::encode(
-                FrameLayout::KIND_ERROR,
+                FrameKind::ERROR,
                 0,
                 0,
                 '',
-                FrameLayout::CODEC_JSON,
+                FrameDescriptor::CODEC_JSON,
                 0,
                 json_encode(['code' => $code->value, 'message' => $reason->getMessage()], self::ERROR_FLAGS),
             )];
@@ -1776,9 +1778,9 @@ final class Session implements Flushable
     {
         $id = $this->nextId;
         while (isset($this->pending[$id])) {
-            $id = $id >= FrameLayout::MAX_ID ? 1 : $id + 1;
+            $id = $id >= FrameDescriptor::MAX_ID ? 1 : $id + 1;
         }
-        $this->nextId = $id >= FrameLayout::MAX_ID ? 1 : $id + 1;
+        $this->nextId = $id >= FrameDescriptor::MAX_ID ? 1 : $id + 1;
         $call->id = $id;
         $this->pending[$id] = $call;
         $timeoutMs = 0;
@@ -1789,7 +1791,7 @@ final class Session implements Flushable
         $bodyLength = strlen($body);
         if ($metaLength + $bodyLength > $this->peerMaxFrame) {
             $this->sendMessage(
-                FrameLayout::KIND_REQUEST,
+                FrameKind::REQUEST,
                 $flags,
                 $id,
                 pack('N', $timeoutMs) . $call->method,
@@ -1800,9 +1802,9 @@ final class Session implements Flushable
         } else {
             // sendMessage(), inlined for the common single-frame request.
             $head = pack(
-                FrameLayout::PACK_WORDS,
-                FrameLayout::MAGIC_WORD,
-                FrameLayout::VERSION_WORD | FrameLayout::KIND_REQUEST << 16 | $flags,
+                FrameDescriptor::PACK_WORDS,
+                FrameDescriptor::MAGIC_WORD,
+                FrameDescriptor::VERSION_WORD | FrameKind::REQUEST << 16 | $flags,
                 $id,
                 $metaLength << 16 | $codec << 8 | $compression,
                 $bodyLength,
@@ -1878,7 +1880,7 @@ final class Session implements Flushable
             } catch (\JsonException $e) {
                 throw new \InvalidArgumentException('value cannot be encoded as JSON: ' . $e->getMessage(), 0, $e);
             }
-            $this->encodedCodec = FrameLayout::CODEC_JSON;
+            $this->encodedCodec = FrameDescriptor::CODEC_JSON;
             $this->encodedCompression = 0;
             if ($this->autoCompression !== null && strlen($body) >= $this->options->compressionThreshold) {
                 $compressed = $this->autoCompression->compress($body);
@@ -1951,7 +1953,7 @@ final class Session implements Flushable
      */
     private function decode(Frame $message): mixed
     {
-        if ($message->codec === FrameLayout::CODEC_JSON && $message->compression === 0) {
+        if ($message->codec === FrameDescriptor::CODEC_JSON && $message->compression === 0) {
             try {
                 return json_decode($message->body, $this->jsonAssoc, 512, JSON_THROW_ON_ERROR);
             } catch (\JsonException $e) {
@@ -1991,7 +1993,7 @@ final class Session implements Flushable
         if ($body === false) {
             $body = json_encode(['code' => $code, 'message' => $message], self::ERROR_FLAGS);
         }
-        $this->sendMessage(FrameLayout::KIND_ERROR, 0, $id, '', FrameLayout::CODEC_JSON, 0, (string) $body);
+        $this->sendMessage(FrameKind::ERROR, 0, $id, '', FrameDescriptor::CODEC_JSON, 0, (string) $body);
     }
 
     /** Frames a message, chunking it when it exceeds the peer's max_frame (§5), and queues it. */
@@ -2004,7 +2006,7 @@ final class Session implements Flushable
         int $compression,
         string $body,
     ): void {
-        if ($this->state === SessionState::Connecting && $kind !== FrameLayout::KIND_ERROR) {
+        if ($this->state === SessionState::Connecting && $kind !== FrameKind::ERROR) {
             $this->afterHandshake[] = [$kind, $flags, $id, $meta, $codec, $compression, $body];
             return;
         }
@@ -2012,9 +2014,9 @@ final class Session implements Flushable
         $bodyLength = strlen($body);
         if ($metaLength + $bodyLength <= $this->peerMaxFrame) {
             $head = pack(
-                FrameLayout::PACK_WORDS,
-                FrameLayout::MAGIC_WORD,
-                FrameLayout::VERSION_WORD | $kind << 16 | $flags,
+                FrameDescriptor::PACK_WORDS,
+                FrameDescriptor::MAGIC_WORD,
+                FrameDescriptor::VERSION_WORD | $kind << 16 | $flags,
                 $id,
                 $metaLength << 16 | $codec << 8 | $compression,
                 $bodyLength,
@@ -2037,14 +2039,14 @@ final class Session implements Flushable
             $offset += strlen($piece);
             $chunkFlags = $first
                 ? $flags
-                : ($flags & ~FrameLayout::FLAG_WANT_PROGRESS) | FrameLayout::FLAG_CONTINUATION;
+                : ($flags & ~FrameFlags::WANT_PROGRESS) | FrameFlags::CONTINUATION;
             if ($offset < $bodyLength) {
-                $chunkFlags |= FrameLayout::FLAG_MORE;
+                $chunkFlags |= FrameFlags::MORE;
             }
             $head = pack(
-                FrameLayout::PACK_WORDS,
-                FrameLayout::MAGIC_WORD,
-                FrameLayout::VERSION_WORD | $kind << 16 | $chunkFlags,
+                FrameDescriptor::PACK_WORDS,
+                FrameDescriptor::MAGIC_WORD,
+                FrameDescriptor::VERSION_WORD | $kind << 16 | $chunkFlags,
                 $id,
                 ($first ? $metaLength : 0) << 16 | $codec << 8 | $compression,
                 strlen($piece),
@@ -2103,7 +2105,7 @@ final class Session implements Flushable
 
     private function checkMethodName(string $method): void
     {
-        if ($method === '' || strlen($method) > FrameLayout::MAX_METHOD_LENGTH || preg_match('//u', $method) !== 1) {
+        if ($method === '' || strlen($method) > FrameDescriptor::MAX_METHOD_LENGTH || preg_match('//u', $method) !== 1) {
             throw new \InvalidArgumentException(sprintf(
                 'invalid method name %s: it must be 1..255 bytes of UTF-8',
                 json_encode($method, self::ERROR_FLAGS),

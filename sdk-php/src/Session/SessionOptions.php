@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace Parley\Session;
 
 use Closure;
-use Parley\Frame\FrameLayout;
+use Parley\Frame\FrameDescriptor;
 
 use function array_key_exists;
 use function sprintf;
@@ -32,9 +32,9 @@ final class SessionOptions
      */
     public function __construct(
         public readonly string $peerName = 'parley-php/' . self::VERSION,
-        public readonly int $maxFrame = FrameLayout::DEFAULT_MAX_FRAME,
-        public readonly int $maxMessage = FrameLayout::DEFAULT_MAX_MESSAGE,
-        public readonly int $maxInFlight = FrameLayout::DEFAULT_MAX_IN_FLIGHT,
+        public readonly int $maxFrame = FrameDescriptor::DEFAULT_MAX_FRAME,
+        public readonly int $maxMessage = FrameDescriptor::DEFAULT_MAX_MESSAGE,
+        public readonly int $maxInFlight = FrameDescriptor::DEFAULT_MAX_IN_FLIGHT,
         public readonly ?int $heartbeatMs = null,
         public readonly ?int $heartbeatTimeoutMs = null,
         public readonly ?string $token = null,
@@ -43,7 +43,7 @@ final class SessionOptions
         public readonly int $compressionThreshold = 4096,
         public readonly bool $jsonObjectsAsArrays = true,
         public readonly array|bool $allowedClasses = false,
-        public readonly int $maxStray = FrameLayout::DEFAULT_MAX_STRAY,
+        public readonly int $maxStray = FrameDescriptor::DEFAULT_MAX_STRAY,
         public readonly float $handshakeTimeout = 10.0,
         public readonly float $drainTimeout = 30.0,
         public readonly ?float $defaultTimeout = null,
@@ -52,11 +52,11 @@ final class SessionOptions
         public readonly ?Closure $onStray = null,
         public readonly ?Closure $onLog = null,
     ) {
-        if ($maxFrame < FrameLayout::MIN_MAX_FRAME || $maxFrame > FrameLayout::MAX_MAX_FRAME) {
+        if ($maxFrame < FrameDescriptor::MIN_MAX_FRAME || $maxFrame > FrameDescriptor::MAX_MAX_FRAME) {
             throw new \InvalidArgumentException(sprintf(
                 'maxFrame must be between %d and %d bytes (SPEC §3.2), got %d',
-                FrameLayout::MIN_MAX_FRAME,
-                FrameLayout::MAX_MAX_FRAME,
+                FrameDescriptor::MIN_MAX_FRAME,
+                FrameDescriptor::MAX_MAX_FRAME,
                 $maxFrame,
             ));
         }

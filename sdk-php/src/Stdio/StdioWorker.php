@@ -6,7 +6,7 @@ namespace Parley\Stdio;
 
 use FFI;
 use Parley\Loop\EventLoop;
-use Parley\Session\Role;
+use Parley\Transport\Role;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Transport\StreamTransport;

@@ -7,7 +7,6 @@ namespace Parley\Transport;
 use Closure;
 use Parley\Exception\TransportException;
 use Parley\Loop\EventLoop;
-use Parley\Session\Role;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 

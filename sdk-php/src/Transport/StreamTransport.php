@@ -107,7 +107,7 @@ class StreamTransport implements Transport
         return $written;
     }
 
-    public function closeWrite(): bool
+    public function shutdownOutput(): bool
     {
         if ($this->writeClosed) {
             return !$this->readClosed;
@@ -150,7 +150,7 @@ class StreamTransport implements Transport
         return new PeerGoneException(sprintf('%s: %s', $this->description, $reason));
     }
 
-    public function describe(): string
+    public function description(): string
     {
         return $this->description;
     }

@@ -41,7 +41,7 @@ interface Transport
      *
      * @return bool whether the peer's direction can still be read until its end
      */
-    public function closeWrite(): bool;
+    public function shutdownOutput(): bool;
 
     /** Releases the transport. For a child process, starts the exit/terminate sequence (§9.1). */
     public function close(): void;
@@ -53,5 +53,5 @@ interface Transport
     public function peerGone(string $reason): PeerGoneException;
 
     /** For logs and error messages. */
-    public function describe(): string;
+    public function description(): string;
 }

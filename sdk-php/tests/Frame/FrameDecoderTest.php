@@ -9,8 +9,9 @@ use Parley\Exception\PeerGoneException;
 use Parley\Exception\ProtocolException;
 use Parley\Frame\Frame;
 use Parley\Frame\FrameDecoder;
+use Parley\Frame\FrameDescriptor;
 use Parley\Frame\FrameEncoder;
-use Parley\Frame\FrameLayout;
+use Parley\Frame\FrameFlags;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -42,14 +43,14 @@ final class FrameDecoderTest extends TestCase
         return "Hi\n"
             . FrameEncoder::encode(
                 2,
-                FrameLayout::FLAG_WANT_PROGRESS,
+                FrameFlags::WANT_PROGRESS,
                 1,
                 FrameEncoder::requestMeta(0, 'echo'),
                 1,
                 0,
                 '"x"',
             )
-            . FrameEncoder::encode(3, 0, 1, '', 0, 0, FrameLayout::MAGIC . 'inside')
+            . FrameEncoder::encode(3, 0, 1, '', 0, 0, FrameDescriptor::MAGIC . 'inside')
             . "\xFA\x50garbage\xFA"
             . FrameEncoder::encode(8, 0, 9, '', 0, 0, '')
             . FrameEncoder::encode(5, 0, 0, 'note', 1, 0, '{"a":1}')
@@ -136,11 +137,11 @@ final class FrameDecoderTest extends TestCase
     public function testTheLimitIsTheHandshakeLimitUntilRaised(): void
     {
         $frame = FrameEncoder::encode(3, 0, 1, '', 0, 0, str_repeat('x', 70000));
-        $decoder = new FrameDecoder(FrameLayout::HANDSHAKE_MAX_FRAME);
+        $decoder = new FrameDecoder(FrameDescriptor::HANDSHAKE_MAX_FRAME);
         $decoder->setMaxFrame(1048576);
         $decoder->feed($frame);
         self::assertSame(70000, strlen((string) $decoder->next()?->body));
-        $strict = new FrameDecoder(FrameLayout::HANDSHAKE_MAX_FRAME);
+        $strict = new FrameDecoder(FrameDescriptor::HANDSHAKE_MAX_FRAME);
         $strict->feed($frame);
         $this->expectException(ProtocolException::class);
         $strict->next();

@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace Parley\Tests\Frame;
 
 use Parley\Exception\ErrorCode;
-use Parley\Frame\FrameLayout;
+use Parley\Frame\FrameKind;
 use Parley\Tests\Support\VectorRunner;
 use PHPUnit\Framework\TestCase;
 
@@ -147,7 +147,7 @@ final class GoldenVectorTest extends TestCase
             foreach (array_keys($expected[$i]['decoded']) as $key) {
                 $decoded[$key] = match ($key) {
                     'timeout_ms' => strlen($meta) >= 4 ? unpack('N', $meta)[1] : null,
-                    'method' => $event['kind'] === FrameLayout::KIND_REQUEST ? substr($meta, 4) : $meta,
+                    'method' => $event['kind'] === FrameKind::REQUEST ? substr($meta, 4) : $meta,
                     'json' => json_decode($body, true),
                     default => null,
                 };

@@ -15,7 +15,7 @@ use Parley\Parley;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Session\SessionState;
-use Parley\Transport\ProcessTransport;
+use Parley\Transport\ChildProcessTransport;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -39,7 +39,7 @@ final class ChildProcessTest extends TestCase
         foreach ($this->sessions as $session) {
             $transport = $session->transport();
             $session->abortNow('test finished');
-            if ($transport instanceof ProcessTransport) {
+            if ($transport instanceof ChildProcessTransport) {
                 $transport->child()->signal(9);
                 $transport->child()->waitForExit(5);
             }
@@ -64,7 +64,7 @@ final class ChildProcessTest extends TestCase
     private function child(Session $session): \Parley\Process\ChildProcess
     {
         $transport = $session->transport();
-        self::assertInstanceOf(ProcessTransport::class, $transport);
+        self::assertInstanceOf(ChildProcessTransport::class, $transport);
         return $transport->child();
     }
 

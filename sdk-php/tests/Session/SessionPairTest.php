@@ -563,7 +563,7 @@ final class SessionPairTest extends TestCase
         $loop = $pair->loop;
         $silent = new Session(
             new \Parley\Transport\StreamTransport($a, $a, 'silent'),
-            \Parley\Session\Role::Initiator,
+            \Parley\Transport\Role::Initiator,
             new SessionOptions(heartbeatMs: 20, logger: static fn () => null),
             $loop,
         );
@@ -751,7 +751,7 @@ final class SessionPairTest extends TestCase
         [$a, $b] = stream_socket_pair(STREAM_PF_UNIX, STREAM_SOCK_STREAM, STREAM_IPPROTO_IP);
         $session = new Session(
             new \Parley\Transport\StreamTransport($a, $a, 'nobody'),
-            \Parley\Session\Role::Initiator,
+            \Parley\Transport\Role::Initiator,
             new SessionOptions(handshakeTimeout: 0.05, logger: static fn () => null),
             $loop,
         );
@@ -770,7 +770,7 @@ final class SessionPairTest extends TestCase
         [$a, $b] = stream_socket_pair(STREAM_PF_UNIX, STREAM_SOCK_STREAM, STREAM_IPPROTO_IP);
         $session = new Session(
             new \Parley\Transport\StreamTransport($a, $a, 'rude'),
-            \Parley\Session\Role::Acceptor,
+            \Parley\Transport\Role::Acceptor,
             new SessionOptions(logger: static fn () => null),
             $loop,
         );

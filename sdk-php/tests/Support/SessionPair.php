@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace Parley\Tests\Support;
 
 use Parley\Loop\EventLoop;
-use Parley\Session\Role;
+use Parley\Transport\Role;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Transport\StreamTransport;

@@ -9,7 +9,8 @@ use Parley\Exception\PeerGoneException;
 use Parley\Exception\ProtocolException;
 use Parley\Frame\Frame;
 use Parley\Frame\FrameDecoder;
-use Parley\Frame\FrameLayout;
+use Parley\Frame\FrameDescriptor;
+use Parley\Frame\FrameKind;
 use Parley\Frame\MessageAssembler;
 
 /**
@@ -27,13 +28,13 @@ final class VectorRunner
     {
         $events = [];
         $decoder = new FrameDecoder(
-            $config['max_frame'] ?? FrameLayout::DEFAULT_MAX_FRAME,
-            $config['max_stray'] ?? FrameLayout::DEFAULT_MAX_STRAY,
+            $config['max_frame'] ?? FrameDescriptor::DEFAULT_MAX_FRAME,
+            $config['max_stray'] ?? FrameDescriptor::DEFAULT_MAX_STRAY,
             static function (string $bytes) use (&$events): void {
                 $events[] = ['type' => 'stray', 'hex' => bin2hex($bytes)];
             },
         );
-        $assembler = new MessageAssembler($config['max_message'] ?? FrameLayout::DEFAULT_MAX_MESSAGE);
+        $assembler = new MessageAssembler($config['max_message'] ?? FrameDescriptor::DEFAULT_MAX_MESSAGE);
         $messages = [];
         $error = null;
         foreach ($pieces as $piece) {
@@ -53,7 +54,7 @@ final class VectorRunner
                 } catch (MessageRejectedException $e) {
                     // A rejected REQUEST is answered with INVALID_REQUEST; a rejected NOTIFICATION
                     // is only reported (no error code, SPEC §4.2).
-                    if ($e->kind === FrameLayout::KIND_REQUEST) {
+                    if ($e->kind === FrameKind::REQUEST) {
                         $error ??= ['stage' => 'frame', 'code' => $e->getCode(), 'fatal' => false];
                     }
                     continue;

@@ -17,7 +17,7 @@ use Parley\Session\SessionOptions;
 use Parley\Session\SessionState;
 use Parley\Tests\Support\PeerProcess;
 use Parley\Tests\Support\TempDir;
-use Parley\Transport\ProcessTransport;
+use Parley\Transport\ChildProcessTransport;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -36,7 +36,7 @@ final class ConformancePeerTest extends TestCase
     {
         $transport = $this->session?->transport();
         $this->session?->abortNow('test finished');
-        if ($transport instanceof ProcessTransport) {
+        if ($transport instanceof ChildProcessTransport) {
             $transport->child()->signal(9);
             $transport->child()->waitForExit(5);
         }
@@ -187,7 +187,7 @@ final class ConformancePeerTest extends TestCase
             self::assertSame(0, $this->server->waitForExit(10), 'a listening server stops after shutdown');
         } else {
             $child = $s->transport();
-            self::assertInstanceOf(ProcessTransport::class, $child);
+            self::assertInstanceOf(ChildProcessTransport::class, $child);
             self::assertTrue($child->child()->waitForExit(10));
             self::assertSame(0, $child->child()->exitStatus());
         }

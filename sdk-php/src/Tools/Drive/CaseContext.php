@@ -8,7 +8,7 @@ use Parley\Exception\ParleyException;
 use Parley\Loop\EventLoop;
 use Parley\Session\Call;
 use Parley\Session\Session;
-use Parley\Transport\ProcessTransport;
+use Parley\Transport\ChildProcessTransport;
 
 use function count;
 use function in_array;
@@ -48,10 +48,10 @@ final class CaseContext
         $this->loop->sleep($seconds);
     }
 
-    public function child(): ?ProcessTransport
+    public function child(): ?ChildProcessTransport
     {
         $transport = $this->session->transport();
-        return $transport instanceof ProcessTransport ? $transport : null;
+        return $transport instanceof ChildProcessTransport ? $transport : null;
     }
 
     /** Awaits a call that must fail with $code; returns the exception. */

@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace Parley\Tools\Drive;
 
 use Parley\Codec\Payload;
-use Parley\Compression\ZstdCompression;
+use Parley\Codec\ZstdCompression;
 use Parley\Exception\CancelledException;
 use Parley\Exception\PeerGoneException;
 

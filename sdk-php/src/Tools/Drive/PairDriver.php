@@ -7,12 +7,12 @@ namespace Parley\Tools\Drive;
 use Parley\Loop\Deferred;
 use Parley\Loop\EventLoop;
 use Parley\Process\ChildProcess;
-use Parley\Session\Role;
+use Parley\Transport\Role;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Session\SessionState;
 use Parley\Tools\ConformanceService;
-use Parley\Transport\ProcessTransport;
+use Parley\Transport\ChildProcessTransport;
 use Parley\Transport\SocketConnector;
 
 use function sprintf;
@@ -147,7 +147,7 @@ final class PairDriver
         );
         if ($this->transport === 'stdio') {
             $child = ChildProcess::start($this->serverCommand);
-            $session = new Session(new ProcessTransport($child, $loop), Role::Initiator, $options, $loop, 0);
+            $session = new Session(new ChildProcessTransport($child, $loop), Role::Initiator, $options, $loop, 0);
         } else {
             $address = ($this->transport === 'unix' ? 'unix://' : 'tcp://') . $this->connect;
             $session = new Session(SocketConnector::connect($address), Role::Initiator, $options, $loop, 15000);
@@ -181,7 +181,7 @@ final class PairDriver
     {
         $transport = $context->session->transport();
         $context->session->abortNow('case finished');
-        if ($transport instanceof ProcessTransport) {
+        if ($transport instanceof ChildProcessTransport) {
             $child = $transport->child();
             if (!$child->waitForExit(2.0)) {
                 $child->signal(9);

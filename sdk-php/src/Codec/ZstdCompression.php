@@ -2,13 +2,12 @@
 
 declare(strict_types=1);
 
-namespace Parley\Compression;
+namespace Parley\Codec;
 
 use FFI;
-use Parley\Codec\CodecException;
 use Parley\Exception\ErrorCode;
 use Parley\Exception\ProtocolException;
-use Parley\Frame\FrameLayout;
+use Parley\Frame\FrameDescriptor;
 
 use function sprintf;
 use function strlen;
@@ -85,7 +84,7 @@ final class ZstdCompression implements Compression
 
     public function id(): int
     {
-        return FrameLayout::COMPRESSION_ZSTD;
+        return FrameDescriptor::COMPRESSION_ZSTD;
     }
 
     public function name(): string

@@ -2,7 +2,7 @@
 
 declare(strict_types=1);
 
-namespace Parley\Session;
+namespace Parley\Transport;
 
 /**
  * Who speaks first in the handshake (SPEC §1, §8.2). After it, both roles are equal.

@@ -2,7 +2,7 @@
 
 declare(strict_types=1);
 
-namespace Parley\Compression;
+namespace Parley\Codec;
 
 /**
  * A body compression of SPEC §10.2.

@@ -19,7 +19,7 @@ use function sprintf;
  * Closing follows §9.1: close the child's stdin, wait for the exit (grace, default 5 s), then
  * SIGTERM, then SIGKILL after 2 s more; the loop does the waiting, nothing blocks.
  */
-final class ProcessTransport extends StreamTransport
+final class ChildProcessTransport extends StreamTransport
 {
     private ?int $reaper = null;
     private float $closedAt = 0.0;

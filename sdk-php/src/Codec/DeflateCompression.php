@@ -2,12 +2,11 @@
 
 declare(strict_types=1);
 
-namespace Parley\Compression;
+namespace Parley\Codec;
 
-use Parley\Codec\CodecException;
 use Parley\Exception\ErrorCode;
 use Parley\Exception\ProtocolException;
-use Parley\Frame\FrameLayout;
+use Parley\Frame\FrameDescriptor;
 
 use function sprintf;
 use function strlen;
@@ -29,7 +28,7 @@ final class DeflateCompression implements Compression
 
     public function id(): int
     {
-        return FrameLayout::COMPRESSION_DEFLATE;
+        return FrameDescriptor::COMPRESSION_DEFLATE;
     }
 
     public function name(): string
