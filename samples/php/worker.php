@@ -10,7 +10,7 @@ declare(strict_types=1);
 
 require __DIR__ . '/../../sdk-php/src/autoload.php';
 
-use Parley\Exception\RpcException;
+use Parley\Exception\RemoteException;
 use Parley\Parley;
 use Parley\Session\RequestContext;
 
@@ -22,7 +22,7 @@ $session->handle('invoice.total', static function (array $invoice): array {
     foreach ($invoice['lines'] as $i => $line) {
         if (!is_int($line['cents'] ?? null) || !is_int($line['qty'] ?? null) || $line['qty'] < 0) {
             // A typed error: the caller gets this code and message.
-            throw new RpcException("line $i needs integer 'cents' and a non-negative integer 'qty'", 4001);
+            throw new RemoteException("line $i needs integer 'cents' and a non-negative integer 'qty'", 4001);
         }
         $net += $line['cents'] * $line['qty'];
     }

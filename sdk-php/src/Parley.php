@@ -58,7 +58,7 @@ final class Parley
             Role::Initiator,
             $options ?? new SessionOptions(),
             $loop,
-            0,
+            0.0,
         );
     }
 
@@ -93,7 +93,7 @@ final class Parley
             Role::Initiator,
             $options ?? new SessionOptions(),
             $loop ?? EventLoop::get(),
-            15000,
+            15.0,
         );
     }
 

@@ -14,6 +14,8 @@ if (is_file($composer)) {
 }
 
 require_once __DIR__ . '/../src/autoload.php';
+// The conformance peer (test tooling outside the package), for tests/Peer.
+require_once __DIR__ . '/../../conformance-tests/peers/php/src/autoload.php';
 
 spl_autoload_register(static function (string $class): void {
     $prefix = 'Parley\\Tests\\';

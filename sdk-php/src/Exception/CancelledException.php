@@ -8,7 +8,7 @@ namespace Parley\Exception;
  * The call was cancelled (CANCELLED, -33001): locally by the caller, or the handler stopped
  * because the caller cancelled it.
  */
-final class CancelledException extends RpcException
+final class CancelledException extends ParleyException
 {
     public function __construct(
         string $message,

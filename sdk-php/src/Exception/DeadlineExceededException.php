@@ -7,7 +7,7 @@ namespace Parley\Exception;
 /**
  * The call's deadline passed (DEADLINE_EXCEEDED, -33002), on this side or on the peer's.
  */
-final class DeadlineExceededException extends RpcException
+final class DeadlineExceededException extends ParleyException
 {
     public function __construct(
         string $message,

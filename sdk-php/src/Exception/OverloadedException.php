@@ -8,7 +8,7 @@ namespace Parley\Exception;
  * Too many requests in flight (OVERLOADED, -33005): the peer's max_in_flight was reached. Retry
  * later or raise the limit.
  */
-final class OverloadedException extends RpcException
+final class OverloadedException extends ParleyException
 {
     public function __construct(
         string $message,

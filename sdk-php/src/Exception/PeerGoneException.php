@@ -8,7 +8,7 @@ namespace Parley\Exception;
  * The transport ended or the peer process died (PEER_GONE, -33011). For a child process the
  * message includes its exit status and the last lines of its stderr (SPEC §9.1).
  */
-final class PeerGoneException extends SessionException
+class PeerGoneException extends SessionClosedException
 {
     /**
      * @param list<string> $stderrTail
@@ -18,8 +18,9 @@ final class PeerGoneException extends SessionException
         private readonly ?int $exitStatus = null,
         private readonly array $stderrTail = [],
         ?\Throwable $previous = null,
+        ErrorCode $code = ErrorCode::PeerGone,
     ) {
-        parent::__construct($message, ErrorCode::PeerGone->value, null, $previous);
+        ParleyException::__construct($message, $code->value, null, $previous);
     }
 
     /** Exit status of the peer process, when it is a child that has exited (128 + n: signal n). */

@@ -9,7 +9,7 @@ namespace Parley\Exception;
  * AUTH_FAILED, HANDSHAKE_FAILED): detected here, or received from the peer as ERROR with id 0.
  * The session is closed (SPEC §7.3).
  */
-final class ProtocolException extends SessionException
+final class ProtocolException extends SessionClosedException
 {
     public function __construct(
         ErrorCode|int $code,
@@ -18,7 +18,7 @@ final class ProtocolException extends SessionException
         mixed $data = null,
         private readonly string $stage = '',
     ) {
-        parent::__construct($message, $code instanceof ErrorCode ? $code->value : $code, $data);
+        ParleyException::__construct($message, $code instanceof ErrorCode ? $code->value : $code, $data);
     }
 
     /**

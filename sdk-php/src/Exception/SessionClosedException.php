@@ -5,9 +5,12 @@ declare(strict_types=1);
 namespace Parley\Exception;
 
 /**
- * A call on a session that is closed (SESSION_CLOSED, -33013). Open a new session.
+ * The session can no longer be used (SESSION_CLOSED, -33013, or the code of the subclass): every
+ * pending call fails with the same exception (SPEC §8.6), and new calls fail at once. Open a new
+ * session. Subclasses say why: {@see ShuttingDownException} (GOODBYE), {@see ProtocolException}
+ * (a fatal protocol error), {@see PeerGoneException} (the peer or the transport went away).
  */
-final class SessionClosedException extends SessionException
+class SessionClosedException extends ParleyException
 {
     public function __construct(string $message, ?\Throwable $previous = null)
     {

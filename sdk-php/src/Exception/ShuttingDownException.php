@@ -5,10 +5,11 @@ declare(strict_types=1);
 namespace Parley\Exception;
 
 /**
- * The session is draining after GOODBYE (SHUTTING_DOWN, -33006); the request was not processed
- * and may be retried elsewhere.
+ * The session is draining after GOODBYE (SHUTTING_DOWN, -33006): the request was not processed
+ * (a new call on a closing session, or the peer answered SHUTTING_DOWN) and may be retried on
+ * another session.
  */
-final class ShuttingDownException extends RpcException
+final class ShuttingDownException extends SessionClosedException
 {
     public function __construct(
         string $message,
@@ -16,7 +17,7 @@ final class ShuttingDownException extends RpcException
         private readonly bool $remote = false,
         ?\Throwable $previous = null,
     ) {
-        parent::__construct($message, ErrorCode::ShuttingDown->value, $data, $previous);
+        ParleyException::__construct($message, ErrorCode::ShuttingDown->value, $data, $previous);
     }
 
     /** True when the peer sent this outcome as an ERROR frame; false when it was decided locally. */

@@ -8,7 +8,7 @@ use Closure;
 use Parley\Exception\ErrorCode;
 use Parley\Exception\PeerGoneException;
 use Parley\Exception\ProtocolException;
-use Parley\Exception\SessionException;
+use Parley\Exception\SessionClosedException;
 
 use function hash;
 use function min;
@@ -41,7 +41,7 @@ final class FrameDecoder
     private int $strayFrom = -1;
     /** Stray bytes since the last verified header (§3.6 rule 4). */
     private int $strayCount = 0;
-    private ?SessionException $error = null;
+    private ?SessionClosedException $error = null;
 
     /**
      * @param Closure(string): void|null $onStray receives every run of skipped bytes, in order

@@ -5,15 +5,14 @@ declare(strict_types=1);
 namespace Parley\Session;
 
 use Closure;
+use Fiber;
 use Parley\Exception\CancelledException;
+use Parley\Internal\Call\OutboundCall;
 use Parley\Loop\Awaitable;
-use Parley\Loop\EventLoop;
-use Parley\Loop\WaiterList;
-
-use function sprintf;
 
 /**
- * An outgoing request: await its result, cancel it, follow its progress.
+ * An outgoing request (SPEC §6): await its result, cancel it, follow its progress. Made by
+ * {@see Session::call()}; its state is the session's, this object only reads and waits.
  *
  * ```php
  * $call = $session->call('resize', ['path' => $p], timeout: 5.0, onProgress: fn ($p) => print_r($p));
@@ -22,84 +21,41 @@ use function sprintf;
  */
 final class Call implements Awaitable
 {
-    use WaiterList;
+    public readonly string $method;
 
-    private const PENDING = 0;
-    private const DONE = 1;
-    private const FAILED = 2;
-
-    private int $state = self::PENDING;
-    private mixed $result = null;
-    private ?\Throwable $error = null;
-
-    /** @internal request id once sent (0 before) */
-    public int $id = 0;
-    /** @internal the CANCEL frame went out */
-    public bool $cancelSent = false;
-    /** @internal deadline timer key */
-    public ?int $timer = null;
-    /** @internal absolute deadline (monotonic seconds), 0 = none */
-    public float $deadline = 0.0;
-    /** @internal encoded request kept until it is sent (waiting for the handshake or a free slot) */
-    public ?array $queued = null;
-
-    /** @internal progress listener (WANT_PROGRESS was set) */
-    public ?Closure $onProgress = null;
-
-    /**
-     * @internal created by {@see Session::call()}
-     */
-    public function __construct(
-        private readonly Session $session,
-        public readonly string $method,
-    ) {
+    /** @internal made by the session */
+    public function __construct(private readonly OutboundCall $state)
+    {
+        $this->method = $state->method;
     }
 
     public function isDone(): bool
     {
-        return $this->state !== self::PENDING;
+        return $this->state->isDone();
     }
 
     /** Whether the call completed with a result (false while pending or after a failure). */
     public function succeeded(): bool
     {
-        return $this->state === self::DONE;
+        return $this->state->succeeded();
     }
 
     /**
      * Waits for the result: suspends a handler's Fiber, or runs the event loop in plain code.
      *
-     * @throws \Parley\Exception\RpcException the peer's ERROR, or a local outcome (deadline, cancel)
-     * @throws \Parley\Exception\SessionException the session failed (peer gone, protocol error)
+     * @throws \Parley\Exception\RemoteException the peer's ERROR
+     * @throws \Parley\Exception\ParleyException a local outcome (deadline, cancel, size limit)
+     * @throws \Parley\Exception\SessionClosedException the session closed or failed (peer gone, protocol error)
      */
     public function await(): mixed
     {
-        if ($this->state === self::PENDING) {
-            if (\Fiber::getCurrent() === null) {
-                // Plain code: run the loop until the answer is there (the common synchronous call).
-                $loop = $this->session->loop();
-                if ($loop->listenerDepth > 0) {
-                    throw EventLoop::waitInListener();
-                }
-                do {
-                    if (!$loop->tick(true)) {
-                        $loop->await($this);
-                    }
-                } while ($this->state === self::PENDING);
-            } else {
-                $this->session->loop()->await($this);
-            }
-        }
-        if ($this->state === self::DONE) {
-            return $this->result;
-        }
-        throw $this->error;
+        return $this->state->await($this);
     }
 
     /** The failure once the call failed, else null (does not wait). */
     public function error(): ?\Throwable
     {
-        return $this->error;
+        return $this->state->error();
     }
 
     /**
@@ -108,44 +64,27 @@ final class Call implements Awaitable
      */
     public function cancel(): void
     {
-        if ($this->state !== self::PENDING) {
-            return;
-        }
-        $this->fail(new CancelledException(sprintf('call %s cancelled by the caller', $this->method)));
-        $this->session->callAbandoned($this);
+        $this->state->cancel();
     }
 
     /** Registers (or replaces) the progress listener. Progress after completion is dropped. */
     public function onProgress(Closure $listener): self
     {
-        $this->onProgress = $listener;
+        if (!$this->state->isDone()) {
+            $this->state->onProgress = $listener;
+        }
         return $this;
     }
 
-    /** @internal */
-    public function complete(mixed $result): void
+    /** @internal the loop registers a Fiber to resume on completion */
+    public function addWaiter(Fiber $fiber): void
     {
-        if ($this->state !== self::PENDING) {
-            return;
-        }
-        $this->state = self::DONE;
-        $this->result = $result;
-        if ($this->waiters !== []) {
-            $this->wakeWaiters($this->session->loop());
-        }
+        $this->state->addWaiter($fiber);
     }
 
     /** @internal */
-    public function fail(\Throwable $error): void
+    public function removeWaiter(Fiber $fiber): void
     {
-        if ($this->state !== self::PENDING) {
-            return;
-        }
-        $this->state = self::FAILED;
-        $this->error = $error;
-        $this->onProgress = null;
-        if ($this->waiters !== []) {
-            $this->wakeWaiters($this->session->loop());
-        }
+        $this->state->removeWaiter($fiber);
     }
 }

@@ -5,16 +5,15 @@ declare(strict_types=1);
 namespace Parley\Session;
 
 use Closure;
-use Fiber;
 use Parley\Exception\CancelledException;
 use Parley\Exception\DeadlineExceededException;
-use Parley\Exception\RpcException;
+use Parley\Internal\Call\Inbound;
+use Parley\Internal\Call\InboundCall;
 use Parley\Loop\Deferred;
 
 use function hrtime;
 use function max;
 use function min;
-use function sprintf;
 
 /**
  * What a request handler knows about its request: the deadline, whether the caller cancelled, and
@@ -27,57 +26,35 @@ use function sprintf;
  */
 final class RequestContext
 {
-    public const CANCELLED = 1;
-    public const DEADLINE = 2;
+    public readonly int $id;
+    public readonly string $method;
 
-    /** @internal the Fiber running the handler, while it runs */
-    public ?Fiber $fiber = null;
-    /** @internal deadline timer key */
-    public ?int $timer = null;
-    /** @internal the terminal frame was sent */
-    public bool $answered = false;
-    /** @internal no deadline, no progress, JSON: the answer can take the session's fast path */
-    public bool $plain = true;
-    private int $cancelReason = 0;
-    private bool $delivered = false;
-    /** @var list<Closure(): void> */
-    private array $cancelListeners = [];
-    private ?Deferred $cancellation = null;
-
-    private float $deadline = 0.0;
-    private bool $wantsProgress = false;
-    private string $codec = 'json';
-
-    /**
-     * @internal created by the session for each request
-     */
+    /** @internal made by the session for each request */
     public function __construct(
+        private readonly InboundCall $call,
+        private readonly Inbound $inbound,
         private readonly Session $session,
-        public readonly int $id,
-        public readonly string $method,
-        public readonly mixed $params,
-        public readonly Closure $handler,
     ) {
+        $this->id = $call->id;
+        $this->method = $call->method;
     }
 
-    /** @internal request details that differ from the defaults (no deadline, no progress, JSON) */
-    public function configure(float $deadline, bool $wantsProgress, string $codec): void
+    /** The request's params, decoded. */
+    public function params(): mixed
     {
-        $this->deadline = $deadline;
-        $this->wantsProgress = $wantsProgress;
-        $this->codec = $codec;
+        return $this->call->params;
     }
 
     /** Whether the caller asked for progress (WANT_PROGRESS); {@see progress()} is a no-op otherwise. */
     public function wantsProgress(): bool
     {
-        return $this->wantsProgress;
+        return $this->call->wantsProgress;
     }
 
     /** The codec of the request body (json, raw, php): results default to it. */
     public function codec(): string
     {
-        return $this->codec;
+        return $this->call->codec;
     }
 
     public function session(): Session
@@ -88,35 +65,29 @@ final class RequestContext
     /** Absolute deadline on this process's monotonic clock (seconds, hrtime-based), or null. */
     public function deadline(): ?float
     {
-        return $this->deadline > 0 ? $this->deadline : null;
+        return $this->call->deadline > 0 ? $this->call->deadline : null;
     }
 
     /** Seconds left before the deadline (never negative), or null without a deadline. */
     public function remaining(): ?float
     {
-        return $this->deadline > 0 ? max(0.0, $this->deadline - hrtime(true) / 1e9) : null;
+        return $this->call->deadline > 0 ? max(0.0, $this->call->deadline - hrtime(true) / 1e9) : null;
     }
 
     public function isCancelled(): bool
     {
-        return $this->cancelReason !== 0;
+        return $this->call->cancelReason !== 0;
     }
 
     public function isDeadlineExceeded(): bool
     {
-        return $this->cancelReason === self::DEADLINE
-            || ($this->deadline > 0 && hrtime(true) / 1e9 >= $this->deadline);
+        return $this->call->isDeadlineExceeded();
     }
 
     /** Throws when the request was cancelled or its deadline passed. For long computations. */
     public function throwIfCancelled(): void
     {
-        if ($this->cancelReason === 0 && $this->deadline > 0 && hrtime(true) / 1e9 >= $this->deadline) {
-            $this->cancel(self::DEADLINE);
-        }
-        if ($this->cancelReason !== 0) {
-            throw $this->cancellationException();
-        }
+        $this->call->throwIfCancelled();
     }
 
     /**
@@ -125,21 +96,21 @@ final class RequestContext
      */
     public function progress(mixed $value): void
     {
-        if ($this->wantsProgress && !$this->answered) {
-            $this->session->sendProgress($this, $value);
+        if ($this->call->wantsProgress && !$this->call->answered) {
+            $this->inbound->sendProgress($this->call, $value);
         }
     }
 
     /** Waits without blocking other requests; throws on cancellation or deadline. */
     public function sleep(float $seconds): void
     {
-        $this->throwIfCancelled();
+        $this->call->throwIfCancelled();
         $remaining = $this->remaining();
         if ($remaining !== null && $remaining < $seconds) {
-            $this->session->loop()->sleep($remaining);
-            $this->throwIfCancelled();
+            $this->call->loop->sleep($remaining);
+            $this->call->throwIfCancelled();
         }
-        $this->session->loop()->sleep($seconds);
+        $this->call->loop->sleep($seconds);
     }
 
     /**
@@ -147,24 +118,25 @@ final class RequestContext
      */
     public function awaitCancellation(?float $timeout = null): bool
     {
-        if ($this->cancelReason !== 0) {
+        $call = $this->call;
+        if ($call->cancelReason !== 0) {
             return true;
         }
-        $this->cancellation ??= new Deferred($this->session->loop());
-        $timer = $timeout === null ? null : $this->session->loop()->delay(
+        $call->cancellation ??= new Deferred($call->loop);
+        $timer = $timeout === null ? null : $call->loop->delay(
             $timeout,
-            fn () => $this->cancellation?->resolve(false),
+            static fn () => $call->cancellation?->resolve(false),
         );
         try {
-            return (bool) $this->cancellation->await();
+            return (bool) $call->cancellation->await();
         } catch (CancelledException | DeadlineExceededException) {
             return true;
         } finally {
             if ($timer !== null) {
-                $this->session->loop()->cancel($timer);
+                $call->loop->cancel($timer);
             }
-            if ($this->cancelReason === 0) {
-                $this->cancellation = null;
+            if ($call->cancelReason === 0) {
+                $call->cancellation = null;
             }
         }
     }
@@ -172,11 +144,7 @@ final class RequestContext
     /** Runs $listener when the request is cancelled (at once if it already is). */
     public function onCancel(Closure $listener): void
     {
-        if ($this->cancelReason !== 0) {
-            $listener();
-            return;
-        }
-        $this->cancelListeners[] = $listener;
+        $this->call->onCancel($listener);
     }
 
     /**
@@ -204,50 +172,5 @@ final class RequestContext
     public function notify(string $method, mixed $params = null, ?string $codec = null): void
     {
         $this->session->notify($method, $params, $codec);
-    }
-
-    /** @internal the caller cancelled (CANCEL), the deadline passed, or the session ended */
-    public function cancel(int $reason): void
-    {
-        if ($this->cancelReason !== 0) {
-            return;
-        }
-        $this->cancelReason = $reason;
-        $this->plain = false;
-        $listeners = $this->cancelListeners;
-        $this->cancelListeners = [];
-        foreach ($listeners as $listener) {
-            try {
-                $listener();
-            } catch (\Throwable $e) {
-                $this->session->log(
-                    'error',
-                    sprintf('a cancel listener of %s failed: %s', $this->method, $e->getMessage()),
-                );
-            }
-        }
-        $loop = $this->session->loop();
-        // Interrupt the handler where it waits; queued first so that it wins over other wake-ups.
-        $loop->defer(function (): void {
-            if ($this->fiber !== null && !$this->delivered && $this->fiber->isSuspended()) {
-                $this->delivered = true;
-                $this->fiber->throw($this->cancellationException());
-            }
-        });
-        $this->cancellation?->resolve(true);
-    }
-
-    /** @internal */
-    public function cancelReason(): int
-    {
-        return $this->cancelReason;
-    }
-
-    private function cancellationException(): RpcException
-    {
-        if ($this->cancelReason === self::DEADLINE) {
-            return new DeadlineExceededException(sprintf('the deadline of request %s passed', $this->method));
-        }
-        return new CancelledException(sprintf('request %s was cancelled by the caller', $this->method));
     }
 }

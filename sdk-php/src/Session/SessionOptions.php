@@ -13,6 +13,7 @@ use function strlen;
 
 /**
  * Everything a session can be configured with; every default is the spec's (SPEC §3.2, §8).
+ * Sizes are in bytes; every duration is in seconds (float).
  *
  * Use named arguments: `new SessionOptions(maxFrame: 65536, token: 's3cret')`.
  */
@@ -21,6 +22,13 @@ final class SessionOptions
     public const VERSION = '0.1.0';
 
     /**
+     * @param float|null $heartbeat seconds between PINGs when the peer is quiet (SPEC §8.4); 0 = off;
+     *        null = the transport's default (off on stdio, 15 s on sockets)
+     * @param float|null $heartbeatTimeout seconds of silence after which the peer is gone
+     *        (HEARTBEAT_TIMEOUT); null = twice the heartbeat
+     * @param float $handshakeTimeout seconds to wait for the peer's HELLO (§8.2)
+     * @param float $drainTimeout seconds the GOODBYE drain may take before the session is closed (§8.5)
+     * @param float|null $defaultTimeout seconds: the deadline of calls made without a timeout; null = none
      * @param list<string> $codecs codecs this peer decodes and lists in HELLO ("json" is always added)
      * @param list<string>|null $compression compressions to offer; null = deflate, plus zstd when available
      * @param list<class-string>|bool $allowedClasses classes the `php` codec may instantiate (default none)
@@ -29,14 +37,17 @@ final class SessionOptions
      * @param Closure(string): void|null $onStray receives every run of stray bytes skipped on the stream
      * @param Closure(string, string, ?string): void|null $onLog receives `$/log` notifications from the
      *        peer as (level, message, source); default: passed to the logger
+     * @param Closure(\Parley\Transport\Transport): \Parley\Transport\Transport|null $transportDecorator
+     *        wraps the transport before the session uses it (byte metering, tracing, test taps);
+     *        {@see Session::transport()} returns the wrapper
      */
     public function __construct(
         public readonly string $peerName = 'parley-php/' . self::VERSION,
         public readonly int $maxFrame = FrameDescriptor::DEFAULT_MAX_FRAME,
         public readonly int $maxMessage = FrameDescriptor::DEFAULT_MAX_MESSAGE,
         public readonly int $maxInFlight = FrameDescriptor::DEFAULT_MAX_IN_FLIGHT,
-        public readonly ?int $heartbeatMs = null,
-        public readonly ?int $heartbeatTimeoutMs = null,
+        public readonly ?float $heartbeat = null,
+        public readonly ?float $heartbeatTimeout = null,
         public readonly ?string $token = null,
         public readonly array $codecs = ['json', 'raw', 'php'],
         public readonly ?array $compression = null,
@@ -51,6 +62,7 @@ final class SessionOptions
         public readonly ?Closure $logger = null,
         public readonly ?Closure $onStray = null,
         public readonly ?Closure $onLog = null,
+        public readonly ?Closure $transportDecorator = null,
     ) {
         if ($maxFrame < FrameDescriptor::MIN_MAX_FRAME || $maxFrame > FrameDescriptor::MAX_MAX_FRAME) {
             throw new \InvalidArgumentException(sprintf(
@@ -66,8 +78,11 @@ final class SessionOptions
         if ($maxInFlight < 1) {
             throw new \InvalidArgumentException('maxInFlight must be at least 1');
         }
-        if ($heartbeatMs !== null && $heartbeatMs < 0) {
-            throw new \InvalidArgumentException('heartbeatMs must be 0 (off) or positive');
+        if ($heartbeat !== null && $heartbeat < 0) {
+            throw new \InvalidArgumentException('heartbeat must be 0 (off) or a positive number of seconds');
+        }
+        if ($heartbeatTimeout !== null && $heartbeatTimeout <= 0) {
+            throw new \InvalidArgumentException('heartbeatTimeout must be a positive number of seconds');
         }
         if ($maxStray < 0) {
             throw new \InvalidArgumentException('maxStray must not be negative');

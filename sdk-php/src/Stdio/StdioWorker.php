@@ -53,7 +53,7 @@ final class StdioWorker
             sprintf('parent of pid %d (stdio)', getmypid()),
             true,
         );
-        $session = new Session($transport, Role::Acceptor, $options, $loop, 0);
+        $session = new Session($transport, Role::Acceptor, $options, $loop, 0.0);
         if ($captureOutput) {
             self::captureOutput($session);
         }

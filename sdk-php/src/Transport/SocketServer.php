@@ -189,7 +189,7 @@ final class SocketServer
             false,
             262144,
         );
-        $session = new Session($transport, Role::Acceptor, $this->options, $this->loop, 15000);
+        $session = new Session($transport, Role::Acceptor, $this->options, $this->loop, 15.0);
         $id = spl_object_id($session);
         $this->sessions[$id] = $session;
         $session->onClose(function () use ($id): void {

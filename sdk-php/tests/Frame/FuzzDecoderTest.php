@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace Parley\Tests\Frame;
 
-use Parley\Exception\MessageRejectedException;
+use Parley\Frame\MessageRejectedException;
 use Parley\Exception\PeerGoneException;
 use Parley\Exception\ProtocolException;
 use Parley\Frame\FrameDecoder;

@@ -73,7 +73,7 @@ final class ChildProcessTest extends TestCase
         $worker = $this->spawn();
         $worker->handle('parent.echo', static fn (mixed $p): mixed => ['parent' => $p]);
         $worker->awaitOpen();
-        self::assertSame('test-worker', $worker->peerHello()?->peer);
+        self::assertSame('test-worker', $worker->peer()?->name);
         // REQUEST / RESPONSE
         self::assertSame(['a' => 1.5, 'b' => [1, 2]], $worker->call('echo', ['a' => 1.5, 'b' => [1, 2]])->await());
         // ERROR

@@ -9,10 +9,10 @@ use Parley\Exception\CancelledException;
 use Parley\Exception\DeadlineExceededException;
 use Parley\Exception\ErrorCode;
 use Parley\Exception\HeartbeatTimeoutException;
+use Parley\Exception\MessageTooLargeException;
 use Parley\Exception\OverloadedException;
 use Parley\Exception\ProtocolException;
 use Parley\Exception\RemoteException;
-use Parley\Exception\RpcException;
 use Parley\Exception\SessionClosedException;
 use Parley\Exception\ShuttingDownException;
 use Parley\Loop\Deferred;
@@ -47,17 +47,17 @@ final class SessionPairTest extends TestCase
     {
         $pair = $this->pair(
             new SessionOptions(maxFrame: 32768, codecs: ['json', 'raw'], compression: ['deflate']),
-            new SessionOptions(maxInFlight: 7, heartbeatMs: 0),
+            new SessionOptions(maxInFlight: 7, heartbeat: 0.0),
         );
         $pair->client->awaitOpen();
         self::assertSame(SessionState::Open, $pair->client->state());
         $pair->server->awaitOpen();
-        $hello = $pair->client->peerHello();
+        $hello = $pair->client->peer();
         self::assertNotNull($hello);
-        self::assertSame([1], $hello->versions);
+        self::assertSame(1, $hello->version);
         self::assertSame(7, $hello->maxInFlight);
         self::assertContains('php', $hello->codecs);
-        self::assertSame(32768, $pair->server->peerHello()?->maxFrame);
+        self::assertSame(32768, $pair->server->peer()?->maxFrame);
         self::assertTrue($pair->server->peerAccepts('raw'));
         self::assertFalse($pair->server->peerAccepts('php'));
         self::assertTrue($pair->server->peerAccepts('deflate'));
@@ -122,13 +122,13 @@ final class SessionPairTest extends TestCase
     {
         $pair = $this->pair();
         $pair->server->handle('fail', static function (): never {
-            throw new RpcException('not today', 4001, ['why' => 'test']);
+            throw new RemoteException('not today', 4001, ['why' => 'test']);
         });
         $pair->server->handle('crash', static function (): never {
             throw new \LogicException('boom');
         });
         $pair->server->handle('bad', static function (): never {
-            throw RpcException::invalidParams('x must be positive');
+            throw RemoteException::invalidParams('x must be positive');
         });
         try {
             $pair->client->call('fail')->await();
@@ -331,7 +331,7 @@ final class SessionPairTest extends TestCase
     {
         $pair = $this->pair();
         $pair->client->handle('fail', static function (): never {
-            throw new RpcException('nested failure', 4001);
+            throw new RemoteException('nested failure', 4001);
         });
         $pair->server->handle('callback', static fn (string $m, RequestContext $c): mixed => $c->call($m)->await());
         try {
@@ -430,7 +430,7 @@ final class SessionPairTest extends TestCase
         });
         // A raw REQUEST with timeout_ms 20: the caller side has no local deadline.
         $pair->client->awaitOpen();
-        $pair->client->writeRawBetweenFrames(
+        $pair->inject(
             \Parley\Frame\FrameEncoder::encode(2, 0, 77, pack('N', 20) . 'busy', 0, 0, ''),
         );
         $this->waitUntil($pair, static fn () => $pair->server->stats()['handled'] === 1);
@@ -448,7 +448,7 @@ final class SessionPairTest extends TestCase
         $pair->server->awaitOpen();
         // The client queues above the peer's max_in_flight itself; bypass that with raw frames.
         foreach ([1001, 1002, 1003] as $id) {
-            $pair->client->writeRawBetweenFrames(
+            $pair->inject(
                 \Parley\Frame\FrameEncoder::encode(2, 0, $id, "\0\0\0\0hold", 0, 0, ''),
             );
         }
@@ -516,7 +516,7 @@ final class SessionPairTest extends TestCase
         try {
             $other->server->handle('echo', static fn (mixed $p): mixed => $p);
             $call = $other->client->call('echo', $text, compression: 'deflate');
-            $this->expectException(RpcException::class);
+            $this->expectException(RemoteException::class);
             $this->expectExceptionMessage('compression "deflate" is not available on both sides');
             $call->await();
         } finally {
@@ -532,7 +532,7 @@ final class SessionPairTest extends TestCase
         try {
             $call->await();
             self::fail('no exception');
-        } catch (RpcException $e) {
+        } catch (MessageTooLargeException $e) {
             self::assertSame(ErrorCode::MessageTooLarge, $e->errorCode());
         }
         self::assertTrue($pair->client->isOpen());
@@ -551,8 +551,8 @@ final class SessionPairTest extends TestCase
         // A generous timeout: both peers share this process, so a stall of the test process must
         // not look like a dead peer.
         $pair = $this->pair(
-            new SessionOptions(heartbeatMs: 20, heartbeatTimeoutMs: 3000),
-            new SessionOptions(heartbeatMs: 0),
+            new SessionOptions(heartbeat: 0.02, heartbeatTimeout: 3.0),
+            new SessionOptions(heartbeat: 0.0),
         );
         $pair->client->awaitOpen();
         $pair->loop->sleep(0.15);
@@ -564,7 +564,7 @@ final class SessionPairTest extends TestCase
         $silent = new Session(
             new \Parley\Transport\StreamTransport($a, $a, 'silent'),
             \Parley\Transport\Role::Initiator,
-            new SessionOptions(heartbeatMs: 20, logger: static fn () => null),
+            new SessionOptions(heartbeat: 0.02, logger: static fn () => null),
             $loop,
         );
         fwrite(
@@ -576,7 +576,7 @@ final class SessionPairTest extends TestCase
                 '',
                 1,
                 0,
-                (new \Parley\Session\Hello([1], 'mute', ['json'], [], 16384, 16384, 1, 0, 0))->toJson(),
+                (new \Parley\Internal\Session\Hello([1], 'mute', ['json'], [], 16384, 16384, 1, 0, 0))->toJson(),
             ),
         );
         $pending = $silent->call('anything');
@@ -667,7 +667,7 @@ final class SessionPairTest extends TestCase
             self::assertTrue($e->isRemote());
         }
         self::assertSame(ErrorCode::AuthFailed, $pair->server->closeReason()?->errorCode());
-        self::assertNull($pair->client->peerHello(), 'the acceptor sent no HELLO');
+        self::assertNull($pair->client->peer(), 'the acceptor sent no HELLO');
 
         $good = new SessionPair(
             new SessionOptions(token: 's3cret'),
@@ -692,7 +692,7 @@ final class SessionPairTest extends TestCase
         $pending = $pair->client->call('slow');
         $pair->loop->sleep(0.01);
         // A PING with a 65-byte body is PROTOCOL_ERROR (§4).
-        $pair->client->writeRawBetweenFrames(
+        $pair->inject(
             \Parley\Frame\FrameEncoder::encode(8, 0, 1, '', 0, 0, str_repeat('x', 65)),
         );
         try {
@@ -717,7 +717,7 @@ final class SessionPairTest extends TestCase
         });
         $pair->client->awaitOpen();
         $frame = \Parley\Frame\FrameEncoder::encode(2, 0, 5, "\0\0\0\0slow", 0, 0, '');
-        $pair->client->writeRawBetweenFrames($frame . $frame);
+        $pair->inject($frame . $frame);
         $pair->server->closed()->await();
         self::assertSame(ErrorCode::ProtocolError, $pair->server->closeReason()?->errorCode());
     }
@@ -730,7 +730,7 @@ final class SessionPairTest extends TestCase
         }, logger: static fn () => null));
         $pair->server->handle('echo', static fn (mixed $p): mixed => $p);
         $pair->client->awaitOpen();
-        $pair->client->writeRawBetweenFrames("PHP Warning: something\n");
+        $pair->inject("PHP Warning: something\n");
         self::assertSame('after', $pair->client->call('echo', 'after')->await());
         self::assertSame("PHP Warning: something\n", implode('', $stray));
     }
@@ -740,7 +740,7 @@ final class SessionPairTest extends TestCase
         $pair = $this->pair();
         $pair->client->awaitOpen();
         $pair->server->awaitOpen();
-        $pair->client->writeRawBetweenFrames(\Parley\Frame\FrameEncoder::encode(2, 0, 9, "\0\0\0", 0, 0, ''));
+        $pair->inject(\Parley\Frame\FrameEncoder::encode(2, 0, 9, "\0\0\0", 0, 0, ''));
         $this->waitUntil($pair, static fn () => $pair->server->stats()['handled'] === 1);
         self::assertTrue($pair->server->isOpen());
     }

@@ -22,7 +22,7 @@ final class PeerProcess
         $command = array_merge(
             [
                 PHP_BINARY,
-                dirname(__DIR__, 2) . '/bin/parley-peer',
+                dirname(__DIR__, 3) . '/conformance-tests/peers/php/bin/parley-peer',
                 'serve',
                 '--transport',
                 $transport,

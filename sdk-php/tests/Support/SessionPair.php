@@ -9,6 +9,7 @@ use Parley\Transport\Role;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Transport\StreamTransport;
+use Parley\Transport\Transport;
 
 /**
  * Two sessions in this process, joined by a Unix socket pair and driven by one event loop: the
@@ -29,10 +30,16 @@ final class SessionPair
         $logger = function (string $level, string $message): void {
             $this->logs[] = [$level, $message];
         };
+        $clientOptions ??= new SessionOptions(logger: $logger);
+        if ($clientOptions->transportDecorator === null) {
+            $clientOptions = $clientOptions->with(
+                transportDecorator: static fn (Transport $inner): Transport => new TapTransport($inner),
+            );
+        }
         $this->client = new Session(
             new StreamTransport($a, $a, 'client end'),
             Role::Initiator,
-            $clientOptions ?? new SessionOptions(logger: $logger),
+            $clientOptions,
             $this->loop,
         );
         $this->server = new Session(
@@ -41,6 +48,16 @@ final class SessionPair
             $serverOptions ?? new SessionOptions(logger: $logger),
             $this->loop,
         );
+    }
+
+    /** Writes raw bytes from the client's end, between two frames (hand-made frames, stray bytes). */
+    public function inject(string $bytes): void
+    {
+        $transport = $this->client->transport();
+        if (!$transport instanceof TapTransport) {
+            throw new \LogicException('the client was built with its own transportDecorator');
+        }
+        $transport->inject($bytes);
     }
 
     /** Closes both ends if a test left them open, so no watcher leaks into the next test. */

@@ -4,13 +4,14 @@ declare(strict_types=1);
 
 namespace Parley\Tests\Support;
 
-use Parley\Exception\MessageRejectedException;
+use Parley\Frame\MessageRejectedException;
 use Parley\Exception\PeerGoneException;
 use Parley\Exception\ProtocolException;
 use Parley\Frame\Frame;
 use Parley\Frame\FrameDecoder;
 use Parley\Frame\FrameDescriptor;
 use Parley\Frame\FrameKind;
+use Parley\Frame\Message;
 use Parley\Frame\MessageAssembler;
 
 /**
@@ -77,7 +78,7 @@ final class VectorRunner
     }
 
     /** @return array<string, mixed> */
-    public static function describe(Frame $frame): array
+    public static function describe(Message $frame): array
     {
         return [
             'kind' => $frame->kind,

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
- * The conformance matrix in the Maven build: sdk-java's ConformancePeer and sdk-php's
- * bin/parley-peer, single-peer and pair layers, over stdio, Unix socket and TCP. Writes
+ * The conformance matrix in the Maven build: sdk-java's ConformancePeer and the PHP peer
+ * conformance-tests/peers/php/bin/parley-peer, single-peer and pair layers, over stdio, Unix socket and TCP. Writes
  * conformance-tests/REPORT.md and JUnit XML; any red cell fails the build. A peer program that
  * is not there yet (or a role it does not implement yet) is reported as missing and printed
  * loudly; it is red only for peers listed in {@code parley.conformance.require}.
@@ -56,7 +56,7 @@ class ConformanceMatrixTest {
 
     static PeerSpec phpPeer(Path repo) {
         String php = prop("parley.php", "php");
-        Path peer = repo.resolve("sdk-php/bin/parley-peer");
+        Path peer = repo.resolve("conformance-tests/peers/php/bin/parley-peer");
         List<String> cmd = List.of(php, peer.toString());
         if (!Files.exists(peer)) return new PeerSpec("php", cmd, peer + " does not exist yet");
         try {

@@ -2,7 +2,7 @@
 
 declare(strict_types=1);
 
-namespace Parley\Tools\Drive;
+namespace Parley\Peer\Drive;
 
 /**
  * A pair case did not get what it expected; the message is the report's detail.

@@ -2,7 +2,7 @@
 
 declare(strict_types=1);
 
-namespace Parley\Tools\Drive;
+namespace Parley\Peer\Drive;
 
 use Parley\Exception\ParleyException;
 use Parley\Loop\EventLoop;

@@ -2,11 +2,12 @@
 
 declare(strict_types=1);
 
-namespace Parley\Session;
+namespace Parley\Internal\Session;
 
 use Parley\Exception\ErrorCode;
 use Parley\Exception\ProtocolException;
 use Parley\Frame\FrameDescriptor;
+use Parley\PeerInfo;
 
 use function array_key_exists;
 use function in_array;
@@ -16,7 +17,10 @@ use function is_string;
 use function sprintf;
 
 /**
- * The handshake object of SPEC §8.2.
+ * The handshake object of SPEC §8.2: parsed, checked and written here; the application sees the
+ * peer's as {@see PeerInfo}.
+ *
+ * @internal
  */
 final class Hello
 {
@@ -38,6 +42,23 @@ final class Hello
         public readonly ?string $token = null,
         public readonly ?int $pid = null,
     ) {
+    }
+
+    /** The application's view of this HELLO, with the version the handshake chose. */
+    public function peerInfo(int $version): PeerInfo
+    {
+        return new PeerInfo(
+            $this->peer,
+            $this->pid,
+            $version,
+            $this->codecs,
+            $this->compression,
+            $this->maxFrame,
+            $this->maxMessage,
+            $this->maxInFlight,
+            $this->heartbeatMs,
+            $this->caps,
+        );
     }
 
     /** Compact JSON, members in the order of SPEC A.5. */

@@ -2,7 +2,7 @@
 
 declare(strict_types=1);
 
-namespace Parley\Tests\Tools;
+namespace Parley\Tests\Peer;
 
 use Parley\Codec\Payload;
 use Parley\Exception\CancelledException;
@@ -63,7 +63,7 @@ final class ConformancePeerTest extends TestCase
             },
         );
         $loop = new EventLoop();
-        $peer = dirname(__DIR__, 2) . '/bin/parley-peer';
+        $peer = dirname(__DIR__, 3) . '/conformance-tests/peers/php/bin/parley-peer';
         if ($transport === 'stdio') {
             $this->session = Parley::spawn(
                 array_merge([PHP_BINARY, $peer, 'serve', '--transport', 'stdio'], $serverArgs),
@@ -226,7 +226,7 @@ final class ConformancePeerTest extends TestCase
         $this->tearDown();
         $options = new SessionOptions(token: 's3cret', logger: static fn () => null);
         $loop = new EventLoop();
-        $peer = dirname(__DIR__, 2) . '/bin/parley-peer';
+        $peer = dirname(__DIR__, 3) . '/conformance-tests/peers/php/bin/parley-peer';
         $args = ['--token', 's3cret', '--max-frame', '16384', '--max-in-flight', '2'];
         if ($transport === 'stdio') {
             $this->session = Parley::spawn(
@@ -244,8 +244,8 @@ final class ConformancePeerTest extends TestCase
             $this->session = Parley::connect($this->server->address, $options, loop: $loop);
         }
         $this->session->awaitOpen();
-        self::assertSame(16384, $this->session->peerHello()?->maxFrame);
-        self::assertSame(2, $this->session->peerHello()?->maxInFlight);
+        self::assertSame(16384, $this->session->peer()?->maxFrame);
+        self::assertSame(2, $this->session->peer()?->maxInFlight);
         $big = str_repeat('z', 100000);
         self::assertSame($big, $this->session->call('echo', $big, compression: null)->await());
     }
@@ -255,7 +255,7 @@ final class ConformancePeerTest extends TestCase
     {
         $this->dir = new TempDir();
         $report = $this->dir->path . '/report.json';
-        $peer = dirname(__DIR__, 2) . '/bin/parley-peer';
+        $peer = dirname(__DIR__, 3) . '/conformance-tests/peers/php/bin/parley-peer';
         $args = [
             PHP_BINARY,
             $peer,
@@ -295,7 +295,7 @@ final class ConformancePeerTest extends TestCase
     {
         self::assertSame(
             ['php', '/a b/c', 'x"y', 'z w', "it's"],
-            \Parley\Tools\ConformancePeer::splitCommandLine("php '/a b/c' \"x\\\"y\" z\\ w 'it'\\''s'"),
+            \Parley\Peer\ConformancePeer::splitCommandLine("php '/a b/c' \"x\\\"y\" z\\ w 'it'\\''s'"),
         );
     }
 }

@@ -2,11 +2,11 @@
 
 declare(strict_types=1);
 
-namespace Parley\Tools;
+namespace Parley\Peer;
 
 use Parley\Codec\Payload;
 use Parley\Exception\CancelledException;
-use Parley\Exception\RpcException;
+use Parley\Exception\RemoteException;
 use Parley\Session\RequestContext;
 use Parley\Session\Session;
 
@@ -52,12 +52,12 @@ final class ConformanceService
             : new Payload($params, $context->codec()));
         $s->handle('sum', static function (mixed $params): int {
             if (!is_array($params)) {
-                throw RpcException::invalidParams('sum takes an array of integers');
+                throw RemoteException::invalidParams('sum takes an array of integers');
             }
             $sum = 0;
             foreach ($params as $value) {
                 if (!is_int($value)) {
-                    throw RpcException::invalidParams('sum takes an array of integers');
+                    throw RemoteException::invalidParams('sum takes an array of integers');
                 }
                 $sum += $value;
             }
@@ -85,7 +85,7 @@ final class ConformanceService
             return $n;
         });
         $s->handle('fail', static function (mixed $params): never {
-            throw new RpcException(self::string($params, 'message'), self::int($params, 'code'));
+            throw new RemoteException(self::string($params, 'message'), self::int($params, 'code'));
         });
         $s->handle('callback', static function (mixed $params, RequestContext $context): mixed {
             $method = self::string($params, 'method');
@@ -101,7 +101,11 @@ final class ConformanceService
             return 'not-cancelled';
         });
         $s->handle('print-stray', function (mixed $params): string {
-            $this->session->writeRawBetweenFrames(self::string($params, 'text'));
+            $transport = $this->session->transport();
+            if (!$transport instanceof TapTransport) {
+                throw new \LogicException('the session was not opened with ConformancePeer\'s TapTransport');
+            }
+            $transport->inject(self::string($params, 'text'));
             return 'ok';
         });
         $s->handle('print-echo', static function (mixed $params): string {
@@ -146,7 +150,7 @@ final class ConformanceService
     {
         $value = self::member($params, $name);
         if (!is_int($value)) {
-            throw RpcException::invalidParams(sprintf('"%s" must be an integer', $name));
+            throw RemoteException::invalidParams(sprintf('"%s" must be an integer', $name));
         }
         return $value;
     }
@@ -155,7 +159,7 @@ final class ConformanceService
     {
         $value = self::member($params, $name);
         if (!is_string($value)) {
-            throw RpcException::invalidParams(sprintf('"%s" must be a string', $name));
+            throw RemoteException::invalidParams(sprintf('"%s" must be a string', $name));
         }
         return $value;
     }

@@ -2,7 +2,7 @@
 
 declare(strict_types=1);
 
-namespace Parley\Tools\Drive;
+namespace Parley\Peer\Drive;
 
 use Parley\Codec\Payload;
 use Parley\Codec\ZstdCompression;

@@ -2,7 +2,7 @@
 
 declare(strict_types=1);
 
-namespace Parley\Tools\Drive;
+namespace Parley\Peer\Drive;
 
 /**
  * A pair case that may be skipped here (the message says why).

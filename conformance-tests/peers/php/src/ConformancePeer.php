@@ -2,13 +2,14 @@
 
 declare(strict_types=1);
 
-namespace Parley\Tools;
+namespace Parley\Peer;
 
 use Parley\Exception\ParleyException;
 use Parley\Loop\EventLoop;
 use Parley\Parley;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
+use Parley\Transport\Transport;
 
 use function array_slice;
 use function count;
@@ -182,6 +183,7 @@ final class ConformancePeer
         $values = [
             'peerName' => self::NAME,
             'jsonObjectsAsArrays' => false,
+            'transportDecorator' => static fn (Transport $inner): Transport => new TapTransport($inner),
             'logger' => static function (string $level, string $message): void {
                 if ($level !== 'debug') {
                     @fwrite(STDERR, sprintf("parley-peer %s: %s\n", $level, $message));
@@ -193,14 +195,14 @@ final class ConformancePeer
                 'max-frame' => 'maxFrame',
                 'max-message' => 'maxMessage',
                 'max-in-flight' => 'maxInFlight',
-                'heartbeat-ms' => 'heartbeatMs',
+                'heartbeat-ms' => 'heartbeat',
             ] as $flag => $name
         ) {
             if (isset($options[$flag])) {
                 if (preg_match('/^\d+$/', $options[$flag]) !== 1) {
                     throw new \InvalidArgumentException("--$flag takes a non-negative integer");
                 }
-                $values[$name] = (int) $options[$flag];
+                $values[$name] = $name === 'heartbeat' ? (int) $options[$flag] / 1000 : (int) $options[$flag];
             }
         }
         if (isset($options['token'])) {

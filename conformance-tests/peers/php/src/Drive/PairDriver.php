@@ -2,7 +2,7 @@
 
 declare(strict_types=1);
 
-namespace Parley\Tools\Drive;
+namespace Parley\Peer\Drive;
 
 use Parley\Loop\Deferred;
 use Parley\Loop\EventLoop;
@@ -11,7 +11,7 @@ use Parley\Transport\Role;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Session\SessionState;
-use Parley\Tools\ConformanceService;
+use Parley\Peer\ConformanceService;
 use Parley\Transport\ChildProcessTransport;
 use Parley\Transport\SocketConnector;
 
@@ -86,9 +86,9 @@ final class PairDriver
         try {
             $context = $this->open($loop);
             $context->session->awaitOpen();
-            $hello = $context->session->peerHello();
+            $hello = $context->session->peer();
             if ($hello !== null && $this->server === 'unknown') {
-                $name = strtolower($hello->peer);
+                $name = strtolower($hello->name);
                 $this->server = match (true) {
                     str_contains($name, 'php') => 'php',
                     str_contains($name, 'java') => 'java',
@@ -147,10 +147,10 @@ final class PairDriver
         );
         if ($this->transport === 'stdio') {
             $child = ChildProcess::start($this->serverCommand);
-            $session = new Session(new ChildProcessTransport($child, $loop), Role::Initiator, $options, $loop, 0);
+            $session = new Session(new ChildProcessTransport($child, $loop), Role::Initiator, $options, $loop, 0.0);
         } else {
             $address = ($this->transport === 'unix' ? 'unix://' : 'tcp://') . $this->connect;
-            $session = new Session(SocketConnector::connect($address), Role::Initiator, $options, $loop, 15000);
+            $session = new Session(SocketConnector::connect($address), Role::Initiator, $options, $loop, 15.0);
         }
         $context = new CaseContext($session, $loop);
         ConformanceService::register($session);

@@ -1,0 +1,21 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Parley\Internal\Call;
+
+/**
+ * An encoded body with the codec and compression bytes that go with it in the header (SPEC §10).
+ * Made by {@see Bodies}; an empty body has codec 0 and compression 0 (§3.3).
+ *
+ * @internal
+ */
+final readonly class Encoded
+{
+    public function __construct(
+        public int $codec,
+        public int $compression,
+        public string $bytes,
+    ) {
+    }
+}

@@ -1,0 +1,486 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Parley\Internal\Io;
+
+use Closure;
+use Parley\Exception\PeerGoneException;
+use Parley\Frame\FrameDescriptor;
+use Parley\Frame\FrameEncoder;
+use Parley\Frame\FrameFlags;
+use Parley\Frame\FrameKind;
+use Parley\Internal\Call\Encoded;
+use Parley\Loop\Deferred;
+use Parley\Loop\EventLoop;
+use Parley\Loop\Flushable;
+use Parley\Transport\Transport;
+
+use function array_shift;
+use function array_splice;
+use function array_unshift;
+use function count;
+use function implode;
+use function max;
+use function min;
+use function pack;
+use function strlen;
+use function substr;
+
+/**
+ * Everything the session sends goes through here (SPEC §3, §5): one typed method per frame kind,
+ * the header packed by {@see FrameEncoder} only, messages larger than the peer's max_frame chunked.
+ *
+ * The queue-vs-write rule, owned here and nowhere else: a sender only QUEUES; the bytes are written
+ * by {@see flush()}, which the loop runs before it waits (so the frames of one tick go out in one
+ * write, coalesced up to 256 KiB) and which never blocks: what the transport does not take waits
+ * for writability. A sender is never inside a write, so a handler that sends while the peer is not
+ * reading cannot deadlock the session; {@see awaitSpace()} is the backpressure a caller opts into
+ * (above 4 MiB queued it suspends until the transport drained).
+ *
+ * Until the handshake is complete ({@see open()}), messages other than HELLO and ERROR are held and
+ * sent in order once it is (§8.2).
+ *
+ * @internal
+ */
+final class FrameWriter implements Flushable
+{
+    /** Above this many queued bytes a sender waits for the transport (backpressure). */
+    private const MAX_BUFFERED = 4 * 1048576;
+    /** Largest single write attempt. */
+    private const MAX_WRITE = 1048576;
+    /** Frames smaller than this are coalesced into one write. */
+    private const COALESCE = 262144;
+
+    /** @var list<string> frames not yet handed to the transport */
+    private array $out = [];
+    private int $outBytes = 0;
+    private string $outChunk = '';
+    private int $outOffset = 0;
+    private int $writeSlice = 65536;
+    private bool $flushScheduled = false;
+    private ?int $writeWatcher = null;
+    private bool $closed = false;
+    private bool $held = true;
+    /** @var list<array{int, int, int, string, int, int, string}> messages held until the handshake */
+    private array $afterHandshake = [];
+    private ?Deferred $drained = null;
+    private int $peerMaxFrame = FrameDescriptor::HANDSHAKE_MAX_FRAME;
+    /** Called after a flush that emptied the queue, while set (the GOODBYE drain watches it). */
+    private ?Closure $onIdle = null;
+
+    /**
+     * @param Closure(PeerGoneException): void $onBroken the transport cannot take bytes any more
+     */
+    public function __construct(
+        private readonly Transport $transport,
+        private readonly EventLoop $loop,
+        private readonly Closure $onBroken,
+    ) {
+    }
+
+    /** The handshake is complete: the peer's max_frame applies, held messages go out. */
+    public function open(int $peerMaxFrame): void
+    {
+        $this->peerMaxFrame = $peerMaxFrame;
+        $this->held = false;
+        $held = $this->afterHandshake;
+        $this->afterHandshake = [];
+        foreach ($held as $message) {
+            $this->message(...$message);
+        }
+    }
+
+    public function peerMaxFrame(): int
+    {
+        return $this->peerMaxFrame;
+    }
+
+    /** @param Closure(): void|null $onIdle called after each flush that emptied the queue */
+    public function watchIdle(?Closure $onIdle): void
+    {
+        $this->onIdle = $onIdle;
+    }
+
+    /** Whether nothing is queued or partly written. */
+    public function isIdle(): bool
+    {
+        return $this->outBytes <= 0 && $this->outChunk === '' && $this->out === [];
+    }
+
+    // ---------------------------------------------------------------- one method per kind (§4)
+
+    /** HELLO (§8.2): sent at once, never held. */
+    public function hello(string $json): void
+    {
+        $this->queue(FrameEncoder::encode(FrameKind::HELLO, 0, 0, '', FrameDescriptor::CODEC_JSON, 0, $json));
+    }
+
+    /** REQUEST (§4.1) with a small JSON body: the common call, one frame. */
+    public function requestJson(int $id, int $flags, int $timeoutMs, string $method, string $json): void
+    {
+        $meta = ($timeoutMs === 0 ? "\0\0\0\0" : pack('N', $timeoutMs)) . $method;
+        if ($this->held || strlen($meta) + strlen($json) > $this->peerMaxFrame) {
+            $this->message(FrameKind::REQUEST, $flags, $id, $meta, FrameDescriptor::CODEC_JSON, 0, $json);
+            return;
+        }
+        $this->queueFrame(FrameEncoder::encode(
+            FrameKind::REQUEST,
+            $flags,
+            $id,
+            $meta,
+            FrameDescriptor::CODEC_JSON,
+            0,
+            $json,
+        ));
+    }
+
+    /** REQUEST (§4.1): meta = timeout_ms (u32, 0 = none) and the method. */
+    public function request(int $id, int $flags, int $timeoutMs, string $method, Encoded $body): void
+    {
+        $this->message(
+            FrameKind::REQUEST,
+            $flags,
+            $id,
+            pack('N', $timeoutMs) . $method,
+            $body->codec,
+            $body->compression,
+            $body->bytes,
+        );
+    }
+
+    /** RESPONSE (§4.3) with a small JSON body: the common answer, one frame. */
+    public function responseJson(int $id, string $json): void
+    {
+        if ($this->held || strlen($json) > $this->peerMaxFrame) {
+            $this->message(FrameKind::RESPONSE, 0, $id, '', FrameDescriptor::CODEC_JSON, 0, $json);
+            return;
+        }
+        $this->queueFrame(FrameEncoder::encode(FrameKind::RESPONSE, 0, $id, '', FrameDescriptor::CODEC_JSON, 0, $json));
+    }
+
+    public function response(int $id, Encoded $body): void
+    {
+        $this->message(FrameKind::RESPONSE, 0, $id, '', $body->codec, $body->compression, $body->bytes);
+    }
+
+    /** ERROR (§7.1); id 0 is fatal (§7.3). Not held during the handshake (a refused HELLO). */
+    public function error(int $id, string $json): void
+    {
+        $this->message(FrameKind::ERROR, 0, $id, '', FrameDescriptor::CODEC_JSON, 0, $json);
+    }
+
+    /** NOTIFICATION (§4.2) with a small JSON body, one frame. */
+    public function notificationJson(string $method, string $json): void
+    {
+        if ($this->held || strlen($method) + strlen($json) > $this->peerMaxFrame) {
+            $this->message(FrameKind::NOTIFICATION, 0, 0, $method, FrameDescriptor::CODEC_JSON, 0, $json);
+            return;
+        }
+        $this->queueFrame(FrameEncoder::encode(
+            FrameKind::NOTIFICATION,
+            0,
+            0,
+            $method,
+            FrameDescriptor::CODEC_JSON,
+            0,
+            $json,
+        ));
+    }
+
+    public function notification(string $method, Encoded $body): void
+    {
+        $this->message(FrameKind::NOTIFICATION, 0, 0, $method, $body->codec, $body->compression, $body->bytes);
+    }
+
+    /** PROGRESS (§6.3). */
+    public function progress(int $id, Encoded $body): void
+    {
+        $this->message(FrameKind::PROGRESS, 0, $id, '', $body->codec, $body->compression, $body->bytes);
+    }
+
+    /** CANCEL (§6.6): ahead of queued data. */
+    public function cancel(int $id): void
+    {
+        $this->queue(FrameEncoder::encode(FrameKind::CANCEL, 0, $id, '', 0, 0, ''), true);
+    }
+
+    /** PING (§8.4): ahead of queued data. */
+    public function ping(int $id, string $body = ''): void
+    {
+        $this->queue(FrameEncoder::encode(FrameKind::PING, 0, $id, '', 0, 0, $body), true);
+    }
+
+    /** PONG (§8.4): the PING's id and body, ahead of queued data. */
+    public function pong(int $id, string $body): void
+    {
+        $this->queue(FrameEncoder::encode(FrameKind::PONG, 0, $id, '', 0, 0, $body), true);
+    }
+
+    /** GOODBYE (§8.5). */
+    public function goodbye(string $json): void
+    {
+        $this->message(FrameKind::GOODBYE, 0, 0, '', FrameDescriptor::CODEC_JSON, 0, $json);
+    }
+
+    /**
+     * The last frame of an abrupt close (§7.3): drops what is queued (the frame being written is
+     * finished), queues ERROR id 0 and makes a few non-blocking attempts to write it; never waits.
+     */
+    public function fatalError(string $json): void
+    {
+        if ($this->closed) {
+            return;
+        }
+        $this->out = [FrameEncoder::encode(FrameKind::ERROR, 0, 0, '', FrameDescriptor::CODEC_JSON, 0, $json)];
+        $this->outBytes = strlen($this->out[0]) + strlen($this->outChunk) - $this->outOffset;
+        if ($this->writeWatcher !== null) {
+            $this->loop->cancel($this->writeWatcher);
+            $this->writeWatcher = null;
+        }
+        try {
+            for ($attempt = 0; $attempt < 3 && ($this->out !== [] || $this->outChunk !== ''); $attempt++) {
+                $this->flushOnce();
+            }
+        } catch (\Throwable) {
+            // The transport is broken too.
+        }
+    }
+
+    // ---------------------------------------------------------------- queue and flush
+
+    /** Backpressure: when more than 4 MiB are queued, lets the transport drain before going on. */
+    public function awaitSpace(): void
+    {
+        if ($this->outBytes <= self::MAX_BUFFERED) {
+            return;
+        }
+        $this->flush();
+        if ($this->outBytes <= self::MAX_BUFFERED || $this->closed || $this->loop->listenerDepth > 0) {
+            return;
+        }
+        $this->drained ??= new Deferred($this->loop);
+        $this->drained->await();
+    }
+
+    /** Makes sure a flush runs before the loop waits. */
+    public function scheduleFlush(): void
+    {
+        if (!$this->flushScheduled) {
+            $this->flushScheduled = true;
+            $this->loop->scheduleFlush($this);
+        }
+    }
+
+    /** Nothing more is written (the output was shut down, or the session is released). */
+    public function close(): void
+    {
+        $this->closed = true;
+        if ($this->writeWatcher !== null) {
+            $this->loop->cancel($this->writeWatcher);
+            $this->writeWatcher = null;
+        }
+        if ($this->drained !== null) {
+            $this->drained->resolve();
+            $this->drained = null;
+        }
+    }
+
+    /** Writes queued frames now, as far as the transport takes them without blocking. */
+    public function flush(): void
+    {
+        $this->flushScheduled = false;
+        if ($this->writeWatcher !== null || $this->closed) {
+            return;
+        }
+        if ($this->outChunk === '' && $this->outBytes <= self::MAX_WRITE && count($this->out) === 1) {
+            // One small frame queued (a call or an answer): write it, most likely whole.
+            $frame = $this->out[0];
+            $this->out = [];
+            try {
+                $written = $this->transport->write($frame);
+            } catch (PeerGoneException $e) {
+                $this->outBytes = 0;
+                ($this->onBroken)($e);
+                return;
+            }
+            $this->outBytes -= $written;
+            if ($written === strlen($frame)) {
+                if ($this->drained !== null || $this->onIdle !== null) {
+                    $this->afterFlush();
+                }
+                return;
+            }
+            $this->outChunk = $frame;
+            $this->outOffset = $written;
+        }
+        while (true) {
+            if ($this->outChunk === '') {
+                if ($this->out === []) {
+                    break;
+                }
+                $this->nextChunk();
+            }
+            $length = strlen($this->outChunk) - $this->outOffset;
+            $slice = $this->outOffset === 0 && $length <= self::MAX_WRITE
+                ? $this->outChunk
+                : substr($this->outChunk, $this->outOffset, min($length, $this->writeSlice));
+            try {
+                $written = $this->transport->write($slice);
+            } catch (PeerGoneException $e) {
+                $this->out = [];
+                $this->outChunk = '';
+                $this->outBytes = 0;
+                ($this->onBroken)($e);
+                return;
+            }
+            $this->outOffset += $written;
+            $this->outBytes -= $written;
+            if ($this->outOffset >= strlen($this->outChunk)) {
+                $this->outChunk = '';
+                $this->outOffset = 0;
+            }
+            if ($written < strlen($slice)) {
+                $this->writeSlice = min(self::MAX_WRITE, max(65536, 2 * $written));
+                $this->writeWatcher = $this->loop->onWritable($this->transport->writeStream(), function (): void {
+                    $this->loop->cancel((int) $this->writeWatcher);
+                    $this->writeWatcher = null;
+                    $this->flush();
+                });
+                return;
+            }
+        }
+        $this->afterFlush();
+    }
+
+    /** Frames a message, chunking it when it exceeds the peer's max_frame (§5), and queues it. */
+    private function message(
+        int $kind,
+        int $flags,
+        int $id,
+        string $meta,
+        int $codec,
+        int $compression,
+        string $body,
+    ): void {
+        if ($this->held && $kind !== FrameKind::ERROR) {
+            $this->afterHandshake[] = [$kind, $flags, $id, $meta, $codec, $compression, $body];
+            return;
+        }
+        $metaLength = strlen($meta);
+        $bodyLength = strlen($body);
+        if ($metaLength + $bodyLength <= $this->peerMaxFrame) {
+            $this->queueFrame(FrameEncoder::encode($kind, $flags, $id, $meta, $codec, $compression, $body));
+            return;
+        }
+        $max = $this->peerMaxFrame;
+        $offset = 0;
+        $first = true;
+        while ($offset < $bodyLength || $first) {
+            $room = $first ? $max - $metaLength : $max;
+            $piece = substr($body, $offset, $room);
+            $offset += strlen($piece);
+            $chunkFlags = $first
+                ? $flags
+                : ($flags & ~FrameFlags::WANT_PROGRESS) | FrameFlags::CONTINUATION;
+            if ($offset < $bodyLength) {
+                $chunkFlags |= FrameFlags::MORE;
+            }
+            $head = FrameEncoder::header(
+                $kind,
+                $chunkFlags,
+                $id,
+                $first ? $metaLength : 0,
+                $codec,
+                $compression,
+                strlen($piece),
+            ) . ($first ? $meta : '');
+            $this->out[] = $head;
+            $this->out[] = $piece;
+            $this->outBytes += strlen($head) + strlen($piece);
+            $first = false;
+        }
+        $this->scheduleFlush();
+    }
+
+    /** Queues one whole frame behind the others. */
+    private function queueFrame(string $frame): void
+    {
+        if ($this->closed) {
+            return;
+        }
+        $this->out[] = $frame;
+        $this->outBytes += strlen($frame);
+        if (!$this->flushScheduled) {
+            $this->flushScheduled = true;
+            $this->loop->scheduleFlush($this);
+        }
+    }
+
+    /** Queues bytes; urgent ones (PONG, CANCEL, PING) go ahead of queued data. */
+    private function queue(string $bytes, bool $urgent = false): void
+    {
+        if ($this->closed) {
+            return;
+        }
+        if ($urgent) {
+            array_unshift($this->out, $bytes);
+        } else {
+            $this->out[] = $bytes;
+        }
+        $this->outBytes += strlen($bytes);
+        $this->scheduleFlush();
+    }
+
+    /** Takes the next write unit off the queue: one large frame, or small ones coalesced. */
+    private function nextChunk(): void
+    {
+        if (count($this->out) === 1 || strlen($this->out[0]) >= self::COALESCE) {
+            $this->outChunk = array_shift($this->out);
+        } else {
+            $size = 0;
+            $take = 0;
+            foreach ($this->out as $frame) {
+                $size += strlen($frame);
+                $take++;
+                if ($size >= self::COALESCE) {
+                    break;
+                }
+            }
+            if ($take === count($this->out)) {
+                $this->outChunk = implode('', $this->out);
+                $this->out = [];
+            } else {
+                $this->outChunk = implode('', array_splice($this->out, 0, $take));
+            }
+        }
+        $this->outOffset = 0;
+    }
+
+    private function afterFlush(): void
+    {
+        if ($this->drained !== null) {
+            $drained = $this->drained;
+            $this->drained = null;
+            $drained->resolve();
+        }
+        if ($this->onIdle !== null) {
+            ($this->onIdle)();
+        }
+    }
+
+    /** One non-blocking write attempt of whatever is queued (used when aborting). */
+    private function flushOnce(): void
+    {
+        if ($this->outChunk === '') {
+            $this->outChunk = implode('', $this->out);
+            $this->out = [];
+            $this->outOffset = 0;
+        }
+        $written = $this->transport->write(substr($this->outChunk, $this->outOffset));
+        $this->outOffset += $written;
+        if ($this->outOffset >= strlen($this->outChunk)) {
+            $this->outChunk = '';
+        }
+    }
+}

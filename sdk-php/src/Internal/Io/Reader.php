@@ -1,0 +1,107 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Parley\Internal\Io;
+
+use Parley\Exception\SessionClosedException;
+use Parley\Frame\FrameDecoder;
+use Parley\Frame\MessageAssembler;
+use Parley\Frame\MessageRejectedException;
+use Parley\Transport\Transport;
+
+use function hrtime;
+
+/**
+ * The input pump (SPEC §3, §5): transport bytes → {@see FrameDecoder} (frames, by offset, many per
+ * read) → {@see MessageAssembler} (validated, reassembled) → one {@see MessageSink}. Runs as the
+ * loop's read callback; it stops at the first fatal error or once {@see stop()} is called.
+ *
+ * @internal
+ */
+final class Reader
+{
+    private bool $active = true;
+    private bool $stamping = false;
+    private int $lastReceived;
+
+    public function __construct(
+        private readonly Transport $transport,
+        private readonly FrameDecoder $decoder,
+        private readonly MessageAssembler $assembler,
+        private readonly MessageSink $sink,
+    ) {
+        $this->lastReceived = hrtime(true);
+    }
+
+    /** The loop's read callback: reads what is there and dispatches every complete message. */
+    public function onReadable(): void
+    {
+        $data = $this->transport->read();
+        if ($data === null) {
+            $truncated = '';
+            try {
+                $this->decoder->finish();
+            } catch (SessionClosedException $e) {
+                $truncated = '; ' . $e->getMessage();
+            }
+            $this->sink->onEndOfStream($truncated);
+            return;
+        }
+        if ($data === '') {
+            return;
+        }
+        if ($this->stamping) {
+            $this->lastReceived = hrtime(true);
+        }
+        $this->decoder->feed($data);
+        while ($this->active) {
+            try {
+                while (($frame = $this->decoder->next()) !== null) {
+                    $message = $this->assembler->push($frame);
+                    if ($message === null) {
+                        if ($frame->kind > 0x0A || $frame->kind === 0) {
+                            $this->sink->onSkipped($frame);
+                        }
+                        continue;
+                    }
+                    $this->sink->onMessage($message);
+                    if (!$this->active) {
+                        return;
+                    }
+                }
+                return;
+            } catch (MessageRejectedException $e) {
+                $this->sink->onRejected($e);
+            } catch (SessionClosedException $e) {
+                $this->sink->onFatal($e);
+                return;
+            }
+        }
+    }
+
+    /** From now on, records when bytes arrive ({@see lastReceived()}), for the heartbeat. */
+    public function stampArrivals(): void
+    {
+        $this->stamping = true;
+        $this->lastReceived = hrtime(true);
+    }
+
+    /** hrtime() of the last read that brought bytes (while stamping). */
+    public function lastReceived(): int
+    {
+        return $this->lastReceived;
+    }
+
+    /** Handshake done: frames up to $maxFrame are accepted from now on (§3.2). */
+    public function setMaxFrame(int $maxFrame): void
+    {
+        $this->decoder->setMaxFrame($maxFrame);
+    }
+
+    /** Nothing more is dispatched (the session closed). */
+    public function stop(): void
+    {
+        $this->active = false;
+    }
+}
