@@ -23,7 +23,6 @@ use function count;
 use function implode;
 use function max;
 use function min;
-use function pack;
 use function strlen;
 use function substr;
 
@@ -119,7 +118,7 @@ final class FrameWriter implements Flushable
     /** REQUEST (§4.1) with a small JSON body: the common call, one frame. */
     public function requestJson(int $id, int $flags, int $timeoutMs, string $method, string $json): void
     {
-        $meta = ($timeoutMs === 0 ? "\0\0\0\0" : pack('N', $timeoutMs)) . $method;
+        $meta = FrameEncoder::requestMeta($timeoutMs, $method);
         if ($this->held || strlen($meta) + strlen($json) > $this->peerMaxFrame) {
             $this->message(FrameKind::REQUEST, $flags, $id, $meta, FrameDescriptor::CODEC_JSON, 0, $json);
             return;
@@ -142,7 +141,7 @@ final class FrameWriter implements Flushable
             FrameKind::REQUEST,
             $flags,
             $id,
-            pack('N', $timeoutMs) . $method,
+            FrameEncoder::requestMeta($timeoutMs, $method),
             $body->codec,
             $body->compression,
             $body->bytes,
