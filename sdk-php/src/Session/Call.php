@@ -49,7 +49,7 @@ final class Call implements Awaitable
      */
     public function await(): mixed
     {
-        return $this->state->await($this);
+        return $this->state->await();
     }
 
     /** The failure once the call failed, else null (does not wait). */

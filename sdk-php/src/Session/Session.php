@@ -197,7 +197,7 @@ final class Session
         ?string $codec = null,
         ?string $compression = null,
     ): Call {
-        return $this->outbound->call($method, $params, $timeout, $onProgress, $codec, $compression);
+        return new Call($this->outbound->call($method, $params, $timeout, $onProgress, $codec, $compression));
     }
 
     /**

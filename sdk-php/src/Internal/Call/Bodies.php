@@ -16,6 +16,7 @@ use Parley\Codec\ZstdCompression;
 use Parley\Exception\ErrorCode;
 use Parley\Frame\FrameDescriptor;
 use Parley\Frame\Message;
+use Parley\Internal\Io\Encoded;
 use Parley\PeerInfo;
 use Parley\Session\SessionOptions;
 

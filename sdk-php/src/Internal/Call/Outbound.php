@@ -19,10 +19,10 @@ use Parley\Exception\ShuttingDownException;
 use Parley\Frame\FrameDescriptor;
 use Parley\Frame\FrameFlags;
 use Parley\Frame\Message;
+use Parley\Internal\Io\Encoded;
 use Parley\Internal\Io\FrameWriter;
 use Parley\Internal\Log;
 use Parley\Loop\EventLoop;
-use Parley\Session\Call;
 use Parley\Session\SessionState;
 
 use function array_filter;
@@ -77,17 +77,16 @@ final class Outbound
         ?Closure $onProgress,
         ?string $codec,
         ?string $compression,
-    ): Call {
+    ): OutboundCall {
         if (!isset($this->validMethods[$method])) {
             $this->checkMethodName($method);
         }
         $call = new OutboundCall($method, $this, $this->loop);
-        $public = new Call($call);
         $call->onProgress = $onProgress;
         $state = $this->gate->state();
         if ($state !== SessionState::Open && $state !== SessionState::Connecting) {
             $call->fail($this->gate->refusal("call $method"));
-            return $public;
+            return $call;
         }
         $timeout ??= $this->defaultTimeout;
         if ($timeout !== null) {
@@ -95,7 +94,7 @@ final class Outbound
                 $call->fail(
                     new DeadlineExceededException(sprintf('call %s: the deadline has already passed', $method)),
                 );
-                return $public;
+                return $call;
             }
             $call->deadline = hrtime(true) / 1e9 + $timeout;
             $call->timer = $this->loop->delay($timeout, fn () => $this->expired($call));
@@ -108,24 +107,24 @@ final class Outbound
             $call->compressionName = $compression;
             $call->queued = true;
             $this->queued[] = $call;
-            return $public;
+            return $call;
         }
         $json = $codec === null && $compression === null ? $this->bodies->smallJson($params) : null;
         $body = null;
         if ($json === null) {
             $body = $this->encodeParams($call, $params, $codec, $compression);
             if ($body === null) {
-                return $public;
+                return $call;
             }
         }
         if (count($this->pending) >= $this->peerMaxInFlight) {
             $call->body = $body ?? new Encoded(FrameDescriptor::CODEC_JSON, 0, $json);
             $call->queued = true;
             $this->queued[] = $call;
-            return $public;
+            return $call;
         }
         $this->send($call, $json, $body);
-        return $public;
+        return $call;
     }
 
     /**

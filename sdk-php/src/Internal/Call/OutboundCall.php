@@ -7,6 +7,8 @@ namespace Parley\Internal\Call;
 use Closure;
 use Fiber;
 use Parley\Exception\CancelledException;
+use Parley\Internal\Io\Encoded;
+use Parley\Loop\Awaitable;
 use Parley\Loop\EventLoop;
 use Parley\Loop\WaiterList;
 
@@ -18,7 +20,7 @@ use function sprintf;
  *
  * @internal
  */
-final class OutboundCall
+final class OutboundCall implements Awaitable
 {
     use WaiterList;
 
@@ -74,7 +76,7 @@ final class OutboundCall
     }
 
     /** Waits for the outcome: suspends the current Fiber, or runs the loop in plain code. */
-    public function await(\Parley\Session\Call $call): mixed
+    public function await(): mixed
     {
         if ($this->state === self::PENDING) {
             if (Fiber::getCurrent() === null) {
@@ -84,11 +86,11 @@ final class OutboundCall
                 }
                 do {
                     if (!$this->loop->tick(true)) {
-                        $this->loop->await($call);
+                        $this->loop->await($this);
                     }
                 } while ($this->state === self::PENDING);
             } else {
-                $this->loop->await($call);
+                $this->loop->await($this);
             }
         }
         if ($this->state === self::DONE) {

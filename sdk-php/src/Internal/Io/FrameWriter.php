@@ -10,7 +10,6 @@ use Parley\Frame\FrameDescriptor;
 use Parley\Frame\FrameEncoder;
 use Parley\Frame\FrameFlags;
 use Parley\Frame\FrameKind;
-use Parley\Internal\Call\Encoded;
 use Parley\Loop\Deferred;
 use Parley\Loop\EventLoop;
 use Parley\Loop\Flushable;

@@ -2,11 +2,12 @@
 
 declare(strict_types=1);
 
-namespace Parley\Internal\Call;
+namespace Parley\Internal\Io;
 
 /**
  * An encoded body with the codec and compression bytes that go with it in the header (SPEC §10).
- * Made by {@see Bodies}; an empty body has codec 0 and compression 0 (§3.3).
+ * Made by {@see \Parley\Internal\Call\Bodies}, written by {@see FrameWriter}; an empty body has
+ * codec 0 and compression 0 (§3.3).
  *
  * @internal
  */
