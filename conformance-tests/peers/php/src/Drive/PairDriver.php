@@ -92,7 +92,7 @@ final class PairDriver
                 $this->server = match (true) {
                     str_contains($name, 'php') => 'php',
                     str_contains($name, 'java') => 'java',
-                    default => $hello->peer,
+                    default => $hello->name,
                 };
             }
             $done = new Deferred($loop);
