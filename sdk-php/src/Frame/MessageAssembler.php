@@ -44,6 +44,12 @@ final class MessageAssembler
         $this->validator = $validator ?? new FrameValidator();
     }
 
+    /** The validator every pushed frame goes through. */
+    public function validator(): FrameValidator
+    {
+        return $this->validator;
+    }
+
     public function setMaxMessage(int $maxMessage): void
     {
         $this->maxMessage = $maxMessage;
@@ -71,7 +77,14 @@ final class MessageAssembler
         return $this->pushChunk($frame);
     }
 
-    private function pushChunk(Frame $frame): ?Message
+    /**
+     * The second half of {@see push()}, for a frame the validator already passed that has MORE or
+     * CONTINUATION set (the input pump calls the two halves itself, one call less per frame).
+     *
+     * @throws ProtocolException PROTOCOL_ERROR or MESSAGE_TOO_LARGE (fatal)
+     * @throws MessageRejectedException a malformed method on the first frame (not fatal)
+     */
+    public function pushChunk(Frame $frame): ?Message
     {
         $flags = $frame->flags;
         if (($flags & FrameFlags::CONTINUATION) === 0) {

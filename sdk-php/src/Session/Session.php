@@ -233,7 +233,7 @@ final class Session
         if ($source !== null) {
             $params['source'] = $source;
         }
-        $this->writer->notificationJson('$/log', Bodies::control($params));
+        $this->writer->notificationJson('$/log', Bodies::control($params), false);
         return true;
     }
 

@@ -44,13 +44,14 @@ final class InboundCall
     private array $cancelListeners = [];
     public ?Deferred $cancellation = null;
 
+    /** The properties are not `readonly` on purpose: one is made per request (cheaper to build). */
     public function __construct(
-        public readonly int $id,
-        public readonly string $method,
-        public readonly mixed $params,
-        public readonly Closure $handler,
-        public readonly EventLoop $loop,
-        private readonly Log $log,
+        public int $id,
+        public string $method,
+        public mixed $params,
+        public Closure $handler,
+        public EventLoop $loop,
+        private Log $log,
     ) {
     }
 

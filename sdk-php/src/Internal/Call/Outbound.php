@@ -156,7 +156,6 @@ final class Outbound
             }
             $this->writer->notification($method, $body);
         }
-        $this->writer->awaitSpace();
     }
 
     /** The handshake is complete: the peer's max_in_flight applies, queued calls go out. */
@@ -372,7 +371,6 @@ final class Outbound
         } else {
             $this->writer->request($id, $call->flags, $timeoutMs, $call->method, $body);
         }
-        $this->writer->awaitSpace();
     }
 
     private function sendQueued(): void

@@ -53,10 +53,11 @@ final class OutboundCall implements Awaitable
     public ?string $codecName = null;
     public ?string $compressionName = null;
 
+    /** The properties are not `readonly` on purpose: one is made per call (cheaper to build). */
     public function __construct(
-        public readonly string $method,
-        private readonly Outbound $owner,
-        private readonly EventLoop $loop,
+        public string $method,
+        private Outbound $owner,
+        private EventLoop $loop,
     ) {
     }
 

@@ -33,8 +33,9 @@ use function substr;
  * by {@see flush()}, which the loop runs before it waits (so the frames of one tick go out in one
  * write, coalesced up to 256 KiB) and which never blocks: what the transport does not take waits
  * for writability. A sender is never inside a write, so a handler that sends while the peer is not
- * reading cannot deadlock the session; {@see awaitSpace()} is the backpressure a caller opts into
- * (above 4 MiB queued it suspends until the transport drained).
+ * reading cannot deadlock the session. Backpressure: REQUEST and NOTIFICATION senders suspend in
+ * {@see awaitSpace()} while more than 4 MiB are queued, until the transport drained; answers never
+ * wait (a handler's answer must not depend on the peer reading).
  *
  * Until the handshake is complete ({@see open()}), messages other than HELLO and ERROR are held and
  * sent in order once it is (§8.2).
@@ -114,26 +115,36 @@ final class FrameWriter implements Flushable
         $this->queue(FrameEncoder::encode(FrameKind::HELLO, 0, 0, '', FrameDescriptor::CODEC_JSON, 0, $json));
     }
 
-    /** REQUEST (§4.1) with a small JSON body: the common call, one frame. */
+    /** REQUEST (§4.1) with a small JSON body: the common call, one frame. Applies backpressure. */
     public function requestJson(int $id, int $flags, int $timeoutMs, string $method, string $json): void
     {
         $meta = FrameEncoder::requestMeta($timeoutMs, $method);
-        if ($this->held || strlen($meta) + strlen($json) > $this->peerMaxFrame) {
+        if ($this->held || $this->closed || strlen($meta) + strlen($json) > $this->peerMaxFrame) {
             $this->message(FrameKind::REQUEST, $flags, $id, $meta, FrameDescriptor::CODEC_JSON, 0, $json);
-            return;
+        } else {
+            // queueFrame(), inlined for the most common frame.
+            $frame = FrameEncoder::header(
+                FrameKind::REQUEST,
+                $flags,
+                $id,
+                strlen($meta),
+                FrameDescriptor::CODEC_JSON,
+                0,
+                strlen($json),
+            ) . $meta . $json;
+            $this->out[] = $frame;
+            $this->outBytes += strlen($frame);
+            if (!$this->flushScheduled) {
+                $this->flushScheduled = true;
+                $this->loop->scheduleFlush($this);
+            }
         }
-        $this->queueFrame(FrameEncoder::encode(
-            FrameKind::REQUEST,
-            $flags,
-            $id,
-            $meta,
-            FrameDescriptor::CODEC_JSON,
-            0,
-            $json,
-        ));
+        if ($this->outBytes > self::MAX_BUFFERED) {
+            $this->awaitSpace();
+        }
     }
 
-    /** REQUEST (§4.1): meta = timeout_ms (u32, 0 = none) and the method. */
+    /** REQUEST (§4.1): meta = timeout_ms (u32, 0 = none) and the method. Applies backpressure. */
     public function request(int $id, int $flags, int $timeoutMs, string $method, Encoded $body): void
     {
         $this->message(
@@ -145,16 +156,34 @@ final class FrameWriter implements Flushable
             $body->compression,
             $body->bytes,
         );
+        if ($this->outBytes > self::MAX_BUFFERED) {
+            $this->awaitSpace();
+        }
     }
 
     /** RESPONSE (§4.3) with a small JSON body: the common answer, one frame. */
     public function responseJson(int $id, string $json): void
     {
-        if ($this->held || strlen($json) > $this->peerMaxFrame) {
+        if ($this->held || $this->closed || strlen($json) > $this->peerMaxFrame) {
             $this->message(FrameKind::RESPONSE, 0, $id, '', FrameDescriptor::CODEC_JSON, 0, $json);
             return;
         }
-        $this->queueFrame(FrameEncoder::encode(FrameKind::RESPONSE, 0, $id, '', FrameDescriptor::CODEC_JSON, 0, $json));
+        // queueFrame(), inlined for the most common frame.
+        $frame = FrameEncoder::header(
+            FrameKind::RESPONSE,
+            0,
+            $id,
+            0,
+            FrameDescriptor::CODEC_JSON,
+            0,
+            strlen($json),
+        ) . $json;
+        $this->out[] = $frame;
+        $this->outBytes += strlen($frame);
+        if (!$this->flushScheduled) {
+            $this->flushScheduled = true;
+            $this->loop->scheduleFlush($this);
+        }
     }
 
     public function response(int $id, Encoded $body): void
@@ -168,27 +197,44 @@ final class FrameWriter implements Flushable
         $this->message(FrameKind::ERROR, 0, $id, '', FrameDescriptor::CODEC_JSON, 0, $json);
     }
 
-    /** NOTIFICATION (§4.2) with a small JSON body, one frame. */
-    public function notificationJson(string $method, string $json): void
+    /**
+     * NOTIFICATION (§4.2) with a small JSON body, one frame. Applies backpressure unless told not to
+     * (a sender that must never suspend, like the output capture of a stdio worker).
+     */
+    public function notificationJson(string $method, string $json, bool $backpressure = true): void
     {
-        if ($this->held || strlen($method) + strlen($json) > $this->peerMaxFrame) {
+        if ($this->held || $this->closed || strlen($method) + strlen($json) > $this->peerMaxFrame) {
             $this->message(FrameKind::NOTIFICATION, 0, 0, $method, FrameDescriptor::CODEC_JSON, 0, $json);
-            return;
+        } else {
+            // queueFrame(), inlined for the most common frame.
+            $frame = FrameEncoder::header(
+                FrameKind::NOTIFICATION,
+                0,
+                0,
+                strlen($method),
+                FrameDescriptor::CODEC_JSON,
+                0,
+                strlen($json),
+            ) . $method . $json;
+            $this->out[] = $frame;
+            $this->outBytes += strlen($frame);
+            if (!$this->flushScheduled) {
+                $this->flushScheduled = true;
+                $this->loop->scheduleFlush($this);
+            }
         }
-        $this->queueFrame(FrameEncoder::encode(
-            FrameKind::NOTIFICATION,
-            0,
-            0,
-            $method,
-            FrameDescriptor::CODEC_JSON,
-            0,
-            $json,
-        ));
+        if ($backpressure && $this->outBytes > self::MAX_BUFFERED) {
+            $this->awaitSpace();
+        }
     }
 
+    /** NOTIFICATION (§4.2). Applies backpressure. */
     public function notification(string $method, Encoded $body): void
     {
         $this->message(FrameKind::NOTIFICATION, 0, 0, $method, $body->codec, $body->compression, $body->bytes);
+        if ($this->outBytes > self::MAX_BUFFERED) {
+            $this->awaitSpace();
+        }
     }
 
     /** PROGRESS (§6.3). */

@@ -6,6 +6,8 @@ namespace Parley\Internal\Io;
 
 use Parley\Exception\SessionClosedException;
 use Parley\Frame\FrameDecoder;
+use Parley\Frame\FrameFlags;
+use Parley\Frame\FrameValidator;
 use Parley\Frame\MessageAssembler;
 use Parley\Frame\MessageRejectedException;
 use Parley\Transport\Transport;
@@ -24,6 +26,7 @@ final class Reader
     private bool $active = true;
     private bool $stamping = false;
     private int $lastReceived;
+    private readonly FrameValidator $validator;
 
     public function __construct(
         private readonly Transport $transport,
@@ -32,6 +35,7 @@ final class Reader
         private readonly MessageSink $sink,
     ) {
         $this->lastReceived = hrtime(true);
+        $this->validator = $assembler->validator();
     }
 
     /** The loop's read callback: reads what is there and dispatches every complete message. */
@@ -58,11 +62,13 @@ final class Reader
         while ($this->active) {
             try {
                 while (($frame = $this->decoder->next()) !== null) {
-                    $message = $this->assembler->push($frame);
+                    // MessageAssembler::push() in its two halves: an unchunked frame is its message.
+                    if (!$this->validator->check($frame)) {
+                        $this->sink->onSkipped($frame);
+                        continue;
+                    }
+                    $message = ($frame->flags & FrameFlags::CHUNK) === 0 ? $frame : $this->assembler->pushChunk($frame);
                     if ($message === null) {
-                        if ($frame->kind > 0x0A || $frame->kind === 0) {
-                            $this->sink->onSkipped($frame);
-                        }
                         continue;
                     }
                     $this->sink->onMessage($message);

@@ -55,12 +55,15 @@ final class Dispatcher implements MessageSink
 
     public function onMessage(Message $message): void
     {
-        $state = $this->life->state();
+        $state = $this->life->state;
         if ($state === SessionState::Open) {
-            if ($message->kind === FrameKind::RESPONSE) {
+            $kind = $message->kind;
+            if ($kind === FrameKind::RESPONSE) {
                 $this->outbound->receiveResponse($message);
-            } elseif ($message->kind === FrameKind::REQUEST) {
+            } elseif ($kind === FrameKind::REQUEST) {
                 $this->inbound->receiveRequest($message);
+            } elseif ($kind === FrameKind::NOTIFICATION) {
+                $this->inbound->receiveNotification($message);
             } else {
                 $this->route($message);
             }
@@ -87,7 +90,7 @@ final class Dispatcher implements MessageSink
 
     public function onRejected(MessageRejectedException $rejected): void
     {
-        $state = $this->life->state();
+        $state = $this->life->state;
         if ($rejected->kind === FrameKind::REQUEST && $state !== SessionState::Connecting) {
             $this->inbound->answerRejected($rejected->id, $rejected->getCode(), $rejected->getMessage());
             return;

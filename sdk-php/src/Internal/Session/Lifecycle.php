@@ -47,7 +47,8 @@ use function sprintf;
  */
 final class Lifecycle implements SessionGate
 {
-    private SessionState $state = SessionState::Connecting;
+    /** Read-only outside this class (the dispatcher reads it once per message; {@see state()}). */
+    public SessionState $state = SessionState::Connecting;
     private ?PeerInfo $peer = null;
     private int $caps = 0;
     private ?int $readWatcher = null;
