@@ -263,7 +263,11 @@ final class Outbound
                 $call->fail($e);
             }
         }
-        $this->ended();
+        // ended(), inlined for the common answer.
+        if ($this->queued !== []) {
+            $this->sendQueued();
+        }
+        $this->gate->callEnded();
     }
 
     /** @throws ProtocolException for an ERROR with id 0 (fatal, §7.3) */

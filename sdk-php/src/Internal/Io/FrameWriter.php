@@ -22,6 +22,7 @@ use function count;
 use function implode;
 use function max;
 use function min;
+use function pack;
 use function strlen;
 use function substr;
 
@@ -118,7 +119,8 @@ final class FrameWriter implements Flushable
     /** REQUEST (§4.1) with a small JSON body: the common call, one frame. Applies backpressure. */
     public function requestJson(int $id, int $flags, int $timeoutMs, string $method, string $json): void
     {
-        $meta = FrameEncoder::requestMeta($timeoutMs, $method);
+        // FrameEncoder::requestMeta(), inlined.
+        $meta = ($timeoutMs === 0 ? "\0\0\0\0" : pack('N', $timeoutMs)) . $method;
         if ($this->held || $this->closed || strlen($meta) + strlen($json) > $this->peerMaxFrame) {
             $this->message(FrameKind::REQUEST, $flags, $id, $meta, FrameDescriptor::CODEC_JSON, 0, $json);
         } else {
