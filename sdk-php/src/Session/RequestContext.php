@@ -29,11 +29,11 @@ final class RequestContext
     public readonly int $id;
     public readonly string $method;
 
-    /** @internal made by the session for each request */
+    /** @internal made by the session for each request (private, not readonly: cheaper to build) */
     public function __construct(
-        private readonly InboundCall $call,
-        private readonly Inbound $inbound,
-        private readonly Session $session,
+        private InboundCall $call,
+        private Inbound $inbound,
+        private Session $session,
     ) {
         $this->id = $call->id;
         $this->method = $call->method;
