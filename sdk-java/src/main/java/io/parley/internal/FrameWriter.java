@@ -70,7 +70,7 @@ public final class FrameWriter {
 
     /** Whether this thread must not write to the transport: a virtual thread where that is unsafe. */
     private boolean handOff() {
-        return !virtualWrites && flushExecutor != null && Thread.currentThread().isVirtual();
+        return !virtualWrites && flushExecutor != null && Threads.isVirtual(Thread.currentThread());
     }
 
     /** Runs {@code flush} (the drain) on the flush executor rather than here. */

@@ -73,7 +73,7 @@ public final class Lifecycle implements Reader.Events {
         String desc = transport.description();
         this.workers = new Workers(desc);
         Executor handlerExecutor = cfg.executor() != null ? cfg.executor() : workers;
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon().name("parley-timer " + desc).unstarted(r));
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> Threads.platform("parley-timer " + desc, r));
         timer.setRemoveOnCancelPolicy(true);
         this.bodies = new Bodies(cfg, this::fatalTooLarge);
         this.writer = new FrameWriter(transport, this::onWriteFailure);
@@ -587,7 +587,7 @@ public final class Lifecycle implements Reader.Events {
 
     private void sendFatalError(int code, String message) {
         // best effort and bounded: the peer may not be reading (a platform thread: it writes itself)
-        Thread t = Thread.ofPlatform().daemon().name("parley-fatal " + transport.description()).start(() -> {
+        Thread t = Threads.platform("parley-fatal " + transport.description(), () -> {
             try {
                 ObjectNode o = bodies.json().mapper().createObjectNode();
                 o.put("code", code);
@@ -598,8 +598,9 @@ public final class Lifecycle implements Reader.Events {
                 LOG.debug("could not send fatal ERROR: {}", e.toString());
             }
         });
+        t.start();
         try {
-            t.join(Duration.ofSeconds(1));
+            t.join(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

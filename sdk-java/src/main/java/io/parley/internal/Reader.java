@@ -323,7 +323,7 @@ public final class Reader {
     }
 
     private boolean mayRead(Thread t, long deadlineNanos) {
-        return callersRead && !t.isVirtual() && (deadlineNanos == 0 || timedReads);
+        return callersRead && !Threads.isVirtual(t) && (deadlineNanos == 0 || timedReads);
     }
 
     // ------------------------------------------------------------------ reading

@@ -23,7 +23,7 @@ public final class Workers implements Executor {
     public Workers(String description) {
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> Thread.ofPlatform().daemon().name("parley-worker-" + n.incrementAndGet() + " " + description).unstarted(() -> {
+                r -> Threads.platform("parley-worker-" + n.incrementAndGet() + " " + description, () -> {
                     OWNER.set(this);
                     r.run();
                 }));

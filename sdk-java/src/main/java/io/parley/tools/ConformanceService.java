@@ -138,7 +138,7 @@ public final class ConformanceService {
     private Object shutdown(JsonNode p, CallContext ctx) {
         Session s = ctx.session();
         long answeredBefore = s.handled();
-        Thread.ofVirtual().name("parley-conformance-shutdown").start(() -> {
+        io.parley.tools.conformance.PeerThreads.start("parley-conformance-shutdown", () -> {
             // "returns bye, then starts GOODBYE": wait (bounded) until this answer has gone out
             long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             try {

@@ -234,7 +234,7 @@ final class CaseContext {
 
     static void sleep(Duration d) {
         try {
-            Thread.sleep(d);
+            Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Failure("interrupted");

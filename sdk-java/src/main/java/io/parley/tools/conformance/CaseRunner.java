@@ -45,7 +45,7 @@ final class CaseRunner {
         long t0 = System.nanoTime();
         Run run = new Run();
         CompletableFuture<Outcome> done = new CompletableFuture<>();
-        Thread worker = Thread.ofPlatform().daemon().name("parley-case-" + pc.id()).start(() -> {
+        Thread worker = PeerThreads.start("parley-case-" + pc.id(), () -> {
             try {
                 done.complete(execute(pc, run));
             } catch (Throwable t) {
@@ -100,7 +100,7 @@ final class CaseRunner {
     /** README: the driver ends each case with a GOODBYE; the session must be closed cleanly within 5 s. */
     private static String closeGracefully(CaseContext c) {
         c.step("closing the session (GOODBYE)");
-        Thread.ofVirtual().name("parley-case-close").start(c.session()::close);
+        PeerThreads.start("parley-case-close", c.session()::close);
         SessionClosedException reason;
         try {
             reason = c.session().closeFuture().get(CLOSE_BOUND.toMillis(), TimeUnit.MILLISECONDS);

@@ -66,7 +66,7 @@ public final class ServeRole {
                 }
                 throw e;
             }
-            Thread.ofVirtual().name("parley-conformance-session").start(() -> serveConnection(t));
+            PeerThreads.start("parley-conformance-session", () -> serveConnection(t));
         }
         awaitActiveSessions();
         return 0;
