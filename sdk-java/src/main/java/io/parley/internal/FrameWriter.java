@@ -40,7 +40,6 @@ public final class FrameWriter {
     private static final long NO_PREFIX = -1;
 
     private final Transport transport;
-    private final FastTransport fast;
     private final Consumer<IOException> onFailure;
     /** Whether virtual threads may write to the transport (else their frames are flushed by a worker). */
     private final boolean virtualWrites;
@@ -63,9 +62,8 @@ public final class FrameWriter {
 
     public FrameWriter(Transport transport, Consumer<IOException> onFailure) {
         this.transport = transport;
-        this.fast = transport instanceof FastTransport f ? f : null;
         this.onFailure = onFailure;
-        this.virtualWrites = fast == null || fast.virtualThreadWrites();
+        this.virtualWrites = transport.capabilities().virtualThreadWrites();
     }
 
     /** Whether this thread must not write to the transport: a virtual thread where that is unsafe. */
@@ -426,11 +424,8 @@ public final class FrameWriter {
         try {
             if (body == null) {
                 transport.write(out, 0, n);
-            } else if (fast != null) {
-                fast.write(out, 0, n, body, bodyOffset, bodyLength);
             } else {
-                transport.write(out, 0, n);
-                transport.write(body, bodyOffset, bodyLength);
+                transport.write(out, 0, n, body, bodyOffset, bodyLength);
             }
             writes++;
         } catch (IOException | RuntimeException e) {

@@ -10,6 +10,7 @@ import io.parley.internal.frame.FrameValidator;
 import io.parley.internal.frame.Message;
 import io.parley.internal.frame.MessageAssembler;
 import io.parley.internal.frame.TruncatedFrameException;
+import io.parley.transport.Capabilities;
 import io.parley.transport.Transport;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>A <b>blocking call</b> on a platform thread whose transport allows it ({@link
- *       FastTransport#sharedReads()}, and {@link FastTransport#timedReads()} if the call has a
+ *       Capabilities#sharedReads()}, and {@link Capabilities#timedReads()} if the call has a
  *       deadline) takes the role when it is free and reads until its own answer arrives; frames for
  *       others are dispatched on the way. Other blocking callers park and are handed the role in
  *       turn, so a lone caller never waits for another thread to wake it up.
@@ -109,7 +110,6 @@ public final class Reader {
     }
 
     private final Transport transport;
-    private final FastTransport fast;
     private final boolean callersRead;
     private final boolean timedReads;
     private final boolean interruptibleReads;
@@ -194,10 +194,10 @@ public final class Reader {
             Executor handlers, Workers workers, ScheduledExecutorService timer, SerialExecutor notifications, FrameWriter writer,
             boolean inline, long tickNanos) {
         this.transport = transport;
-        this.fast = transport instanceof FastTransport f ? f : null;
-        this.callersRead = fast != null && fast.sharedReads();
-        this.timedReads = fast != null && fast.timedReads();
-        this.interruptibleReads = fast != null && fast.interruptibleReads();
+        Capabilities caps = transport.capabilities();
+        this.callersRead = caps.sharedReads();
+        this.timedReads = caps.timedReads();
+        this.interruptibleReads = caps.interruptibleReads();
         this.decoder = decoder;
         this.assembler = assembler;
         this.stray = stray;
@@ -337,7 +337,7 @@ public final class Reader {
         int offset = direct ? decoder.targetOffset() : 0;
         int length = direct ? decoder.targetLength() : buffer.length;
         try {
-            n = fast != null ? fast.read(into, offset, length, timeoutNanos) : transport.read(into, offset, length);
+            n = transport.read(into, offset, length, timeoutNanos);
         } catch (IOException e) {
             if (!events.isClosed()) {
                 events.onEndOfStream("; read failed: " + e.getMessage());
