@@ -224,12 +224,6 @@ public final class Session implements AutoCloseable {
         return "Session[" + transport.description() + ", " + (life.isOpen() ? "OPEN" : life.isClosed() ? "CLOSED" : "not open") + "]";
     }
 
-    /** Receives reports of stray bytes (SPEC §3.6): how many, and the first up to 256 of them. */
-    @FunctionalInterface
-    public interface StrayListener {
-        void onStray(long count, byte[] firstBytes);
-    }
-
     // ------------------------------------------------------------------ builder
 
     /** Settings of a session; {@link #open()} runs the handshake. */

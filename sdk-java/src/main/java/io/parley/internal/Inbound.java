@@ -320,7 +320,7 @@ public final class Inbound {
                 case "error" -> LOG.error(text);
                 default -> LOG.info(text);
             }
-        } catch (CodecException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.debug("{}: malformed $/log notification", life.description());
         }
     }

@@ -1,6 +1,6 @@
 package io.parley.internal;
 
-import io.parley.CallContext;
+import io.parley.RequestContext;
 import io.parley.ErrorCode;
 import io.parley.ParleyException;
 import io.parley.Session;
@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A request from the peer being processed: the handler's {@link CallContext}. */
-public final class InboundCall implements CallContext {
+/** A request from the peer being processed: the handler's {@link RequestContext}. */
+public final class InboundCall implements RequestContext {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InboundCall.class);
     final Session session;
     final Inbound inbound;

@@ -14,7 +14,7 @@ import io.parley.internal.frame.FrameDescriptor;
 import io.parley.internal.frame.FrameFlags;
 import io.parley.internal.frame.FrameKind;
 import io.parley.internal.frame.Message;
-import io.parley.internal.frame.MessageTooLargeException;
+import io.parley.internal.frame.MessageTooLongException;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
@@ -315,7 +315,7 @@ public final class Outbound {
         try {
             value = bodies.progressValue(m);
         } catch (CompressionLimitException e) {
-            throw new MessageTooLargeException(e.getMessage());
+            throw new MessageTooLongException(e.getMessage());
         }
         if (value == null) {
             LOG.debug("{}: undecodable progress for {}", life.description(), call.method);

@@ -27,7 +27,7 @@ public record Settings(
         Duration handshakeTimeout,
         Duration drainTimeout,
         ExecutorService executor,
-        Session.StrayListener strayListener,
+        io.parley.StrayListener strayListener,
         long spinNanos,
         int maxQueuedCalls,
         boolean inlineHandlers,

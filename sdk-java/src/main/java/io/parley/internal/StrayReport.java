@@ -1,6 +1,5 @@
 package io.parley.internal;
 
-import io.parley.Session;
 import io.parley.internal.frame.FrameDescriptor;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -13,13 +12,13 @@ import org.slf4j.Logger;
 public final class StrayReport {
     private static final HexFormat HEX = HexFormat.of();
     private final byte[] head = new byte[FrameDescriptor.STRAY_REPORT_BYTES];
-    private final Session.StrayListener listener;
+    private final io.parley.StrayListener listener;
     private final Logger log;
     private final String description;
     private int headLength;
     private long count;
 
-    public StrayReport(Session.StrayListener listener, Logger log, String description) {
+    public StrayReport(io.parley.StrayListener listener, Logger log, String description) {
         this.listener = listener;
         this.log = log;
         this.description = description;

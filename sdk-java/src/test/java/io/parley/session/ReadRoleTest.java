@@ -11,7 +11,7 @@ import io.parley.ErrorCode;
 import io.parley.Handlers;
 import io.parley.ParleyException;
 import io.parley.Payload;
-import io.parley.tools.ConformanceService;
+import io.parley.testutil.TestService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +38,7 @@ class ReadRoleTest {
 
     /** The conformance service plus methods that block or compute until the peer sends something else. */
     private static Handlers serverHandlers(CountDownLatch noted, AtomicBoolean flag) {
-        return ConformanceService.handlers(() -> { })
+        return TestService.handlers(() -> { })
                 .onNotification("note", JsonNode.class, (p, s) -> noted.countDown())
                 .onRequest("wait-for-note", JsonNode.class, (p, ctx) -> {
                     // blocks on something only a later frame releases: not a known SDK wait
