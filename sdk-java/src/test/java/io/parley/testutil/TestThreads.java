@@ -1,6 +1,6 @@
 package io.parley.testutil;
 
-import io.parley.internal.Threads;
+import io.parley.internal.io.Threads;
 
 /** Starting threads in tests on a Java 17 baseline (virtual threads only where the runtime has them). */
 public final class TestThreads {

@@ -1,4 +1,4 @@
-package io.parley.internal;
+package io.parley.internal.call;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.parley.internal;
+package io.parley.internal.io;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;

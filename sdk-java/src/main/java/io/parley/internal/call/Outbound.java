@@ -1,6 +1,11 @@
-package io.parley.internal;
+package io.parley.internal.call;
+
+import io.parley.internal.io.Encoded;
 
 import io.parley.CallOptions;
+import io.parley.CancelledException;
+import io.parley.MessageTooLargeException;
+import io.parley.ShuttingDownException;
 import io.parley.DeadlineExceededException;
 import io.parley.ErrorCode;
 import io.parley.ParleyException;
@@ -11,9 +16,13 @@ import io.parley.SessionClosedException;
 import io.parley.codec.CodecException;
 import io.parley.codec.CompressionLimitException;
 import io.parley.internal.frame.FrameDescriptor;
-import io.parley.internal.frame.FrameFlags;
 import io.parley.internal.frame.FrameKind;
 import io.parley.internal.frame.Message;
+import io.parley.internal.io.Awaited;
+import io.parley.internal.io.FrameWriter;
+import io.parley.internal.io.NotificationOrder;
+import io.parley.internal.io.ReadRole;
+import io.parley.internal.io.SerialExecutor;
 import io.parley.internal.frame.MessageTooLongException;
 import java.io.IOException;
 import java.lang.reflect.Type;
@@ -32,16 +41,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The calls this peer makes (SPEC §6): ids, the in-flight limit and its queue, sending, waiting,
- * deadlines, cancellation, and the answers (RESPONSE, ERROR, PROGRESS) that end them.
+ * deadlines, cancellation, and the answers (RESPONSE, ERROR, PROGRESS) that end them; also the
+ * notifications it sends. One of the two correlation tables (with {@link Inbound}): it knows the
+ * session only through {@link SessionGate}, and sends through the {@link FrameWriter}.
  */
-public final class Outbound {
-    private static final Logger LOG = LoggerFactory.getLogger(io.parley.Session.class);
+public final class Outbound implements ReadRole.Calls {
+    private static final Logger LOG = LoggerFactory.getLogger(Outbound.class);
 
-    private final Lifecycle life;
+    private final SessionGate gate;
     private final Settings cfg;
     private final Bodies bodies;
     private final FrameWriter writer;
-    private final Reader reader;
+    private final ReadRole role;
+    private final NotificationOrder order;
     private final InFlightLimit limit;
     private final ScheduledExecutorService timer;
     private final Executor completions;
@@ -54,13 +66,14 @@ public final class Outbound {
     /** Sent calls whose terminal frame has not arrived. */
     private final AtomicInteger awaiting = new AtomicInteger();
 
-    Outbound(Lifecycle life, Settings cfg, Bodies bodies, FrameWriter writer, Reader reader, InFlightLimit limit,
-            ScheduledExecutorService timer, Executor completions) {
-        this.life = life;
+    public Outbound(SessionGate gate, Settings cfg, Bodies bodies, FrameWriter writer, ReadRole role, NotificationOrder order,
+            InFlightLimit limit, ScheduledExecutorService timer, Executor completions) {
+        this.gate = gate;
         this.cfg = cfg;
         this.bodies = bodies;
         this.writer = writer;
-        this.reader = reader;
+        this.role = role;
+        this.order = order;
         this.limit = limit;
         this.timer = timer;
         this.completions = completions;
@@ -72,28 +85,28 @@ public final class Outbound {
     /** A blocking call: sends (waiting for an in-flight slot if needed), waits, returns the decoded result. */
     public Object call(String method, Object params, Type type, CallOptions options) {
         long deadline = options.timeoutNanos() > 0 ? System.nanoTime() + options.timeoutNanos() : 0;
-        boolean claimed = reader.claimForCall(deadline);
+        boolean claimed = role.claimForCall(deadline);
         OutboundCall call;
         try {
             call = start(method, params, type, options, deadline, true);
         } catch (RuntimeException | Error e) {
             if (claimed) {
-                reader.unclaim();
+                role.unclaim();
             }
             throw e;
         }
-        int r = reader.await(call, deadline, cfg.spinNanos());
-        if (r == Reader.TIMED_OUT && !call.finished()) {
+        int r = role.await(call, deadline, cfg.spinNanos());
+        if (r == ReadRole.TIMED_OUT && !call.finished()) {
             String what = "no answer to " + method + " within " + Duration.ofNanos(options.timeoutNanos());
             giveUp(call, new DeadlineExceededException(what));
             throw new DeadlineExceededException(what);
         }
-        if (r == Reader.INTERRUPTED && !call.finished()) {
-            giveUp(call, new ParleyException(ErrorCode.CANCELLED, "call interrupted"));
-            throw new ParleyException(ErrorCode.CANCELLED, "interrupted while waiting for " + method + "; the call was cancelled");
+        if (r == ReadRole.INTERRUPTED && !call.finished()) {
+            giveUp(call, new CancelledException("call interrupted"));
+            throw new CancelledException("interrupted while waiting for " + method + "; the call was cancelled");
         }
         Message m = call.join();
-        reader.awaitNotifications(call.notificationsBefore);
+        order.await(call.notificationsBefore);
         return result(call, m);
     }
 
@@ -115,7 +128,7 @@ public final class Outbound {
                 future.completeExceptionally(unwrap(error));
                 return;
             }
-            reader.awaitNotifications(call.notificationsBefore);
+            order.await(call.notificationsBefore);
             try {
                 future.complete(result(call, m));
             } catch (RuntimeException e) {
@@ -125,9 +138,10 @@ public final class Outbound {
     }
 
     private OutboundCall start(String method, Object params, Type type, CallOptions options, long deadline, boolean blocking) {
-        life.checkCanSend();
+        gate.checkCanSend();
         byte[] methodBytes = methodBytes(method);
-        Bodies.Encoded body = bodies.encode(params, options.codec(), null);
+        Encoded body = bodies.encode(params, options.codec(), null);
+        checkSize(method, body);
         ProgressListener listener = options.progress();
         SerialExecutor sequencer = listener == null ? null : new SerialExecutor(completions, t -> LOG.warn("progress listener failed", t));
         if (blocking) {
@@ -136,7 +150,7 @@ public final class Outbound {
                 ok = limit.acquire(deadline);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ParleyException(ErrorCode.CANCELLED, "interrupted while waiting to send " + method);
+                throw new CancelledException("interrupted while waiting to send " + method);
             }
             if (!ok) {
                 throw new DeadlineExceededException("deadline passed while waiting for an in-flight slot for " + method);
@@ -144,13 +158,13 @@ public final class Outbound {
         }
         OutboundCall call = new OutboundCall(allocateId(), method, type, listener, sequencer, methodBytes, body, deadline, !blocking);
         calls.put(call.id, call);
-        if (life.isClosed()) {
+        if (gate.isClosed()) {
             // raced with the close: the sweep may have missed our put
             calls.remove(call.id, call);
             if (blocking) {
                 limit.release();
             }
-            throw life.closedException();
+            throw gate.closedException();
         }
         if (!blocking) {
             boolean now;
@@ -196,22 +210,21 @@ public final class Outbound {
         call.sent = true;
         awaiting.incrementAndGet();
         try {
-            writer.sendRequest(call.progress == null ? 0 : FrameFlags.WANT_PROGRESS, call.id, timeoutMs, call.methodBytes,
-                    call.body.codec(), call.body.compression(), call.body.bytes(), life.peerMaxFrame());
+            writer.request(call.id, call.progress != null, timeoutMs, call.methodBytes, call.body, gate.peerMaxFrame());
         } catch (IOException e) {
             if (calls.remove(call.id, call)) {
                 awaiting.decrementAndGet();
             }
-            throw life.closedOr(e);
+            throw gate.closedOr(e);
         }
     }
 
     /** A call left the in-flight queue: send it now (its slot is ours), unless its caller gave up. */
     private void sendQueued(OutboundCall call) {
-        if (call.gaveUp() || life.isClosed()) {
+        if (call.gaveUp() || gate.isClosed()) {
             calls.remove(call.id, call);
             slotFreed();
-            life.callEnded();
+            gate.callEnded();
             return;
         }
         try {
@@ -221,7 +234,7 @@ public final class Outbound {
             slotFreed();
             cancelDeadline(call);
             call.fail(e);
-            life.callEnded();
+            gate.callEnded();
         }
     }
 
@@ -230,6 +243,31 @@ public final class Outbound {
         OutboundCall next = limit.release();
         if (next != null) {
             queuedSends.execute(() -> sendQueued(next));
+        }
+    }
+
+    /**
+     * Sends a notification (SPEC §6.7): the method is checked and the body encoded here, then the
+     * writer posts it (it does not wait for the write).
+     */
+    public void notify(String method, Object params) {
+        gate.checkCanSend();
+        byte[] meta = methodBytes(method);
+        Encoded body = bodies.encode(params, null, null);
+        checkSize(method, body);
+        try {
+            writer.notification(meta, body, gate.peerMaxFrame());
+        } catch (IOException e) {
+            throw gate.closedOr(e);
+        }
+    }
+
+    /** A body over the peer's max_message is refused here, before anything is sent (SPEC §3.2). */
+    private void checkSize(String method, Encoded body) {
+        long max = gate.peerMaxMessage();
+        if (max > 0 && body.bytes().length > max) {
+            throw new MessageTooLargeException("the body of " + method + " is " + body.bytes().length
+                    + " bytes, over the peer's max_message of " + max + "; it was not sent. Send less per message or raise the peer's limit");
         }
     }
 
@@ -261,12 +299,16 @@ public final class Outbound {
             calls.remove(call.id, call);
             cancelDeadline(call);
             call.fail(reason);
-            life.callEnded();
+            gate.callEnded();
             return;
         }
         call.fail(reason);
-        if (call.sent && calls.get(call.id) == call && call.markCancelSent() && !life.isClosed()) {
-            life.sendControl(FrameKind.CANCEL, call.id, null);
+        if (call.sent && calls.get(call.id) == call && call.markCancelSent() && !gate.isClosed()) {
+            try {
+                writer.cancel(call.id);
+            } catch (IOException e) {
+                LOG.debug("{}: could not send CANCEL: {}", gate.description(), e.toString());
+            }
         }
     }
 
@@ -283,7 +325,7 @@ public final class Outbound {
     public void onAnswer(Message m) {
         OutboundCall call = calls.get(m.id());
         if (call == null || !call.sent) {
-            LOG.debug("{}: ignored {} for unknown id {}", life.description(), FrameKind.name(m.kind()), Integer.toUnsignedString(m.id()));
+            LOG.debug("{}: ignored {} for unknown id {}", gate.description(), FrameKind.name(m.kind()), Integer.toUnsignedString(m.id()));
             return;
         }
         if (m.kind() == FrameKind.PROGRESS) {
@@ -294,17 +336,17 @@ public final class Outbound {
             return;
         }
         awaiting.decrementAndGet();
-        call.notificationsBefore = reader.notificationsReceived();
+        call.notificationsBefore = order.received();
         call.terminal = true;
         cancelDeadline(call);
-        reader.completed(call);
+        role.completed(call);
         if (call.sequencer != null) {
             call.sequencer.execute(() -> call.complete(m));
         } else {
             call.complete(m);
         }
         slotFreed();
-        life.callEnded();
+        gate.callEnded();
     }
 
     private void onProgress(OutboundCall call, Message m) {
@@ -318,7 +360,7 @@ public final class Outbound {
             throw new MessageTooLongException(e.getMessage());
         }
         if (value == null) {
-            LOG.debug("{}: undecodable progress for {}", life.description(), call.method);
+            LOG.debug("{}: undecodable progress for {}", gate.description(), call.method);
             return;
         }
         call.sequencer.execute(() -> {
@@ -349,8 +391,15 @@ public final class Outbound {
     // ------------------------------------------------------------------ session state
 
     /** Whether sent calls wait for their terminal frame. */
+    @Override
     public boolean awaitingAnswers() {
         return awaiting.get() > 0;
+    }
+
+    /** A caller blocked in a read an interrupt cannot end was interrupted: its call is cancelled. */
+    @Override
+    public void interruptedWhileReading(Awaited call) {
+        giveUp((OutboundCall) call, new CancelledException("call interrupted"));
     }
 
     /** Calls not finished: sent and waiting for their terminal frame, or queued for a slot. */
@@ -364,19 +413,19 @@ public final class Outbound {
 
     /** GOODBYE sent (SPEC §8.5): calls still queued were never sent; they fail with SHUTTING_DOWN. */
     public void stopSending() {
-        List<OutboundCall> queued = limit.close(() -> new SessionClosedException(ErrorCode.SHUTTING_DOWN,
+        List<OutboundCall> queued = limit.close(() -> new ShuttingDownException(
                 "the session is shutting down (GOODBYE); no new calls. Retry on another session"));
         for (OutboundCall c : queued) {
             calls.remove(c.id, c);
             cancelDeadline(c);
-            c.fail(new SessionClosedException(ErrorCode.SHUTTING_DOWN, c.method
+            c.fail(new ShuttingDownException(c.method
                     + " was still waiting for an in-flight slot when the session started shutting down; it was not sent"));
         }
     }
 
     /** The session ended: every call fails at once with {@code cause} (SPEC §8.6). */
     public void failAll(SessionClosedException cause) {
-        limit.close(() -> life.closedException());
+        limit.close(() -> gate.closedException());
         for (OutboundCall call : calls.values()) {
             if (calls.remove(call.id, call)) {
                 cancelDeadline(call);
@@ -386,7 +435,7 @@ public final class Outbound {
         awaiting.set(0);
     }
 
-    static RuntimeException rethrow(Throwable t) {
+    public static RuntimeException rethrow(Throwable t) {
         Throwable u = unwrap(t);
         if (u instanceof RuntimeException r) {
             return r;

@@ -1,15 +1,5 @@
-package io.parley.internal;
+package io.parley.internal.io;
 
-import io.parley.ErrorCode;
-import io.parley.ParleyException;
-import io.parley.internal.frame.Frame;
-import io.parley.internal.frame.FrameDecoder;
-import io.parley.internal.frame.FrameException;
-import io.parley.internal.frame.FrameKind;
-import io.parley.internal.frame.FrameValidator;
-import io.parley.internal.frame.Message;
-import io.parley.internal.frame.MessageAssembler;
-import io.parley.internal.frame.TruncatedFrameException;
 import io.parley.transport.Capabilities;
 import io.parley.transport.Transport;
 import java.io.IOException;
@@ -27,10 +17,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The input side of a session: reads the transport, decodes frames (SPEC §3.5), validates and
- * reassembles them (§4, §5) and hands complete messages to the session. Above all it decides
- * <em>which thread reads</em>, so that a round trip costs no more thread hand-offs than a plain
- * blocking echo.
+ * Which thread reads the session's input, so that a round trip costs no more thread hand-offs
+ * than a plain blocking echo: the leader/follower <em>read role</em> and its watchdog. The bytes
+ * themselves go through {@link Reader} (the pump), notification order through {@link
+ * NotificationOrder}.
+ *
+ * <h2>Lock discipline</h2>
+ *
+ * One {@link ReentrantLock} guards every field of the role (holder, busy, waiters, the pending
+ * inline requests, the watchdog). Rules: nothing blocks while holding it (no I/O, no handler, no
+ * park); a thread never reads or runs a handler with it held; tasks a holder gives up are collected
+ * under the lock ({@link #dispatchLater}) and started outside it ({@link #flushMoved}); callbacks
+ * into the call layer ({@link Calls}) and into the writer are made without it. {@code holder}
+ * may be read without the lock only to compare it with the current thread.
  *
  * <h2>The read role</h2>
  *
@@ -65,9 +64,8 @@ import org.slf4j.LoggerFactory;
  * reading thread sends itself (PONG, errors) are queued and written after its batch, never in
  * the middle of one.
  */
-public final class Reader {
-    private static final Logger LOG = LoggerFactory.getLogger(Reader.class);
-    private static final int BUFFER = 64 * 1024;
+public final class ReadRole {
+    private static final Logger LOG = LoggerFactory.getLogger(ReadRole.class);
     /** Ticks with nothing to watch before the watchdog stops ticking. */
     private static final int QUIET_TICKS = 8;
 
@@ -77,46 +75,21 @@ public final class Reader {
     public static final int INTERRUPTED = 2;
     private static final int NOT_HOLDER = -1;
 
-    /** What the session does with the input. Called on the thread that holds the read role. */
-    public interface Events {
-        /** A frame passed validation: throw a {@link ParleyException} to reject it before the handshake. */
-        void beforeFrame(int kind, int id);
-
-        /** A complete message; CANCEL frames go to {@link #onCancel}. */
-        void onMessage(Message m);
-
-        void onCancel(int id);
-
-        /** A REQUEST with malformed meta (SPEC §4.1): answer INVALID_REQUEST. */
-        void onInvalidRequest(int id, String reason);
-
-        void onInvalidNotification(String reason);
-
-        /** The stream ended ({@code detail} says how when it was not clean). */
-        void onEndOfStream(String detail);
-
-        /** A fatal error found in the input (SPEC §7.3). */
-        void onFatal(ErrorCode code, String message);
-
-        void onCrash(Throwable t);
-
-        boolean isClosed();
-
+    /** What the role needs from the calls this side makes (implemented by the call layer). */
+    public interface Calls {
         /** Whether sent calls wait for their terminal frame: someone must keep reading. */
         boolean awaitingAnswers();
 
         /** A caller blocked in an uninterruptible read was interrupted: give its call up (sends CANCEL). */
-        void interruptedWhileReading(OutboundCall call);
+        void interruptedWhileReading(Awaited call);
     }
 
-    private final Transport transport;
+    private final Reader reader;
+    private final NotificationOrder order;
     private final boolean callersRead;
     private final boolean timedReads;
     private final boolean interruptibleReads;
-    private final FrameDecoder decoder;
-    private final MessageAssembler assembler;
-    private final StrayReport stray;
-    private final Events events;
+    private volatile Calls calls;
     private final Executor handlers;
     private final Workers workers;
     private final ScheduledExecutorService timer;
@@ -125,8 +98,6 @@ public final class Reader {
     private final boolean inline;
     private final long tickNanos;
     private final long maxTickNanos;
-    private final byte[] buffer = new byte[BUFFER];
-    private volatile long lastReceivedNanos = System.nanoTime();
 
     // ---- the read role (guarded by lock)
     private final ReentrantLock lock = new ReentrantLock();
@@ -142,7 +113,7 @@ public final class Reader {
     /** Blocking callers that may read, parked until their call ends or the role is handed to them. */
     private final ArrayDeque<Thread> waiters = new ArrayDeque<>();
     /** The call of a caller holding the role. */
-    private OutboundCall holderCall;
+    private Awaited holderCall;
     /** The holder is a caller that took the role before sending its request (see {@link #claimForCall}). */
     private boolean claimed;
     private boolean closed;
@@ -156,15 +127,6 @@ public final class Reader {
     private int quietTicks;
     /** Requests or notifications a holder gave up wait in {@link #toDispatch}. */
     private volatile boolean movedWaiting;
-
-    // ---- notification order (SPEC §6.7)
-    /** Notifications received (written by the reading thread) and handled (by the serial executor). */
-    private volatile long notesPosted;
-    private volatile long notesDelivered;
-    /** The thread running a notification handler now, if any. */
-    private volatile Thread noteThread;
-    private final Object delivery = new Object();
-    private volatile int deliveryWaiters;
 
     // ---- used only by the holder while it decodes
     private Thread decoding;
@@ -190,27 +152,28 @@ public final class Reader {
         }
     }
 
-    public Reader(Transport transport, FrameDecoder decoder, MessageAssembler assembler, StrayReport stray, Events events,
-            Executor handlers, Workers workers, ScheduledExecutorService timer, SerialExecutor notifications, FrameWriter writer,
-            boolean inline, long tickNanos) {
-        this.transport = transport;
+    public ReadRole(Transport transport, Reader reader, NotificationOrder order, Executor handlers, Workers workers,
+            ScheduledExecutorService timer, FrameWriter writer, boolean inline, long tickNanos) {
         Capabilities caps = transport.capabilities();
         this.callersRead = caps.sharedReads();
         this.timedReads = caps.timedReads();
         this.interruptibleReads = caps.interruptibleReads();
-        this.decoder = decoder;
-        this.assembler = assembler;
-        this.stray = stray;
-        this.events = events;
+        this.reader = reader;
+        this.order = order;
         this.handlers = handlers;
         this.workers = workers;
         this.timer = timer;
-        this.notifications = notifications;
+        this.notifications = order.executor();
         this.writer = writer;
         this.inline = inline;
         this.tickNanos = Math.max(50_000, tickNanos);
         this.maxTickNanos = 4 * this.tickNanos;
         this.interval = this.tickNanos;
+    }
+
+    /** Sets the call layer's callbacks (once, when the session is wired). */
+    public void calls(Calls c) {
+        this.calls = c;
     }
 
     /** Starts reading on a worker (before the handshake). */
@@ -223,24 +186,9 @@ public final class Reader {
         }
     }
 
-    /** When the last frame arrived (heartbeats, SPEC §8.4). */
-    public long lastReceivedNanos() {
-        return lastReceivedNanos;
-    }
-
-    /** After the handshake: the announced limit replaces the 64 KiB handshake limit. */
-    public void maxFrame(int maxFrame) {
-        decoder.maxFrame(maxFrame);
-    }
-
-    /** Whether a chunked message is being reassembled (a CANCEL may precede its completion, SPEC §6.6). */
-    public boolean reassembling() {
-        return assembler.inProgress();
-    }
-
     // ------------------------------------------------------------------ dispatch, from the session
 
-    /** Whether the calling thread is decoding input: frames it sends must be {@link FrameWriter#queue queued}. */
+    /** Whether the calling thread is decoding input: the writer queues its frames instead of writing them. */
     public boolean isDecodingThread() {
         return decoding == Thread.currentThread();
     }
@@ -254,23 +202,9 @@ public final class Reader {
         handlers.execute(task);
     }
 
-    /** Delivers a notification in order: drained after the batch on this thread when it may. */
+    /** Delivers a notification in order (SPEC §6.7): drained after the batch on this thread when it may. */
     public void deliverNotification(Runnable task) {
-        notesPosted++; // on the reading thread only
-        Runnable counted = () -> {
-            noteThread = Thread.currentThread();
-            try {
-                task.run();
-            } finally {
-                noteThread = null;
-                notesDelivered++; // one notification at a time (serial executor)
-                if (deliveryWaiters > 0) {
-                    synchronized (delivery) {
-                        delivery.notifyAll();
-                    }
-                }
-            }
-        };
+        Runnable counted = order.counted(task);
         if (decoding == Thread.currentThread()) {
             notifications.post(counted);
             batch.notified = true;
@@ -279,45 +213,10 @@ public final class Reader {
         notifications.execute(counted);
     }
 
-    /** Notifications received so far: pass to {@link #awaitNotifications} to wait for those before a later frame. */
-    public long notificationsReceived() {
-        return notesPosted;
-    }
-
-    /**
-     * Keeps delivery in the order received (SPEC §6.7): waits until the handlers of the first
-     * {@code received} notifications have returned, so that a response or request that arrived
-     * after them is not seen first. Returns at once when they have, when the session has closed,
-     * or when called from a notification handler itself (one that waits for a call's result would
-     * otherwise wait for ever; the SPEC asks handlers not to, see {@link io.parley.NotificationHandler}).
-     */
-    public void awaitNotifications(long received) {
-        if (notesDelivered >= received || noteThread == Thread.currentThread()) {
-            return;
-        }
-        boolean interrupted = false;
-        synchronized (delivery) {
-            deliveryWaiters++;
-            try {
-                while (notesDelivered < received && !closed) {
-                    try {
-                        delivery.wait(100); // woken by each delivery; the timeout only re-checks a close
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-            } finally {
-                deliveryWaiters--;
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-    }
-
     /** The session completed a call: if its caller reads by itself, the worker lets it read next time. */
-    public void completed(OutboundCall call) {
-        if (decoding == Thread.currentThread() && call.waiter != null && mayRead(call.waiter, call.deadlineNanos)) {
+    public void completed(Awaited call) {
+        Thread waiter = call.waiter();
+        if (decoding == Thread.currentThread() && waiter != null && mayRead(waiter, call.deadlineNanos())) {
             batch.servedReadingCaller = true;
         }
     }
@@ -328,104 +227,17 @@ public final class Reader {
 
     // ------------------------------------------------------------------ reading
 
-    /** Reads once and processes what arrived. Holder only. Returns -1 when the input ended or failed. */
+    /** Reads once through the pump, marked as the decoding thread. Holder only. Returns -1 when the input ended or failed. */
     private int readOnce(long timeoutNanos, Batch b) {
-        int n;
-        // a large payload is read straight into place, else into the read buffer
-        boolean direct = decoder.prepareDirectRead();
-        byte[] into = direct ? decoder.target() : buffer;
-        int offset = direct ? decoder.targetOffset() : 0;
-        int length = direct ? decoder.targetLength() : buffer.length;
-        try {
-            n = transport.read(into, offset, length, timeoutNanos);
-        } catch (IOException e) {
-            if (!events.isClosed()) {
-                events.onEndOfStream("; read failed: " + e.getMessage());
-            }
-            return -1;
-        } catch (RuntimeException e) {
-            events.onCrash(e);
-            return -1;
-        }
-        if (n == 0) {
-            return 0;
-        }
         decoding = Thread.currentThread();
         batch = b;
         try {
-            if (n < 0) {
-                try {
-                    decoder.endOfInput(frames);
-                    stray.flush();
-                    events.onEndOfStream(null);
-                } catch (TruncatedFrameException e) {
-                    events.onEndOfStream("; " + e.getMessage());
-                }
-                return -1;
-            }
-            if (direct) {
-                decoder.filled(n, frames);
-            } else {
-                decoder.feed(buffer, 0, n, frames);
-            }
-            stray.flush();
-            return n;
-        } catch (FrameException e) {
-            stray.flush();
-            events.onFatal(e.errorCode(), e.getMessage());
-            return -1;
-        } catch (ParleyException e) {
-            events.onFatal(e.errorCode() == null ? ErrorCode.PROTOCOL_ERROR : e.errorCode(), e.getMessage());
-            return -1;
-        } catch (RuntimeException | Error e) {
-            events.onCrash(e);
-            return -1;
+            return reader.readOnce(timeoutNanos);
         } finally {
             decoding = null;
             batch = null;
         }
     }
-
-    private final FrameDecoder.Listener frames = new FrameDecoder.Listener() {
-        @Override
-        public void onFrame(Frame frame) {
-            stray.flush();
-            lastReceivedNanos = System.nanoTime();
-            FrameValidator.Verdict verdict = FrameValidator.check(frame);
-            if (verdict == FrameValidator.Verdict.SKIP_UNKNOWN_KIND) {
-                LOG.debug("{}: skipped a frame of unknown kind {}", transport.description(), frame.kind());
-                return;
-            }
-            events.beforeFrame(frame.kind(), frame.id());
-            if (frame.kind() == FrameKind.CANCEL && frame.bodyLength() == 0) {
-                events.onCancel(frame.id()); // control frame: no copy needed
-                return;
-            }
-            assembler.add(frame, verdict, messages);
-        }
-
-        @Override
-        public void onStray(byte[] bytes, int offset, int length) {
-            stray.add(bytes, offset, length);
-        }
-    };
-
-    private final MessageAssembler.Listener messages = new MessageAssembler.Listener() {
-        @Override
-        public void onMessage(Message m) {
-            events.onMessage(m);
-        }
-
-        @Override
-        public void onInvalidRequest(int id, String reason) {
-            events.onInvalidRequest(id, reason);
-        }
-
-        @Override
-        public void onInvalidNotification(String reason) {
-            events.onInvalidNotification(reason);
-        }
-    };
 
     // ------------------------------------------------------------------ workers
 
@@ -500,7 +312,7 @@ public final class Reader {
             if (holder != me) {
                 return false;
             }
-            if (!b.inline.isEmpty() && (!waiters.isEmpty() || events.awaitingAnswers())) {
+            if (!b.inline.isEmpty() && (!waiters.isEmpty() || calls.awaitingAnswers())) {
                 // answers are expected: keep the input moving on another thread while this one
                 // runs the handler (leader/follower), rather than leaving them unread for a tick
                 first = b.inline.remove(0);
@@ -573,7 +385,7 @@ public final class Reader {
      * #DONE}, {@link #TIMED_OUT} ({@code deadlineNanos} passed) or {@link #INTERRUPTED} (the
      * interrupt status is kept).
      */
-    public int await(OutboundCall call, long deadlineNanos, long spinNanos) {
+    public int await(Awaited call, long deadlineNanos, long spinNanos) {
         Thread me = Thread.currentThread();
         boolean mayRead = mayRead(me, deadlineNanos);
         if (!mayRead) {
@@ -585,7 +397,7 @@ public final class Reader {
                 Thread.onSpinWait();
             }
         }
-        call.waiter = me;
+        call.waiter(me);
         try {
             while (!call.finished()) {
                 if (mayRead) {
@@ -612,7 +424,7 @@ public final class Reader {
             }
             return DONE;
         } finally {
-            call.waiter = null;
+            call.waiter(null);
             if (mayRead) {
                 lock.lock();
                 try {
@@ -628,7 +440,7 @@ public final class Reader {
     }
 
     /** Reads for {@code call} if this thread holds or can take the role; else queues as a waiter. */
-    private int readFor(Thread me, OutboundCall call, long deadlineNanos) {
+    private int readFor(Thread me, Awaited call, long deadlineNanos) {
         boolean nested;
         lock.lock();
         try {
@@ -690,7 +502,7 @@ public final class Reader {
                     holderCall = null;
                     if (nested && !closed) {
                         // back to the handler: stay the (busy) holder unless others need the input
-                        if (!waiters.isEmpty() || events.awaitingAnswers()) {
+                        if (!waiters.isEmpty() || calls.awaitingAnswers()) {
                             busy = true;
                             List<Runnable> moved = relinquishLocked();
                             dispatchLater(moved);
@@ -865,7 +677,7 @@ public final class Reader {
     }
 
     private boolean needsReader() {
-        return events.awaitingAnswers() || decoder.buffered() > 0 || assembler.inProgress();
+        return calls.awaitingAnswers() || reader.hasPartialInput();
     }
 
     private final ArrayDeque<Runnable> toDispatch = new ArrayDeque<>();
@@ -938,7 +750,7 @@ public final class Reader {
      * worker has been reading for a while, and is re-armed by the next busy spell or free role.
      */
     private void tick() {
-        OutboundCall interrupted = null;
+        Awaited interrupted = null;
         lock.lock();
         try {
             watchdog = null;
@@ -986,7 +798,7 @@ public final class Reader {
         }
         flushMoved();
         if (interrupted != null) {
-            events.interruptedWhileReading(interrupted);
+            calls.interruptedWhileReading(interrupted);
         }
     }
 
@@ -999,9 +811,7 @@ public final class Reader {
 
     /** The session ended: wakes parked callers; the holder stops at its next read. */
     public void close() {
-        synchronized (delivery) {
-            delivery.notifyAll();
-        }
+        order.close();
         lock.lock();
         try {
             closed = true;

@@ -1,7 +1,8 @@
-package io.parley.internal;
+package io.parley.internal.io;
 
 import static io.parley.internal.frame.FrameDescriptor.HEADER_LENGTH;
 
+import io.parley.codec.Codec;
 import io.parley.internal.frame.FrameEncoder;
 import io.parley.internal.frame.FrameFlags;
 import io.parley.internal.frame.FrameKind;
@@ -27,9 +28,15 @@ import java.util.function.Consumer;
  * waits until its sender is the flusher, then goes out as one gathering write of the queued frames
  * and its header straight followed by the body, from the caller's array.
  *
+ * <p>Callers use one typed method per frame kind ({@link #request}, {@link #response}, {@link
+ * #error}, {@link #progress}, {@link #notification}, {@link #cancel}, {@link #ping}, {@link #pong},
+ * {@link #hello}, {@link #goodbye}); every frame header is written by one private function
+ * ({@code append}), the only caller of {@link FrameEncoder#writeHeader}.
+ *
  * <p>The thread that is decoding input must not block on the transport in the middle of a batch
- * (both directions full would deadlock), so its frames (PONG, errors, HELLO) are {@link #queue
- * queued} and it calls {@link #flushQueued()} when the batch is done. Other senders wait while the
+ * (both directions full would deadlock). The writer enforces that itself: a frame sent from the
+ * decoding thread (see {@link ReadRole#isDecodingThread()}) is queued, never written, and the
+ * read role calls {@link #flushQueued()} when the batch is done. Other senders wait while the
  * buffer is over its high-water mark: memory stays bounded.
  */
 public final class FrameWriter {
@@ -48,7 +55,7 @@ public final class FrameWriter {
     private final Condition drained = lock.newCondition();
     /** Held for the whole of a chunked message: one chunked message at a time (SPEC §5 rule 3). */
     private final ReentrantLock chunkLock = new ReentrantLock();
-    private volatile Runnable beforeBlocking = () -> { };
+    private volatile ReadRole role;
     private volatile Executor flushExecutor;
     private byte[] pending = new byte[INITIAL];
     private int pendingLength;
@@ -80,12 +87,90 @@ public final class FrameWriter {
         }
     }
 
-    /** Runs before a sender blocks waiting for the writer (the reader uses it to hand off reading). */
-    public void beforeBlocking(Runnable hook) {
-        this.beforeBlocking = hook;
+    /**
+     * The session's read role (set once, when the session is wired): frames from its decoding
+     * thread are queued, and a sender about to block lets it hand reading over first.
+     */
+    public void readRole(ReadRole r) {
+        this.role = r;
     }
 
-    /** Where {@link #post} hands the flush (the session's workers). */
+    private boolean mustQueue() {
+        ReadRole r = role;
+        return r != null && r.isDecodingThread();
+    }
+
+    // ------------------------------------------------------------------ one method per frame kind (SPEC §4)
+
+    /** REQUEST (SPEC §4.1): meta is {@code timeout_ms} then the method name. */
+    public void request(int id, boolean wantProgress, long timeoutMs, byte[] method, Encoded body, int maxFrame)
+            throws IOException {
+        sendMessage(FrameKind.REQUEST, wantProgress ? FrameFlags.WANT_PROGRESS : 0, id, Math.min(timeoutMs, 0xFFFF_FFFFL), method,
+                body.codec(), body.compression(), body.bytes(), maxFrame);
+    }
+
+    /** RESPONSE (SPEC §4.2), chunked when larger than {@code maxFrame}. */
+    public void response(int id, Encoded body, int maxFrame) throws IOException {
+        sendMessage(FrameKind.RESPONSE, 0, id, NO_PREFIX, null, body.codec(), body.compression(), body.bytes(), maxFrame);
+    }
+
+    /** PROGRESS (SPEC §6.3). */
+    public void progress(int id, Encoded body, int maxFrame) throws IOException {
+        sendMessage(FrameKind.PROGRESS, 0, id, NO_PREFIX, null, body.codec(), body.compression(), body.bytes(), maxFrame);
+    }
+
+    /** ERROR (SPEC §7): a JSON body; id 0 is a fatal error of the session. */
+    public void error(int id, byte[] json) throws IOException {
+        single(FrameKind.ERROR, id, Codec.JSON, json);
+    }
+
+    /**
+     * NOTIFICATION (SPEC §6.7), without writing on this thread when nobody is writing: the flush
+     * goes to another thread, and notifications posted meanwhile ride along (a burst costs a few
+     * writes and one wake-up instead of a syscall each). Large or chunked ones are sent directly.
+     */
+    public void notification(byte[] method, Encoded body, int maxFrame) throws IOException {
+        postMessage(FrameKind.NOTIFICATION, 0, 0, method, body.codec(), body.compression(), body.bytes(), maxFrame);
+    }
+
+    /** CANCEL (SPEC §6.6). */
+    public void cancel(int id) throws IOException {
+        single(FrameKind.CANCEL, id, 0, null);
+    }
+
+    /** PING (SPEC §8.4). */
+    public void ping(int id) throws IOException {
+        single(FrameKind.PING, id, 0, null);
+    }
+
+    /** PONG (SPEC §8.4): echoes the PING's id and body. */
+    public void pong(int id, byte[] body) throws IOException {
+        single(FrameKind.PONG, id, 0, body);
+    }
+
+    /** HELLO (SPEC §8.2): a JSON body. */
+    public void hello(byte[] json) throws IOException {
+        single(FrameKind.HELLO, 0, Codec.JSON, json);
+    }
+
+    /** GOODBYE (SPEC §8.5): a JSON body. */
+    public void goodbye(byte[] json) throws IOException {
+        single(FrameKind.GOODBYE, 0, Codec.JSON, json);
+    }
+
+    /** One unchunked frame: queued on the decoding thread, else sent. */
+    private void single(int kind, int id, int codec, byte[] body) throws IOException {
+        int length = body == null ? 0 : body.length;
+        if (mustQueue()) {
+            queue(kind, 0, id, null, codec, 0, body, 0, length);
+        } else {
+            send(kind, 0, id, NO_PREFIX, null, codec, 0, body, 0, length);
+        }
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    /** Where {@link #notification} hands the flush (the session's workers). */
     public void flushExecutor(Executor executor) {
         this.flushExecutor = executor;
     }
@@ -96,13 +181,13 @@ public final class FrameWriter {
      * waits for: a burst of them costs a few writes and one thread wake-up instead of a syscall
      * each; a lone one is delayed by a wake-up. Large or chunked messages are sent directly.
      */
-    public void postMessage(int kind, int flags, int id, byte[] meta, int codec, int compression, byte[] body, int maxFrame)
+    private void postMessage(int kind, int flags, int id, byte[] meta, int codec, int compression, byte[] body, int maxFrame)
             throws IOException {
         int metaLength = meta == null ? 0 : meta.length;
         int bodyLength = body == null ? 0 : body.length;
         Executor executor = flushExecutor;
-        if (executor == null || bodyLength >= GATHER_THRESHOLD || metaLength + bodyLength > maxFrame) {
-            sendMessage(kind, flags, id, meta, codec, compression, body, maxFrame);
+        if (executor == null || bodyLength >= GATHER_THRESHOLD || metaLength + bodyLength > maxFrame || mustQueue()) {
+            sendMessage(kind, flags, id, NO_PREFIX, meta, codec, compression, body, maxFrame);
             return;
         }
         lock.lock();
@@ -134,13 +219,7 @@ public final class FrameWriter {
         }
     }
 
-    /** Sends one frame now; may block while the transport is full or the buffer is over its mark. */
-    public void send(int kind, int flags, int id, byte[] meta, int codec, int compression, byte[] body, int bodyOffset,
-            int bodyLength) throws IOException {
-        send(kind, flags, id, NO_PREFIX, meta, codec, compression, body, bodyOffset, bodyLength);
-    }
-
-    /** As {@link #send(int, int, int, byte[], int, int, byte[], int, int)}; meta is the u32 {@code metaPrefix} (unless {@link #NO_PREFIX}) then {@code meta}. */
+    /** Sends one frame now; may block while the transport is full or the buffer is over its mark. Meta is the u32 {@code metaPrefix} (unless NO_PREFIX) then {@code meta}. */
     private void send(int kind, int flags, int id, long metaPrefix, byte[] meta, int codec, int compression, byte[] body,
             int bodyOffset, int bodyLength) throws IOException {
         if (bodyLength >= GATHER_THRESHOLD) {
@@ -188,12 +267,17 @@ public final class FrameWriter {
      * Queues one frame without writing it and without ever blocking: for the thread decoding
      * input. It must call {@link #flushQueued()} before it blocks.
      */
-    public void queue(int kind, int flags, int id, byte[] meta, int codec, int compression, byte[] body, int bodyOffset,
+    private void queue(int kind, int flags, int id, byte[] meta, int codec, int compression, byte[] body, int bodyOffset,
             int bodyLength) throws IOException {
+        queue(kind, flags, id, NO_PREFIX, meta, codec, compression, body, bodyOffset, bodyLength);
+    }
+
+    private void queue(int kind, int flags, int id, long metaPrefix, byte[] meta, int codec, int compression, byte[] body,
+            int bodyOffset, int bodyLength) throws IOException {
         lock.lock();
         try {
             checkFailure();
-            append(kind, flags, id, NO_PREFIX, meta, codec, compression, body, bodyOffset, bodyLength, true);
+            append(kind, flags, id, metaPrefix, meta, codec, compression, body, bodyOffset, bodyLength, true);
             if (!flushing) {
                 unflushed = true;
             }
@@ -231,45 +315,20 @@ public final class FrameWriter {
         }
     }
 
-    /** Appends bytes that are not a frame, between two frames (conformance tests of stray handling). */
-    public void sendRaw(byte[] bytes) throws IOException {
-        lock.lock();
-        try {
-            checkFailure();
-            ensure(bytes.length);
-            System.arraycopy(bytes, 0, pending, pendingLength, bytes.length);
-            pendingLength += bytes.length;
-            if (flushing) {
-                return;
-            }
-            flushing = true;
-        } finally {
-            lock.unlock();
-        }
-        drainHereOrElsewhere();
-    }
-
     /**
      * Sends a message, split into MORE/CONTINUATION frames when its payload exceeds {@code maxFrame}
      * (SPEC §5). Other frames may interleave between the chunks.
      */
-    public void sendMessage(int kind, int flags, int id, byte[] meta, int codec, int compression, byte[] body, int maxFrame)
-            throws IOException {
-        sendMessage(kind, flags, id, NO_PREFIX, meta, codec, compression, body, maxFrame);
-    }
-
-    /** A REQUEST (SPEC §4.1): meta is {@code timeout_ms} then the method, written without building a meta array. */
-    public void sendRequest(int flags, int id, long timeoutMs, byte[] method, int codec, int compression, byte[] body, int maxFrame)
-            throws IOException {
-        sendMessage(FrameKind.REQUEST, flags, id, Math.min(timeoutMs, 0xFFFF_FFFFL), method, codec, compression, body, maxFrame);
-    }
-
     private void sendMessage(int kind, int flags, int id, long metaPrefix, byte[] meta, int codec, int compression, byte[] body,
             int maxFrame) throws IOException {
         int metaLength = (metaPrefix == NO_PREFIX ? 0 : 4) + (meta == null ? 0 : meta.length);
         int bodyLength = body == null ? 0 : body.length;
         if (metaLength + bodyLength <= maxFrame) {
-            send(kind, flags, id, metaPrefix, meta, codec, compression, body, 0, bodyLength);
+            if (mustQueue()) {
+                queue(kind, flags, id, metaPrefix, meta, codec, compression, body, 0, bodyLength);
+            } else {
+                send(kind, flags, id, metaPrefix, meta, codec, compression, body, 0, bodyLength);
+            }
             return;
         }
         chunkLock.lock();
@@ -317,7 +376,7 @@ public final class FrameWriter {
         drain();
     }
 
-    /** Encodes a frame at the end of the buffer; {@code copyBody = false} writes the header and meta only. */
+    /** The one header function: encodes a frame at the end of the buffer; {@code copyBody = false} writes the header and meta only. */
     private void append(int kind, int flags, int id, long metaPrefix, byte[] meta, int codec, int compression, byte[] body,
             int bodyOffset, int bodyLength, boolean copyBody) {
         int prefixLength = metaPrefix == NO_PREFIX ? 0 : 4;
@@ -351,7 +410,10 @@ public final class FrameWriter {
     private void waitWhile(Cond c) {
         lock.unlock();
         try {
-            beforeBlocking.run();
+            ReadRole r = role;
+            if (r != null) {
+                r.yieldRole();
+            }
         } finally {
             lock.lock();
         }

@@ -1,4 +1,6 @@
-package io.parley.internal;
+package io.parley.internal.call;
+
+import io.parley.internal.io.Encoded;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -25,12 +27,6 @@ import java.util.List;
  * §10), encodes and decodes values, builds and parses ERROR objects (§7.1).
  */
 public final class Bodies {
-    /** An encoded body with its codec and compression ids. */
-    public record Encoded(int codec, int compression, byte[] bytes) {
-    }
-
-    public static final Encoded EMPTY = new Encoded(0, 0, new byte[0]);
-
     /** Thrown for bodies in a codec or compression this side did not offer. */
     public static final class UnsupportedEncodingError extends Exception {
         private static final long serialVersionUID = 1L;
@@ -115,7 +111,7 @@ public final class Bodies {
     /** Picks codec and compression the peer can decode and encodes. */
     public Encoded encode(Object value, Codec requested, Integer replyCodec) {
         if (value == null) {
-            return EMPTY;
+            return Encoded.EMPTY;
         }
         Codec[] pc = peerCodecs;
         Codec codec;
@@ -145,7 +141,7 @@ public final class Bodies {
                     + peerCodecNames + ")");
         }
         if (bytes.length == 0) {
-            return EMPTY;
+            return Encoded.EMPTY;
         }
         Compression c = peerCompression;
         if (c != null && bytes.length >= cfg.compressionThreshold() && !looksIncompressible(bytes)) {

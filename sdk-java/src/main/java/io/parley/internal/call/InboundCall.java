@@ -1,6 +1,8 @@
-package io.parley.internal;
+package io.parley.internal.call;
 
 import io.parley.RequestContext;
+import io.parley.CancelledException;
+import io.parley.DeadlineExceededException;
 import io.parley.ErrorCode;
 import io.parley.ParleyException;
 import io.parley.Session;
@@ -93,8 +95,8 @@ public final class InboundCall implements RequestContext {
 
     private ParleyException cancelledException(ErrorCode reason) {
         return reason == ErrorCode.DEADLINE_EXCEEDED
-                ? new ParleyException(reason, "the deadline of " + method + " passed")
-                : new ParleyException(reason, method + " was cancelled by the caller");
+                ? new DeadlineExceededException("the deadline of " + method + " passed")
+                : new CancelledException(method + " was cancelled by the caller");
     }
 
     @Override
@@ -116,7 +118,7 @@ public final class InboundCall implements RequestContext {
                     lock.wait(Math.max(1, left / 1_000_000L), 0);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new ParleyException(ErrorCode.CANCELLED, method + " was interrupted");
+                    throw new CancelledException(method + " was interrupted");
                 }
             }
         }

@@ -1,21 +1,31 @@
-package io.parley.internal;
+package io.parley.internal.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.ErrorCode;
+import io.parley.HeartbeatTimeoutException;
 import io.parley.ParleyException;
 import io.parley.PeerGoneException;
 import io.parley.PeerInfo;
+import io.parley.ProtocolException;
 import io.parley.RemoteException;
-import io.parley.Session;
 import io.parley.SessionClosedException;
-import io.parley.codec.Codec;
+import io.parley.ShuttingDownException;
 import io.parley.codec.CompressionLimitException;
-import io.parley.internal.frame.FrameDecoder;
+import io.parley.internal.call.Bodies;
+import io.parley.internal.call.InFlightLimit;
+import io.parley.internal.call.Inbound;
+import io.parley.internal.call.Outbound;
+import io.parley.internal.call.SessionGate;
+import io.parley.internal.call.Settings;
 import io.parley.internal.frame.FrameDescriptor;
 import io.parley.internal.frame.FrameKind;
 import io.parley.internal.frame.Message;
-import io.parley.internal.frame.MessageAssembler;
 import io.parley.internal.frame.ProtocolViolationException;
+import io.parley.internal.io.FrameWriter;
+import io.parley.internal.io.ReadRole;
+import io.parley.internal.io.Reader;
+import io.parley.internal.io.Threads;
+import io.parley.internal.io.Workers;
 import io.parley.transport.Transport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +34,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,12 +41,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state of one session (SPEC §8): CONNECTING → OPEN → DRAINING → CLOSED, with the handshake,
- * heartbeats, GOODBYE and its bounded drain, fatal errors and the abrupt close. It owns the
- * session's parts and routes each incoming message to the one that handles it.
+ * The state machine of one session (SPEC §8): CONNECTING → OPEN → DRAINING → CLOSED, with the
+ * handshake (§8.2), GOODBYE and its bounded drain (§8.5), fatal errors (§7.3) and the abrupt close
+ * (§8.6). It is only that: the parts are built by {@link SessionWiring}, messages are routed by
+ * {@link Dispatcher}, heartbeats are {@link Heartbeat}'s. The correlation tables see it through
+ * {@link SessionGate}.
  */
-public final class Lifecycle implements Reader.Events {
-    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+public final class Lifecycle implements SessionGate {
+    private static final Logger LOG = LoggerFactory.getLogger(Lifecycle.class);
     private static final String VERSION_NAME = "parley-java/0.1.0";
     private static final int CAPS = 0x7;
 
@@ -47,12 +58,14 @@ public final class Lifecycle implements Reader.Events {
     private final Settings cfg;
     private final Bodies bodies;
     private final FrameWriter writer;
+    private final ReadRole role;
     private final Reader reader;
     private final Workers workers;
     private final ScheduledThreadPoolExecutor timer;
     private final InFlightLimit limit;
-    private final Outbound outbound;
-    private final Inbound inbound;
+    private final Heartbeat heartbeat;
+    private Outbound outbound;
+    private Inbound inbound;
     private final CompletableFuture<Void> handshake = new CompletableFuture<>();
     private final CompletableFuture<SessionClosedException> closed = new CompletableFuture<>();
     private final Object stateLock = new Object();
@@ -67,43 +80,27 @@ public final class Lifecycle implements Reader.Events {
     private volatile boolean outputShut;
     private volatile long lastPingNanos;
 
-    public Lifecycle(Session session, Transport transport, Settings cfg) {
+    Lifecycle(Transport transport, Settings cfg, Bodies bodies, FrameWriter writer, ReadRole role, Reader reader, Workers workers,
+            ScheduledThreadPoolExecutor timer, InFlightLimit limit) {
         this.transport = transport;
         this.cfg = cfg;
-        String desc = transport.description();
-        this.workers = new Workers(desc);
-        Executor handlerExecutor = cfg.executor() != null ? cfg.executor() : workers;
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> Threads.platform("parley-timer " + desc, r));
-        timer.setRemoveOnCancelPolicy(true);
-        this.bodies = new Bodies(cfg, this::fatalTooLarge);
-        this.writer = new FrameWriter(transport, this::onWriteFailure);
-        SerialExecutor notifications = new SerialExecutor(handlerExecutor, t -> LOG.warn("notification handler failed", t));
-        this.reader = new Reader(transport, new FrameDecoder(FrameDescriptor.HANDSHAKE_MAX_FRAME, cfg.maxStray()),
-                new MessageAssembler(cfg.maxMessage()), new StrayReport(cfg.strayListener(), LOG, desc), this, handlerExecutor,
-                workers, timer, notifications, writer, cfg.inlineHandlers() && cfg.executor() == null, cfg.readerTakeoverNanos());
-        writer.beforeBlocking(reader::yieldRole);
-        writer.flushExecutor(workers);
-        this.limit = new InFlightLimit(cfg.maxQueuedCalls(), reader::yieldRole);
-        this.outbound = new Outbound(this, cfg, bodies, writer, reader, limit, timer, handlerExecutor);
-        this.inbound = new Inbound(this, session, cfg, bodies, writer, reader, timer);
+        this.bodies = bodies;
+        this.writer = writer;
+        this.role = role;
+        this.reader = reader;
+        this.workers = workers;
+        this.timer = timer;
+        this.limit = limit;
+        this.heartbeat = new Heartbeat(timer, reader, writer, this::fatal);
     }
 
-    public Outbound outbound() {
-        return outbound;
+    /** The two correlation tables (set once by the wiring: they need this lifecycle as their gate). */
+    void tables(Outbound outbound, Inbound inbound) {
+        this.outbound = outbound;
+        this.inbound = inbound;
     }
 
-    public Inbound inbound() {
-        return inbound;
-    }
-
-    public Bodies bodies() {
-        return bodies;
-    }
-
-    public FrameWriter writer() {
-        return writer;
-    }
-
+    @Override
     public String description() {
         return transport.description();
     }
@@ -112,7 +109,7 @@ public final class Lifecycle implements Reader.Events {
 
     /** Starts reading and runs the handshake (SPEC §8.2); throws when it fails. */
     public void open() throws IOException {
-        reader.start();
+        role.start();
         try {
             if (transport.role() == Transport.Role.INITIATOR) {
                 sendHello(List.of(FrameDescriptor.VERSION));
@@ -121,8 +118,8 @@ public final class Lifecycle implements Reader.Events {
         } catch (TimeoutException e) {
             fatal(ErrorCode.HANDSHAKE_FAILED, "no HELLO from the peer within " + cfg.handshakeTimeout());
             awaitClosed(2000);
-            throw new SessionClosedException(ErrorCode.HANDSHAKE_FAILED, "handshake with " + transport.description()
-                    + " timed out after " + cfg.handshakeTimeout());
+            throw new ProtocolException(ErrorCode.HANDSHAKE_FAILED.code(), "handshake with " + transport.description()
+                    + " timed out after " + cfg.handshakeTimeout() + ": is the peer a Parley peer, and is it started?");
         } catch (InterruptedException e) {
             abort();
             Thread.currentThread().interrupt();
@@ -142,13 +139,13 @@ public final class Lifecycle implements Reader.Events {
                 transport.role() == Transport.Role.INITIATOR ? cfg.token() : null, ProcessHandle.current().pid());
         byte[] body = ours.toJson();
         try {
-            send(FrameKind.HELLO, 0, Codec.JSON, body);
+            writer.hello(body);
         } catch (IOException e) {
             throw new ParleyException(ErrorCode.HANDSHAKE_FAILED, "cannot send HELLO: " + e.getMessage());
         }
     }
 
-    private void onHello(Message m) {
+    void onHello(Message m) {
         if (state != State.CONNECTING) {
             throw new ProtocolViolationException("HELLO received after the handshake");
         }
@@ -180,7 +177,7 @@ public final class Lifecycle implements Reader.Events {
             }
         }
         reader.maxFrame(cfg.maxFrame());
-        startHeartbeat();
+        heartbeat.start(cfg.heartbeatMs());
         LOG.debug("{}: session open with {} (pid {})", transport.description(), theirs.peer(), theirs.pid());
         handshake.complete(null);
     }
@@ -193,67 +190,27 @@ public final class Lifecycle implements Reader.Events {
                 h.maxMessage(), h.maxInFlight(), h.heartbeatMs(), h.caps() & CAPS);
     }
 
-    private void onFatalFromPeer(Message m) {
+    void onFatalFromPeer(Message m) {
         RemoteException e = bodies.remoteError(m.body(), null);
         ErrorCode code = ErrorCode.of(e.code());
         String msg = "the peer closed the session: " + (code == null ? "" : code.name() + " ") + e.code() + " " + e.errorMessage();
         LOG.warn("{}: {}", transport.description(), msg);
         if (!handshake.isDone()) {
-            handshake.completeExceptionally(new SessionClosedException(e.code(), msg));
+            handshake.completeExceptionally(closedBy(e.code(), msg, null));
         }
-        terminate(new SessionClosedException(e.code(), msg), 0, null);
+        terminate(closedBy(e.code(), msg, null), 0, null);
     }
 
-    // ------------------------------------------------------------------ routing (Reader.Events)
+    // ------------------------------------------------------------------ input events (from the Dispatcher)
 
-    @Override
-    public void beforeFrame(int kind, int id) {
+    /** Before the handshake only HELLO (and a fatal ERROR) may arrive (SPEC §8.2). */
+    void checkFrameAllowed(int kind, int id) {
         if (state == State.CONNECTING && kind != FrameKind.HELLO && !(kind == FrameKind.ERROR && id == 0)) {
             throw new ParleyException(ErrorCode.HANDSHAKE_FAILED, "received " + FrameKind.name(kind) + " before HELLO");
         }
     }
 
-    @Override
-    public void onMessage(Message m) {
-        switch (m.kind()) {
-            case FrameKind.HELLO -> onHello(m);
-            case FrameKind.REQUEST -> inbound.onRequest(m);
-            case FrameKind.RESPONSE, FrameKind.PROGRESS -> outbound.onAnswer(m);
-            case FrameKind.ERROR -> {
-                if (m.id() == 0) {
-                    onFatalFromPeer(m);
-                } else {
-                    outbound.onAnswer(m);
-                }
-            }
-            case FrameKind.NOTIFICATION -> inbound.onNotification(m);
-            case FrameKind.CANCEL -> inbound.onCancel(m.id());
-            case FrameKind.PING -> sendControl(FrameKind.PONG, m.id(), m.body());
-            case FrameKind.PONG -> {
-                // liveness only: any frame resets the heartbeat clock
-            }
-            case FrameKind.GOODBYE -> onGoodbye(m);
-            default -> throw new ProtocolViolationException("unexpected kind " + m.kind());
-        }
-    }
-
-    @Override
-    public void onCancel(int id) {
-        inbound.onCancel(id);
-    }
-
-    @Override
-    public void onInvalidRequest(int id, String reason) {
-        inbound.sendError(id, ErrorCode.INVALID_REQUEST.code(), reason, null);
-    }
-
-    @Override
-    public void onInvalidNotification(String reason) {
-        LOG.warn("{}: dropped a notification: {}", transport.description(), reason);
-    }
-
-    @Override
-    public void onEndOfStream(String detail) {
+    void onEndOfStream(String detail) {
         if (state == State.CLOSED) {
             return;
         }
@@ -266,13 +223,7 @@ public final class Lifecycle implements Reader.Events {
         terminate(gone, 0, null);
     }
 
-    @Override
-    public void onFatal(ErrorCode code, String message) {
-        fatal(code, message);
-    }
-
-    @Override
-    public void onCrash(Throwable t) {
+    void onCrash(Throwable t) {
         if (state == State.CLOSED) {
             return;
         }
@@ -285,37 +236,6 @@ public final class Lifecycle implements Reader.Events {
         return state == State.CLOSED;
     }
 
-    @Override
-    public boolean awaitingAnswers() {
-        return outbound.awaitingAnswers();
-    }
-
-    @Override
-    public void interruptedWhileReading(OutboundCall call) {
-        outbound.giveUp(call, new ParleyException(ErrorCode.CANCELLED, "call interrupted"));
-    }
-
-    // ------------------------------------------------------------------ sending helpers
-
-    /** Sends a frame with a body in one piece: queued when called while decoding input. */
-    private void send(int kind, int id, int codec, byte[] body) throws IOException {
-        int length = body == null ? 0 : body.length;
-        if (reader.isDecodingThread()) {
-            writer.queue(kind, 0, id, null, codec, 0, body, 0, length);
-        } else {
-            writer.send(kind, 0, id, null, codec, 0, body, 0, length);
-        }
-    }
-
-    /** PING, PONG, CANCEL: best effort. */
-    void sendControl(int kind, int id, byte[] body) {
-        try {
-            send(kind, id, 0, body);
-        } catch (IOException e) {
-            LOG.debug("{}: could not send {}: {}", transport.description(), FrameKind.name(kind), e.toString());
-        }
-    }
-
     // ------------------------------------------------------------------ state, for the other parts
 
     public boolean isOpen() {
@@ -326,40 +246,51 @@ public final class Lifecycle implements Reader.Events {
         return peer;
     }
 
-    String peerName() {
+    @Override
+    public String peerName() {
         PeerInfo p = peer;
         return p == null ? "?" : p.name();
     }
 
+    @Override
     public int peerMaxFrame() {
         return peerMaxFrame;
     }
 
+    @Override
+    public long peerMaxMessage() {
+        PeerInfo p = peer;
+        return p == null ? 0 : p.maxMessage();
+    }
+
     /** Requests are processed only while OPEN and before our GOODBYE (SPEC §8.5 rule 3). */
-    boolean acceptsRequests() {
+    @Override
+    public boolean acceptsRequests() {
         return state == State.OPEN && !goodbyeSent;
     }
 
     /** Throws unless new calls and notifications may be sent. */
+    @Override
     public void checkCanSend() {
         State s = state;
         if (s == State.OPEN) {
             return;
         }
         if (s == State.DRAINING) {
-            throw new SessionClosedException(ErrorCode.SHUTTING_DOWN, "the session is shutting down (GOODBYE); no new calls. "
-                    + "Retry on another session");
+            throw new ShuttingDownException("the session is shutting down (GOODBYE); no new calls. Retry on another session");
         }
         throw closedException();
     }
 
     /** For calls made after the close: SESSION_CLOSED (SPEC §8.6), the reason the session ended as the cause. */
+    @Override
     public SessionClosedException closedException() {
         SessionClosedException cause = closed.getNow(null);
         return new SessionClosedException(ErrorCode.SESSION_CLOSED, "the session is closed"
                 + (cause == null ? "" : " (" + cause.getMessage() + ")"), cause);
     }
 
+    @Override
     public RuntimeException closedOr(IOException e) {
         if (state == State.CLOSED) {
             return closedException();
@@ -368,7 +299,8 @@ public final class Lifecycle implements Reader.Events {
     }
 
     /** A call in either direction ended: the drain may be complete. */
-    void callEnded() {
+    @Override
+    public void callEnded() {
         if (goodbyeSent || goodbyeReceived) {
             checkDrained();
         }
@@ -378,31 +310,11 @@ public final class Lifecycle implements Reader.Events {
         return closed.copy();
     }
 
-    private RuntimeException fatalTooLarge(CompressionLimitException e) {
+    RuntimeException fatalTooLarge(CompressionLimitException e) {
         ParleyException fatal = new ParleyException(ErrorCode.MESSAGE_TOO_LARGE, e.getMessage());
-        terminate(new SessionClosedException(ErrorCode.MESSAGE_TOO_LARGE, e.getMessage()), ErrorCode.MESSAGE_TOO_LARGE.code(),
+        terminate(closedBy(ErrorCode.MESSAGE_TOO_LARGE.code(), e.getMessage(), null), ErrorCode.MESSAGE_TOO_LARGE.code(),
                 e.getMessage());
         return fatal;
-    }
-
-    // ------------------------------------------------------------------ heartbeats
-
-    private void startHeartbeat() {
-        int h = cfg.heartbeatMs();
-        if (h <= 0) {
-            return;
-        }
-        long period = Math.max(10, h / 4);
-        timer.scheduleAtFixedRate(() -> {
-            long now = System.nanoTime();
-            long silent = (now - reader.lastReceivedNanos()) / 1_000_000L;
-            if (silent >= 2L * h) {
-                fatal(ErrorCode.HEARTBEAT_TIMEOUT, "no frame from the peer for " + silent + " ms (heartbeat " + h + " ms)");
-            } else if (silent >= h && (now - lastPingNanos) / 1_000_000L >= h) {
-                lastPingNanos = now;
-                sendControl(FrameKind.PING, (int) (now & 0x7FFF_FFFF), new byte[0]);
-            }
-        }, period, period, TimeUnit.MILLISECONDS);
     }
 
     // ------------------------------------------------------------------ goodbye, drain and close
@@ -436,9 +348,44 @@ public final class Lifecycle implements Reader.Events {
         awaitClosed(5_000);
     }
 
+    /**
+     * Graceful close bounded by {@code timeout} (SPEC §8.5): GOODBYE, then the drain; when it has
+     * not finished within {@code timeout} the session is aborted. Does not wait for the session's
+     * threads to end. Returns within {@code timeout} plus the time the transport's close takes
+     * (a child process: up to its grace period and 4 s more; none for sockets).
+     */
+    public void close(Duration timeout) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (state == State.CONNECTING) {
+            terminate(new SessionClosedException(ErrorCode.SESSION_CLOSED, "session closed during the handshake"), 0, null);
+            return;
+        }
+        startGoodbye("closed by the application");
+        checkDrained();
+        try {
+            closed.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            terminate(new SessionClosedException(ErrorCode.SESSION_CLOSED, "close(" + timeout.toMillis()
+                    + " ms): the GOODBYE exchange did not complete in time (work still in flight, or the peer did not close "
+                    + "its side); closed abruptly"), 0, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            terminate(new SessionClosedException(ErrorCode.SESSION_CLOSED, "close interrupted"), 0, null);
+        } catch (ExecutionException e) {
+            // cannot happen: the future is completed with a value
+        }
+    }
+
     /** Abrupt close (SPEC §8.6): pending calls fail with SESSION_CLOSED, handlers are cancelled. */
     public void abort() {
-        terminate(new SessionClosedException(ErrorCode.SESSION_CLOSED, "session aborted by the application"), 0, null);
+        abort("session aborted by the application");
+    }
+
+    /** As {@link #abort()}, with the reason pending calls see. */
+    public void abort(String reason) {
+        terminate(new SessionClosedException(ErrorCode.SESSION_CLOSED, reason), 0, null);
     }
 
     private void awaitClosed(long millis) {
@@ -492,7 +439,7 @@ public final class Lifecycle implements Reader.Events {
         outbound.stopSending();
         byte[] body = ("{\"reason\":" + bodies.jsonString(reason) + "}").getBytes(StandardCharsets.UTF_8);
         try {
-            send(FrameKind.GOODBYE, 0, Codec.JSON, body);
+            writer.goodbye(body);
         } catch (IOException e) {
             LOG.debug("{}: could not send GOODBYE: {}", transport.description(), e.toString());
         } finally {
@@ -501,7 +448,7 @@ public final class Lifecycle implements Reader.Events {
         checkDrained(); // the last call may have ended between goodbyeSent and now
     }
 
-    private void onGoodbye(Message m) {
+    void onGoodbye(Message m) {
         goodbyeReceived = true;
         LOG.debug("{}: peer said goodbye: {}", transport.description(), new String(m.body(), StandardCharsets.UTF_8));
         boolean draining;
@@ -544,7 +491,7 @@ public final class Lifecycle implements Reader.Events {
             }
             state = State.CLOSED;
         }
-        reader.close();
+        role.close();
         cleanup(null);
         closed.complete(null);
         LOG.debug("{}: session closed after GOODBYE", transport.description());
@@ -557,7 +504,7 @@ public final class Lifecycle implements Reader.Events {
         }
         LOG.warn("{}: closing on {}: {}", transport.description(), code, message);
         boolean wire = code != ErrorCode.PEER_GONE && code != ErrorCode.HEARTBEAT_TIMEOUT && code != ErrorCode.SESSION_CLOSED;
-        terminate(new SessionClosedException(code, message), wire ? code.code() : 0, message);
+        terminate(closedBy(code.code(), message, null), wire ? code.code() : 0, message);
     }
 
     /**
@@ -577,7 +524,7 @@ public final class Lifecycle implements Reader.Events {
         // fail pending calls first: nothing below may delay them
         outbound.failAll(cause);
         inbound.cancelAll();
-        reader.close();
+        role.close();
         if (wireCode != 0) {
             sendFatalError(wireCode, wireMessage);
         }
@@ -593,7 +540,7 @@ public final class Lifecycle implements Reader.Events {
                 o.put("code", code);
                 o.put("message", message == null ? "" : message.length() > 4096 ? message.substring(0, 4096) : message);
                 byte[] body = bodies.json().mapper().writeValueAsBytes(o);
-                writer.send(FrameKind.ERROR, 0, 0, null, Codec.JSON, 0, body, 0, body.length);
+                writer.error(0, body);
             } catch (IOException e) {
                 LOG.debug("could not send fatal ERROR: {}", e.toString());
             }
@@ -604,6 +551,24 @@ public final class Lifecycle implements Reader.Events {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The exception for a session that ended with {@code code}: the class of the exception tree that names it. */
+    static SessionClosedException closedBy(int code, String message, Throwable cause) {
+        ErrorCode c = ErrorCode.of(code);
+        if (c == ErrorCode.SHUTTING_DOWN) {
+            return new ShuttingDownException(message);
+        }
+        if (c == ErrorCode.HEARTBEAT_TIMEOUT) {
+            return new HeartbeatTimeoutException(message);
+        }
+        if (c == ErrorCode.PEER_GONE) {
+            return new PeerGoneException(message, null, List.of());
+        }
+        if (c == ErrorCode.SESSION_CLOSED) {
+            return new SessionClosedException(code, message, cause);
+        }
+        return new ProtocolException(code, message, cause);
     }
 
     private void cleanup(SessionClosedException cause) {
@@ -617,7 +582,7 @@ public final class Lifecycle implements Reader.Events {
         workers.shutdown();
     }
 
-    private void onWriteFailure(IOException e) {
+    void onWriteFailure(IOException e) {
         if (state == State.CLOSED || outputShut) {
             return;
         }

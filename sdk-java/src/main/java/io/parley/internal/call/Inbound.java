@@ -1,4 +1,6 @@
-package io.parley.internal;
+package io.parley.internal.call;
+
+import io.parley.internal.io.Encoded;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,11 +9,14 @@ import io.parley.Handlers;
 import io.parley.ParleyException;
 import io.parley.RemoteException;
 import io.parley.Session;
-import io.parley.codec.Codec;
 import io.parley.codec.CodecException;
 import io.parley.internal.frame.FrameDescriptor;
 import io.parley.internal.frame.FrameKind;
 import io.parley.internal.frame.Message;
+import io.parley.internal.io.FrameWriter;
+import io.parley.internal.io.NotificationOrder;
+import io.parley.internal.io.ReadRole;
+import io.parley.internal.io.Reader;
 import io.parley.internal.frame.ProtocolViolationException;
 import java.io.IOException;
 import java.util.Arrays;
@@ -28,19 +33,23 @@ import org.slf4j.LoggerFactory;
 /**
  * What the peer asks of us (SPEC §6, §6.7): requests are checked, run by their handler and
  * answered exactly once; cancellations and deadlines reach the handler; notifications are
- * delivered in order. Handlers run where the {@link Reader} decides: on the thread that read the
- * request when that is safe, else on a worker.
+ * delivered in order. Handlers run where the {@link ReadRole} decides: on the thread that read the
+ * request when that is safe, else on a worker. One of the two correlation tables (with {@link
+ * Outbound}): it knows the session only through {@link SessionGate} (and hands the public {@link
+ * Session} to handlers).
  */
 public final class Inbound {
-    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Inbound.class);
 
-    private final Lifecycle life;
+    private final SessionGate gate;
     private final Session session;
     private final Settings cfg;
     private final Handlers handlers;
     private final Bodies bodies;
     private final FrameWriter writer;
-    private final Reader reader;
+    private final ReadRole role;
+    private final NotificationOrder order;
+    private final Reader input;
     private final ScheduledExecutorService timer;
     private final IntMap<InboundCall> calls = new IntMap<>();
     private final Set<Integer> cancelledWhileArriving = ConcurrentHashMap.newKeySet();
@@ -48,15 +57,17 @@ public final class Inbound {
     /** Terminal frames being written (their requests no longer count, SPEC §6.5). */
     private final AtomicInteger answering = new AtomicInteger();
 
-    Inbound(Lifecycle life, Session session, Settings cfg, Bodies bodies, FrameWriter writer, Reader reader,
-            ScheduledExecutorService timer) {
-        this.life = life;
+    public Inbound(SessionGate gate, Session session, Settings cfg, Bodies bodies, FrameWriter writer, ReadRole role,
+            NotificationOrder order, Reader input, ScheduledExecutorService timer) {
+        this.gate = gate;
         this.session = session;
         this.cfg = cfg;
         this.handlers = cfg.handlers();
         this.bodies = bodies;
         this.writer = writer;
-        this.reader = reader;
+        this.role = role;
+        this.order = order;
+        this.input = input;
         this.timer = timer;
     }
 
@@ -101,7 +112,7 @@ public final class Inbound {
             throw new ProtocolViolationException("duplicate request id " + Integer.toUnsignedString(id) + " while it is still being processed");
         }
         String method = methodName(m);
-        if (!life.acceptsRequests()) {
+        if (!gate.acceptsRequests()) {
             sendError(id, ErrorCode.SHUTTING_DOWN.code(), "this peer is shutting down; " + method + " was not processed", null);
             return;
         }
@@ -129,11 +140,11 @@ public final class Inbound {
         if (timeoutMs > 0) {
             call.deadlineTask = timer.schedule(() -> expire(call), timeoutMs, TimeUnit.MILLISECONDS);
         }
-        long notesBefore = reader.notificationsReceived();
+        long notesBefore = order.received();
         try {
             // the handler starts after the notifications received before the request were handled (SPEC §6.7)
-            reader.runHandler(() -> {
-                reader.awaitNotifications(notesBefore);
+            role.runHandler(() -> {
+                order.await(notesBefore);
                 runHandler(call, entry);
             });
         } catch (RejectedExecutionException e) {
@@ -174,7 +185,7 @@ public final class Inbound {
             task.cancel(false);
         }
         answering.decrementAndGet();
-        life.callEnded();
+        gate.callEnded();
     }
 
     private void runHandler(InboundCall call, Handlers.RequestEntry entry) {
@@ -184,7 +195,7 @@ public final class Inbound {
             }
             Object params = bodies.decode(call.request, entry.paramsType());
             Object result = entry.handler().handle(params, call);
-            Bodies.Encoded body;
+            Encoded body;
             try {
                 body = bodies.encode(result, null, call.request.codec());
             } catch (RuntimeException e) {
@@ -192,9 +203,8 @@ public final class Inbound {
             }
             if (beginAnswer(call)) {
                 try {
-                    if (!life.isClosed()) {
-                        writer.sendMessage(FrameKind.RESPONSE, 0, call.id, null, body.codec(), body.compression(), body.bytes(),
-                                life.peerMaxFrame());
+                    if (!gate.isClosed()) {
+                        writer.response(call.id, body, gate.peerMaxFrame());
                     }
                 } finally {
                     endAnswer(call);
@@ -210,13 +220,13 @@ public final class Inbound {
             String message = e instanceof RemoteException r ? r.errorMessage() : e.getMessage();
             answerError(call, code, message, e instanceof RemoteException r ? r.dataJson() : null);
         } catch (IOException e) {
-            LOG.debug("{}: could not answer {}: {}", life.description(), call.method, e.toString());
+            LOG.debug("{}: could not answer {}: {}", gate.description(), call.method, e.toString());
         } catch (Throwable t) {
             ErrorCode reason = call.cancelReason();
             if (reason != null) {
                 answerError(call, reason.code(), call.method + " was cancelled", null);
             } else {
-                LOG.warn("{}: handler of {} failed", life.description(), call.method, t);
+                LOG.warn("{}: handler of {} failed", gate.description(), call.method, t);
                 ObjectNode data = bodies.json().mapper().createObjectNode();
                 data.put("exception", t.getClass().getName());
                 answerError(call, ErrorCode.INTERNAL_ERROR.code(), call.method + " failed: " + t, data.toString());
@@ -227,7 +237,7 @@ public final class Inbound {
     private void answerError(InboundCall call, int code, String message, String dataJson) {
         if (beginAnswer(call)) {
             try {
-                if (!life.isClosed()) {
+                if (!gate.isClosed()) {
                     sendError(call.id, code, message, dataJson);
                 }
             } finally {
@@ -238,32 +248,28 @@ public final class Inbound {
 
     /** A handler is about to block (ctx.sleep): the reading thread hands reading over first. */
     void aboutToBlock() {
-        reader.yieldRole();
+        role.yieldRole();
     }
 
     void sendProgress(InboundCall call, Object value) {
-        if (life.isClosed()) {
+        if (gate.isClosed()) {
             return;
         }
-        Bodies.Encoded body = bodies.encode(value, null, call.request.codec());
+        Encoded body = bodies.encode(value, null, call.request.codec());
         try {
-            writer.sendMessage(FrameKind.PROGRESS, 0, call.id, null, body.codec(), body.compression(), body.bytes(), life.peerMaxFrame());
+            writer.progress(call.id, body, gate.peerMaxFrame());
         } catch (IOException e) {
-            throw life.closedOr(e);
+            throw gate.closedOr(e);
         }
     }
 
-    /** Sends ERROR for request {@code id} (queued when called while decoding input). */
+    /** Sends ERROR for request {@code id} (the writer queues it when called while decoding input). */
     public void sendError(int id, int code, String message, String dataJson) {
-        byte[] body = bodies.errorBody(code, message, dataJson, life.peerMaxFrame());
+        byte[] body = bodies.errorBody(code, message, dataJson, gate.peerMaxFrame());
         try {
-            if (reader.isDecodingThread()) {
-                writer.queue(FrameKind.ERROR, 0, id, null, Codec.JSON, 0, body, 0, body.length);
-            } else {
-                writer.send(FrameKind.ERROR, 0, id, null, Codec.JSON, 0, body, 0, body.length);
-            }
+            writer.error(id, body);
         } catch (IOException e) {
-            LOG.debug("{}: could not send ERROR {}: {}", life.description(), code, e.toString());
+            LOG.debug("{}: could not send ERROR {}: {}", gate.description(), code, e.toString());
         }
     }
 
@@ -271,7 +277,7 @@ public final class Inbound {
         InboundCall call = calls.get(id);
         if (call != null) {
             call.cancel(ErrorCode.CANCELLED);
-        } else if (reader.reassembling()) {
+        } else if (input.reassembling()) {
             // a chunked REQUEST may still be arriving: the cancel applies once it is complete (SPEC §6.6)
             cancelledWhileArriving.add(id);
         }
@@ -292,17 +298,17 @@ public final class Inbound {
         Handlers.NotificationEntry entry = handlers.notification(method);
         if (entry == null) {
             if (method.equals("$/log")) {
-                reader.deliverNotification(() -> logFromPeer(m));
+                role.deliverNotification(() -> logFromPeer(m));
             } else if (!method.startsWith("$/")) {
-                LOG.debug("{}: dropped notification {}: no handler", life.description(), method);
+                LOG.debug("{}: dropped notification {}: no handler", gate.description(), method);
             }
             return;
         }
-        reader.deliverNotification(() -> {
+        role.deliverNotification(() -> {
             try {
                 entry.handler().handle(bodies.decode(m, entry.paramsType()), session);
             } catch (Exception e) {
-                LOG.warn("{}: notification handler of {} failed", life.description(), method, e);
+                LOG.warn("{}: notification handler of {} failed", gate.description(), method, e);
             }
         });
     }
@@ -311,7 +317,7 @@ public final class Inbound {
         try {
             JsonNode o = (JsonNode) bodies.decode(m, JsonNode.class);
             String level = o.path("level").asText("info");
-            String peerName = life.peerName();
+            String peerName = gate.peerName();
             String text = "[peer " + peerName + (o.has("source") ? " " + o.get("source").asText() : "") + "] "
                     + o.path("message").asText();
             switch (level) {
@@ -321,7 +327,7 @@ public final class Inbound {
                 default -> LOG.info(text);
             }
         } catch (RuntimeException e) {
-            LOG.debug("{}: malformed $/log notification", life.description());
+            LOG.debug("{}: malformed $/log notification", gate.description());
         }
     }
 }

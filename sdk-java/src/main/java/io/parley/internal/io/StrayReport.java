@@ -1,4 +1,4 @@
-package io.parley.internal;
+package io.parley.internal.io;
 
 import io.parley.internal.frame.FrameDescriptor;
 import java.util.Arrays;

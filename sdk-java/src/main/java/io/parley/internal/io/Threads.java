@@ -1,4 +1,4 @@
-package io.parley.internal;
+package io.parley.internal.io;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -1,4 +1,4 @@
-package io.parley.internal;
+package io.parley.internal.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

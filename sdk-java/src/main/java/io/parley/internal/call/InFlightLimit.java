@@ -1,4 +1,4 @@
-package io.parley.internal;
+package io.parley.internal.call;
 
 import io.parley.OverloadedException;
 import io.parley.ParleyException;

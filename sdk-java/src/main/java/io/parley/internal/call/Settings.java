@@ -1,7 +1,7 @@
-package io.parley.internal;
+package io.parley.internal.call;
 
 import io.parley.Handlers;
-import io.parley.Session;
+
 import io.parley.codec.Codec;
 import io.parley.codec.Compression;
 import io.parley.codec.JsonCodec;
@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 
-/** A session's settings, fixed when it opens (see {@link Session.Builder} for each one). */
+/** A session's settings, fixed when it opens (see {@link io.parley.Session.Builder} for each one). */
 public record Settings(
         Handlers handlers,
         JsonCodec json,

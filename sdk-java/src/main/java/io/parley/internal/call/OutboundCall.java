@@ -1,4 +1,8 @@
-package io.parley.internal;
+package io.parley.internal.call;
+
+import io.parley.internal.io.Awaited;
+import io.parley.internal.io.Encoded;
+import io.parley.internal.io.SerialExecutor;
 
 import io.parley.ProgressListener;
 import io.parley.internal.frame.Message;
@@ -18,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  * blocking caller waits for it by parking (no future is allocated); an asynchronous call also
  * completes its {@link #future()}.
  */
-public final class OutboundCall {
+public final class OutboundCall implements Awaited {
     private static final VarHandle OUTCOME;
     private static final VarHandle FLAGS;
     private static final int GAVE_UP = 1;
@@ -50,7 +54,7 @@ public final class OutboundCall {
 
     /** What is needed to send it later, when it waits for an in-flight slot (SPEC §6.5). */
     final byte[] methodBytes;
-    final Bodies.Encoded body;
+    final Encoded body;
     /** Absolute System.nanoTime() deadline; 0 = none. */
     final long deadlineNanos;
     volatile boolean sent;
@@ -66,7 +70,7 @@ public final class OutboundCall {
     private volatile int flags;
 
     OutboundCall(int id, String method, Type resultType, ProgressListener progress, SerialExecutor sequencer, byte[] methodBytes,
-            Bodies.Encoded body, long deadlineNanos, boolean async) {
+            Encoded body, long deadlineNanos, boolean async) {
         this.id = id;
         this.method = method;
         this.resultType = resultType;
@@ -76,6 +80,21 @@ public final class OutboundCall {
         this.body = body;
         this.deadlineNanos = deadlineNanos;
         this.future = async ? new CompletableFuture<>() : null;
+    }
+
+    @Override
+    public long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    @Override
+    public Thread waiter() {
+        return waiter;
+    }
+
+    @Override
+    public void waiter(Thread t) {
+        waiter = t;
     }
 
     /** The outcome of an asynchronous call. */
@@ -88,10 +107,12 @@ public final class OutboundCall {
     }
 
     /** Whether a waiting caller can stop waiting for frames: answered, or ended locally. */
+    @Override
     public boolean finished() {
         return terminal || outcome != null;
     }
 
+    @Override
     public boolean gaveUp() {
         return (flags & GAVE_UP) != 0;
     }
