@@ -147,7 +147,7 @@ public final class Bodies {
         if (c != null && bytes.length >= cfg.compressionThreshold() && !looksIncompressible(bytes)) {
             byte[] packed = c.compress(bytes);
             if (packed.length < bytes.length) {
-                return new Encoded(codec.id(), c.id(), packed);
+                return new Encoded(codec.id(), c.id(), packed, bytes.length);
             }
         }
         return new Encoded(codec.id(), 0, bytes);

@@ -262,12 +262,13 @@ public final class Outbound implements ReadRole.Calls {
         }
     }
 
-    /** A body over the peer's max_message is refused here, before anything is sent (SPEC §3.2). */
+    /** A body over the peer's max_message (decompressed, SPEC §10.2) is refused here, before anything is sent (SPEC §3.2). */
     private void checkSize(String method, Encoded body) {
         long max = gate.peerMaxMessage();
-        if (max > 0 && body.bytes().length > max) {
-            throw new MessageTooLargeException("the body of " + method + " is " + body.bytes().length
-                    + " bytes, over the peer's max_message of " + max + "; it was not sent. Send less per message or raise the peer's limit");
+        if (max > 0 && body.plainLength() > max) {
+            throw new MessageTooLargeException("the body of " + method + " is " + body.plainLength()
+                    + " bytes (before compression), over the peer's max_message of " + max
+                    + "; it was not sent. Send less per message or raise the peer's limit");
         }
     }
 
@@ -383,8 +384,7 @@ public final class Outbound implements ReadRole.Calls {
         try {
             return bodies.decode(m, call.resultType);
         } catch (CodecException e) {
-            throw new ParleyException(e.isMalformed() ? ErrorCode.PARSE_ERROR : ErrorCode.INVALID_PARAMS,
-                    "cannot decode the result of " + call.method + ": " + e.getMessage(), e);
+            throw new CodecException("cannot decode the result of " + call.method + ": " + e.getMessage(), e.isMalformed(), e);
         }
     }
 
