@@ -1,6 +1,12 @@
 /**
  * Parley Java SDK: message-framed IPC between a Java process and its peers (PHP workers, other
- * JVMs) over stdio, Unix sockets and TCP. Start with {@link io.parley.Session}.
+ * JVMs) over stdio, Unix sockets and TCP. Start with {@link io.parley.Session}. Java 17 or newer
+ * (virtual threads are used where available, found at run time).
+ *
+ * <p>Exported: the API ({@code io.parley}), codecs ({@code io.parley.codec}) and the transport SPI
+ * with its implementations ({@code io.parley.transport}). Everything under {@code
+ * io.parley.internal} (frame, io, call, session) is not exported; no exported class implements an
+ * internal type. Test tooling (the conformance peer) is not part of this module.
  */
 module io.parley {
     requires transitive com.fasterxml.jackson.databind;

@@ -1,7 +1,7 @@
 package io.parley;
 
-import io.parley.internal.Outbound;
-import io.parley.internal.OutboundCall;
+import io.parley.internal.call.Outbound;
+import io.parley.internal.call.OutboundCall;
 import java.util.concurrent.CompletableFuture;
 
 /**

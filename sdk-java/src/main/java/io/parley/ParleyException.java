@@ -1,12 +1,25 @@
 package io.parley;
 
 /**
- * Base of every Parley failure: carries the SPEC §7.2 code (or an application code).
+ * Base of every Parley failure: carries the SPEC §7.2 code (or an application code). The same tree,
+ * with the same names, exists in the PHP SDK:
  *
- * <p>Subtypes say where the failure came from: {@link RemoteException} (the peer answered with
- * ERROR), {@link DeadlineExceededException}, {@link SessionClosedException} (the session ended;
- * {@link PeerGoneException} when the peer died or the stream ended), and the frame-layer errors
- * in {@code io.parley.internal.frame}.
+ * <pre>
+ * ParleyException (code)
+ * ├── RemoteException            the peer answered a call with ERROR
+ * ├── CancelledException         the call was cancelled here (future cancelled, thread interrupted)
+ * ├── DeadlineExceededException  the call's deadline passed (here or at the peer)
+ * ├── OverloadedException        the in-flight queue is full; the call was not sent
+ * ├── MessageTooLargeException   a message refused here for a size limit; not sent
+ * ├── codec.CodecException       a body could not be encoded or decoded
+ * └── SessionClosedException     the session can no longer be used
+ *     ├── ShuttingDownException  draining after GOODBYE: no new calls
+ *     ├── ProtocolException      a fatal protocol or handshake error ended it
+ *     └── PeerGoneException      the stream ended or the peer process died
+ *         └── HeartbeatTimeoutException
+ * </pre>
+ *
+ * The SDK README has the table from each SPEC §7.2 code to its class.
  */
 public class ParleyException extends RuntimeException {
     private static final long serialVersionUID = 1L;

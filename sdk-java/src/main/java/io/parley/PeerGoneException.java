@@ -13,7 +13,12 @@ public class PeerGoneException extends SessionClosedException {
     private final List<String> stderrTail;
 
     public PeerGoneException(String message, Integer exitCode, List<String> stderrTail) {
-        super(ErrorCode.PEER_GONE, message);
+        this(ErrorCode.PEER_GONE.code(), message, exitCode, stderrTail);
+    }
+
+    /** For subclasses with their own code ({@link HeartbeatTimeoutException}). */
+    protected PeerGoneException(int code, String message, Integer exitCode, List<String> stderrTail) {
+        super(code, message);
         this.exitCode = exitCode;
         this.stderrTail = stderrTail == null ? List.of() : List.copyOf(stderrTail);
     }

@@ -10,5 +10,5 @@ package io.parley;
  */
 @FunctionalInterface
 public interface RequestHandler<P, R> {
-    R handle(P params, CallContext context) throws Exception;
+    R handle(P params, RequestContext context) throws Exception;
 }

@@ -4,16 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.codec.Codec;
 import io.parley.codec.Compression;
 import io.parley.codec.JsonCodec;
-import io.parley.internal.Bodies;
-import io.parley.internal.Lifecycle;
-import io.parley.internal.OutboundCall;
-import io.parley.internal.Settings;
+import io.parley.internal.call.Inbound;
+import io.parley.internal.call.Outbound;
+import io.parley.internal.call.OutboundCall;
+import io.parley.internal.call.Settings;
 import io.parley.internal.frame.FrameDescriptor;
-import io.parley.internal.frame.FrameKind;
+import io.parley.internal.session.Lifecycle;
+import io.parley.internal.session.SessionWiring;
+import io.parley.transport.ChildProcessTransport;
 import io.parley.transport.Transport;
 import java.io.IOException;
 import java.lang.reflect.Type;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,10 +68,15 @@ import java.util.concurrent.ExecutorService;
 public final class Session implements AutoCloseable {
     private final Transport transport;
     private final Lifecycle life;
+    private final Outbound outbound;
+    private final Inbound inbound;
 
     private Session(Transport transport, Settings cfg) {
         this.transport = transport;
-        this.life = new Lifecycle(this, transport, cfg);
+        SessionWiring.Parts parts = SessionWiring.wire(this, transport, cfg);
+        this.life = parts.life();
+        this.outbound = parts.outbound();
+        this.inbound = parts.inbound();
     }
 
     /** Starts configuring a session over {@code transport}. */
@@ -92,12 +98,12 @@ public final class Session implements AutoCloseable {
 
     /** Calls {@code method} with options (deadline, progress, codec) and waits for its result. */
     public <T> T call(String method, Object params, Class<T> resultType, CallOptions options) {
-        return resultType.cast(life.outbound().call(method, params, wrap(resultType), options));
+        return resultType.cast(outbound.call(method, params, wrap(resultType), options));
     }
 
     @SuppressWarnings("unchecked")
     public <T> T call(String method, Object params, TypeRef<T> resultType, CallOptions options) {
-        return (T) life.outbound().call(method, params, resultType.type(), options);
+        return (T) outbound.call(method, params, resultType.type(), options);
     }
 
     /**
@@ -123,9 +129,9 @@ public final class Session implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     private <T> CallFuture<T> startAsync(String method, Object params, Type type, CallOptions options) {
-        OutboundCall call = life.outbound().startAsync(method, params, type, options);
-        CallFuture<T> future = new CallFuture<>(life.outbound(), call);
-        life.outbound().deliver(call, (CompletableFuture<Object>) (CompletableFuture<?>) future);
+        OutboundCall call = outbound.startAsync(method, params, type, options);
+        CallFuture<T> future = new CallFuture<>(outbound, call);
+        outbound.deliver(call, (CompletableFuture<Object>) (CompletableFuture<?>) future);
         return future;
     }
 
@@ -136,30 +142,7 @@ public final class Session implements AutoCloseable {
      * for the write (it waits only when several MiB are already queued).
      */
     public void notify(String method, Object params) {
-        life.checkCanSend();
-        byte[] meta = method.getBytes(StandardCharsets.UTF_8);
-        if (meta.length < 1 || meta.length > FrameDescriptor.MAX_METHOD_LENGTH) {
-            throw new IllegalArgumentException("a method name is 1..255 bytes of UTF-8, got " + meta.length + " bytes");
-        }
-        Bodies.Encoded body = life.bodies().encode(params, null, null);
-        try {
-            life.writer().postMessage(FrameKind.NOTIFICATION, 0, 0, meta, body.codec(), body.compression(), body.bytes(),
-                    life.peerMaxFrame());
-        } catch (IOException e) {
-            throw life.closedOr(e);
-        }
-    }
-
-    /**
-     * Writes {@code bytes} raw onto the stream between two frames: stray bytes for the peer's
-     * decoder to skip. Only for testing peers (the conformance service's {@code print-stray}).
-     */
-    public void sendStrayBytes(byte[] bytes) {
-        try {
-            life.writer().sendRaw(bytes);
-        } catch (IOException e) {
-            throw life.closedOr(e);
-        }
+        outbound.notify(method, params);
     }
 
     /** The peer's HELLO, once the handshake is done. */
@@ -173,22 +156,17 @@ public final class Session implements AutoCloseable {
 
     /** Requests from the peer being processed now. */
     public int inFlight() {
-        return life.inbound().inFlight();
+        return inbound.inFlight();
     }
 
     /** Requests from the peer answered so far. */
     public long handled() {
-        return life.inbound().handled();
+        return inbound.handled();
     }
 
     /** Calls of this side still waiting for their terminal frame (including those queued for an in-flight slot). */
     public int outstanding() {
-        return life.outbound().outstanding();
-    }
-
-    /** Frames sent and transport writes made: frames per write shows how well writes coalesce. */
-    public long[] writeStats() {
-        return new long[] {life.writer().frames(), life.writer().writes()};
+        return outbound.outstanding();
     }
 
     /** Completes when the session is closed: with {@code null} after an orderly GOODBYE, else with the reason. */
@@ -210,9 +188,35 @@ public final class Session implements AutoCloseable {
         life.close();
     }
 
+    /**
+     * Graceful close with a bound (SPEC §8.5): sends GOODBYE, lets in-flight calls in both
+     * directions finish, and aborts the session ({@link #abort()}) when that has not happened
+     * within {@code timeout}. Worst case: returns after {@code timeout} plus the transport's close
+     * (for a {@link ChildProcessTransport}: up to its grace period, then SIGTERM and up to 4 s
+     * more; use {@link #kill()} to end a child at once). It does not wait for handler threads.
+     */
+    public void close(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative");
+        }
+        life.close(timeout);
+    }
+
     /** Abrupt close (SPEC §8.6): pending calls fail with SESSION_CLOSED, handlers are cancelled. */
     public void abort() {
         life.abort();
+    }
+
+    /**
+     * Immediate end: when the transport is a {@link ChildProcessTransport}, the child and its
+     * descendants are killed (SIGKILL) first; then the session is aborted ({@link #abort()}):
+     * pending calls fail with SESSION_CLOSED at once, no GOODBYE is sent. For a peer that hangs.
+     */
+    public void kill() {
+        if (transport instanceof ChildProcessTransport) {
+            ((ChildProcessTransport) transport).kill();
+        }
+        life.abort("session killed by the application");
     }
 
     private static Type wrap(Class<?> c) {
@@ -222,12 +226,6 @@ public final class Session implements AutoCloseable {
     @Override
     public String toString() {
         return "Session[" + transport.description() + ", " + (life.isOpen() ? "OPEN" : life.isClosed() ? "CLOSED" : "not open") + "]";
-    }
-
-    /** Receives reports of stray bytes (SPEC §3.6): how many, and the first up to 256 of them. */
-    @FunctionalInterface
-    public interface StrayListener {
-        void onStray(long count, byte[] firstBytes);
     }
 
     // ------------------------------------------------------------------ builder

@@ -1,9 +1,12 @@
 package io.parley;
 
 /**
- * The session is closed, closing, or ended while the call was outstanding (SPEC §8.6). {@link
- * #code()} is the reason: {@code SESSION_CLOSED}, {@code SHUTTING_DOWN}, or the fatal error that
- * ended the session ({@code PROTOCOL_ERROR}, {@code HEARTBEAT_TIMEOUT}, ...).
+ * The session can no longer be used (SPEC §8.6): it is closed, closing, or ended while the call
+ * was outstanding. {@link #code()} is the reason; the subclasses name the usual ones: {@link
+ * ShuttingDownException} (draining after GOODBYE), {@link ProtocolException} (a fatal protocol or
+ * handshake error), {@link PeerGoneException} (the stream ended, the peer died) and its {@link
+ * HeartbeatTimeoutException}. A plain {@code SessionClosedException} is {@code SESSION_CLOSED}:
+ * closed or aborted by the application, or a call made after the close.
  */
 public class SessionClosedException extends ParleyException {
     private static final long serialVersionUID = 1L;
@@ -17,6 +20,10 @@ public class SessionClosedException extends ParleyException {
     }
 
     public SessionClosedException(ErrorCode code, String message, Throwable cause) {
+        super(code, message, cause);
+    }
+
+    public SessionClosedException(int code, String message, Throwable cause) {
         super(code, message, cause);
     }
 }

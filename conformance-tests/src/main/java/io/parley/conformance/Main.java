@@ -15,7 +15,7 @@ import java.util.function.Predicate;
 /**
  * Command line: tests any implementation that follows PEER-CONTRACT.md.
  * <pre>
- * java -cp ... io.parley.conformance.Main --peer java='java -cp ... io.parley.tools.ConformancePeer' \
+ * java -cp ... io.parley.conformance.Main --peer java='java -cp ... io.parley.peer.ConformancePeer' \
  *      --peer php='php conformance-tests/peers/php/bin/parley-peer' --transports stdio,unix,tcp --report REPORT.md
  * </pre>
  * Exit status: 0 no red cell, 1 red cells, 2 usage error.

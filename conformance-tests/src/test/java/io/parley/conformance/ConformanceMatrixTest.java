@@ -36,12 +36,12 @@ class ConformanceMatrixTest {
         Path cpFile = Path.of(prop("parley.sdk.classpathFile", repo.resolve("conformance-tests/target/sdk-classpath.txt").toString()));
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
         if (!Files.exists(cpFile)) {
-            return new PeerSpec("java", cmd, "the sdk-java classpath is unknown (" + cpFile + " missing): build from the root (./mvnw verify) "
+            return new PeerSpec("java", cmd, "the Java peer classpath is unknown (" + cpFile + " missing): build from the root (./mvnw verify) "
                     + "or pass -Dparley.sdk.classpathFile");
         }
         String cp = Files.readString(cpFile).trim();
-        cmd.addAll(List.of("-cp", cp, "io.parley.tools.ConformancePeer"));
-        String cls = "io/parley/tools/ConformancePeer.class";
+        cmd.addAll(List.of("-cp", cp, "io.parley.peer.ConformancePeer"));
+        String cls = "io/parley/peer/ConformancePeer.class";
         for (String e : cp.split(File.pathSeparator)) {
             Path p = Path.of(e);
             if (Files.isDirectory(p) && Files.exists(p.resolve(cls))) return new PeerSpec("java", cmd, null);
@@ -51,7 +51,7 @@ class ConformanceMatrixTest {
                 }
             }
         }
-        return new PeerSpec("java", cmd, "io.parley.tools.ConformancePeer is not in the sdk-java build yet");
+        return new PeerSpec("java", cmd, "io.parley.peer.ConformancePeer is not in the Java peer build (conformance-tests/peer-java) yet");
     }
 
     static PeerSpec phpPeer(Path repo) {

@@ -1,6 +1,5 @@
 package io.parley.transport;
 
-import io.parley.internal.FastTransport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -20,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * session uses this to let a blocking call read its own answer. A blocked read never holds up a
  * write.
  */
-public final class ChannelTransport implements Transport, FastTransport {
+public final class ChannelTransport implements Transport {
     private static final int WRITE_SLICE = 256 * 1024;
     private final SocketChannel channel;
     private final Role role;
@@ -67,24 +66,10 @@ public final class ChannelTransport implements Transport, FastTransport {
         return role;
     }
 
+    /** Any thread may read or write; reads are bounded in time and an interrupt ends their wait. */
     @Override
-    public boolean sharedReads() {
-        return true;
-    }
-
-    @Override
-    public boolean timedReads() {
-        return true;
-    }
-
-    @Override
-    public boolean interruptibleReads() {
-        return true;
-    }
-
-    @Override
-    public boolean virtualThreadWrites() {
-        return true;
+    public Capabilities capabilities() {
+        return Capabilities.SELECTABLE;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.parley.transport;
 
 import io.parley.PeerGoneException;
-import io.parley.internal.FastTransport;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,25 +32,20 @@ import org.slf4j.LoggerFactory;
  * Transport t = ChildProcessTransport.launch(List.of("php", "worker.php"));
  * }</pre>
  */
-public final class ChildProcessTransport implements Transport, FastTransport {
+public final class ChildProcessTransport extends StreamTransport {
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcessTransport.class);
     private static final ShutdownHookProcessDestroyer DESTROYER = new ShutdownHookProcessDestroyer();
 
     private final Process process;
-    private final InputStream stdout;
-    private final OutputStream stdin;
     private final StderrTail stderr;
-    private final String description;
     private final Duration grace;
-    private volatile boolean closed;
 
     private ChildProcessTransport(Process process, InputStream stdout, OutputStream stdin, StderrTail stderr, String description,
             Duration grace) {
+        // pipe reads are not interruptible, so any thread may read; they cannot be bounded in time
+        super(stdout, stdin, Role.INITIATOR, description, 0, null, Capabilities.PIPE);
         this.process = process;
-        this.stdout = stdout;
-        this.stdin = stdin;
         this.stderr = stderr;
-        this.description = description;
         this.grace = grace;
     }
 
@@ -195,80 +189,23 @@ public final class ChildProcessTransport implements Transport, FastTransport {
         return stderr.lines();
     }
 
+    /**
+     * Closes the child's stdin, waits up to the grace period for the exit, then terminates
+     * (SIGTERM) and finally kills (SIGKILL).
+     */
     @Override
-    public Role role() {
-        return Role.INITIATOR;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-        return stdout.read(buffer, offset, length);
-    }
-
-    /** Pipe reads are not interruptible, so any thread may read; they cannot be bounded in time. */
-    @Override
-    public boolean sharedReads() {
-        return true;
-    }
-
-    @Override
-    public boolean timedReads() {
-        return false;
-    }
-
-    @Override
-    public boolean interruptibleReads() {
-        return false;
-    }
-
-    @Override
-    public boolean virtualThreadWrites() {
-        return true;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length, long timeoutNanos) throws IOException {
-        return stdout.read(buffer, offset, length);
-    }
-
-    @Override
-    public void write(byte[] buffer, int offset, int length) throws IOException {
-        stdin.write(buffer, offset, length);
-    }
-
-    @Override
-    public void write(byte[] a, int aOffset, int aLength, byte[] b, int bOffset, int bLength) throws IOException {
-        stdin.write(a, aOffset, aLength);
-        stdin.write(b, bOffset, bLength);
-    }
-
-    @Override
-    public void flush() throws IOException {
-        stdin.flush();
-    }
-
-    @Override
-    public void shutdownOutput() throws IOException {
-        stdin.close();
-    }
-
-    @Override
-    public void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    protected void closeMedium() throws IOException {
         try {
-            stdin.close();
+            output().close();
         } catch (IOException e) {
             // the child may already be gone
         }
         try {
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("{} did not exit {} ms after its stdin closed; sending SIGTERM", description, grace.toMillis());
+                LOG.warn("{} did not exit {} ms after its stdin closed; sending SIGTERM", description(), grace.toMillis());
                 process.destroy();
                 if (!process.waitFor(2, TimeUnit.SECONDS)) {
-                    LOG.warn("{} ignored SIGTERM; killing it", description);
+                    LOG.warn("{} ignored SIGTERM; killing it", description());
                     process.destroyForcibly();
                     process.waitFor(2, TimeUnit.SECONDS);
                 }
@@ -278,12 +215,13 @@ public final class ChildProcessTransport implements Transport, FastTransport {
             Thread.currentThread().interrupt();
         } finally {
             stderr.awaitEnd(1000);
-            stdout.close();
+            input().close();
         }
     }
 
-    /** Kills the child at once (SIGKILL), for abrupt closes. */
+    /** Kills the child and its descendants at once (SIGKILL), for abrupt closes. */
     public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
     }
 
@@ -299,7 +237,7 @@ public final class ChildProcessTransport implements Transport, FastTransport {
         }
         stderr.awaitEnd(1000);
         List<String> tail = new ArrayList<>(stderr.lines());
-        StringBuilder msg = new StringBuilder(what).append(": ").append(description);
+        StringBuilder msg = new StringBuilder(what).append(": ").append(description());
         msg.append(exit == null ? " is still running" : " exited with status " + exit);
         if (!tail.isEmpty()) {
             msg.append("; last stderr lines:");
@@ -310,13 +248,4 @@ public final class ChildProcessTransport implements Transport, FastTransport {
         return new PeerGoneException(msg.toString(), exit, tail);
     }
 
-    @Override
-    public String description() {
-        return description;
-    }
-
-    @Override
-    public int defaultHeartbeatMs() {
-        return 0;
-    }
 }

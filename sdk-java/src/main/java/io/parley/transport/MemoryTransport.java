@@ -1,6 +1,5 @@
 package io.parley.transport;
 
-import io.parley.internal.FastTransport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.locks.Condition;
@@ -11,7 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Each direction is a bounded byte pipe (1 MiB), so a writer blocks when its reader falls behind,
  * as with a real pipe.
  */
-public final class MemoryTransport implements Transport, FastTransport {
+public final class MemoryTransport implements Transport {
     private final Pipe in;
     private final Pipe out;
     private final Role role;
@@ -55,24 +54,10 @@ public final class MemoryTransport implements Transport, FastTransport {
         }
     }
 
+    /** Any thread may read or write; reads are bounded in time and an interrupt ends their wait. */
     @Override
-    public boolean sharedReads() {
-        return true;
-    }
-
-    @Override
-    public boolean timedReads() {
-        return true;
-    }
-
-    @Override
-    public boolean interruptibleReads() {
-        return true;
-    }
-
-    @Override
-    public boolean virtualThreadWrites() {
-        return true;
+    public Capabilities capabilities() {
+        return Capabilities.SELECTABLE;
     }
 
     @Override
@@ -129,7 +114,7 @@ public final class MemoryTransport implements Transport, FastTransport {
             ring = new byte[capacity];
         }
 
-        /** As FastTransport.read: 0 when the wait ran out or the thread is interrupted. */
+        /** As Transport.read with a bound: 0 when the wait ran out or the thread is interrupted. */
         int read(byte[] b, int off, int len, long timeoutNanos) {
             long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
             lock.lock();

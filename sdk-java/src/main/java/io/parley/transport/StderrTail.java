@@ -29,7 +29,7 @@ final class StderrTail implements Runnable {
         this.prefix = prefix;
         this.maxLines = maxLines;
         this.maxBytes = maxBytes;
-        this.thread = Thread.ofPlatform().daemon().name("parley-stderr-" + prefix).unstarted(this);
+        this.thread = io.parley.internal.io.Threads.platform("parley-stderr-" + prefix, this);
     }
 
     void start() {

@@ -1,41 +1,51 @@
 package io.parley.transport;
 
-import io.parley.internal.FastTransport;
+import java.io.Closeable;
 import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * A transport over a pair of blocking streams: the current process's stdin/stdout (a stdio
- * child), or a TLS socket's streams.
+ * A transport over a pair of blocking streams (SPEC §9): the one read/write implementation that
+ * the stream media share. Used as is for this process's stdio ({@link #stdio()}) and TLS sockets,
+ * and as the base of {@link ChildProcessTransport} (the child's pipes) and plain TCP sockets,
+ * which add only what differs: process management, a timed read, the half-close.
+ *
+ * <p>Capabilities default from the streams: file and pipe streams ({@link FileInputStream}) may be
+ * read by any thread, as an interrupt does not break them; socket streams may not.
  */
-public class StreamTransport implements Transport, FastTransport {
+public class StreamTransport implements Transport {
     private final InputStream in;
     private final OutputStream out;
     private final Role role;
     private final String description;
     private final int heartbeatMs;
     private final Closeable closer;
-    /** Reads cannot be broken by an interrupt (a file or pipe stream), so any thread may read. */
-    private final boolean uninterruptibleReads;
+    private final Capabilities capabilities;
     private volatile boolean closed;
 
-    /** What closes the underlying medium. */
-    @FunctionalInterface
-    public interface Closeable {
-        void close() throws IOException;
-    }
-
+    /**
+     * A transport over {@code in} and {@code out}; {@code closer} releases the medium (both streams,
+     * a socket) when the session closes.
+     */
     public StreamTransport(InputStream in, OutputStream out, Role role, String description, int defaultHeartbeatMs,
             Closeable closer) {
+        this(in, out, role, description, defaultHeartbeatMs, closer,
+                new Capabilities(in instanceof FileInputStream, false, false, out instanceof FileOutputStream));
+    }
+
+    /** As the public constructor, with the capabilities the subclass's medium has. */
+    protected StreamTransport(InputStream in, OutputStream out, Role role, String description, int defaultHeartbeatMs,
+            Closeable closer, Capabilities capabilities) {
         this.in = in;
         this.out = out;
         this.role = role;
         this.description = description;
         this.heartbeatMs = defaultHeartbeatMs;
         this.closer = closer;
-        this.uninterruptibleReads = in instanceof FileInputStream;
+        this.capabilities = capabilities;
     }
 
     /**
@@ -43,8 +53,8 @@ public class StreamTransport implements Transport, FastTransport {
      * §9.1). {@code System.out} is redirected to stderr so that stray prints cannot corrupt frames.
      */
     public static StreamTransport stdio() {
-        InputStream in = new java.io.FileInputStream(java.io.FileDescriptor.in);
-        OutputStream out = new java.io.FileOutputStream(java.io.FileDescriptor.out);
+        InputStream in = new FileInputStream(java.io.FileDescriptor.in);
+        OutputStream out = new FileOutputStream(java.io.FileDescriptor.out);
         System.setOut(System.err);
         return new StreamTransport(in, out, Role.ACCEPTOR, "stdio (pid " + ProcessHandle.current().pid() + ")", 0, () -> {
             in.close();
@@ -53,8 +63,13 @@ public class StreamTransport implements Transport, FastTransport {
     }
 
     @Override
-    public Role role() {
+    public final Role role() {
         return role;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
     }
 
     @Override
@@ -63,40 +78,14 @@ public class StreamTransport implements Transport, FastTransport {
     }
 
     @Override
-    public boolean sharedReads() {
-        return uninterruptibleReads;
-    }
-
-    @Override
-    public boolean timedReads() {
-        return false;
-    }
-
-    @Override
-    public boolean interruptibleReads() {
-        return false;
-    }
-
-    /** File streams yes; socket streams (TLS) no: an interrupted virtual thread would close the socket. */
-    @Override
-    public boolean virtualThreadWrites() {
-        return out instanceof java.io.FileOutputStream;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length, long timeoutNanos) throws IOException {
-        return read(buffer, offset, length);
-    }
-
-    @Override
-    public void write(byte[] buffer, int offset, int length) throws IOException {
+    public final void write(byte[] buffer, int offset, int length) throws IOException {
         out.write(buffer, offset, length);
     }
 
     @Override
-    public void write(byte[] a, int aOffset, int aLength, byte[] b, int bOffset, int bLength) throws IOException {
-        write(a, aOffset, aLength);
-        write(b, bOffset, bLength);
+    public final void write(byte[] a, int aOffset, int aLength, byte[] b, int bOffset, int bLength) throws IOException {
+        out.write(a, aOffset, aLength);
+        out.write(b, bOffset, bLength);
     }
 
     @Override
@@ -104,22 +93,41 @@ public class StreamTransport implements Transport, FastTransport {
         out.flush();
     }
 
+    /** Closes the output stream; subclasses over sockets half-close the socket instead. */
     @Override
     public void shutdownOutput() throws IOException {
         out.close();
     }
 
+    /** Idempotent: the first call runs {@link #closeMedium()}. */
     @Override
-    public void close() throws IOException {
+    public final void close() throws IOException {
         if (closed) {
             return;
         }
         closed = true;
-        closer.close();
+        closeMedium();
+    }
+
+    /** Releases the medium, once: runs the closer given to the constructor. */
+    protected void closeMedium() throws IOException {
+        if (closer != null) {
+            closer.close();
+        }
+    }
+
+    /** The input stream, for subclasses (a timed read, a close). */
+    protected final InputStream input() {
+        return in;
+    }
+
+    /** The output stream, for subclasses (the half-close). */
+    protected final OutputStream output() {
+        return out;
     }
 
     @Override
-    public String description() {
+    public final String description() {
         return description;
     }
 

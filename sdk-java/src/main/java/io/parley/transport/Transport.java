@@ -11,8 +11,10 @@ import java.util.List;
  * transport only moves bytes, so a new medium (the shared-memory ring of §9.4) is one more
  * implementation of these few methods.
  *
- * <p>Threading: one thread reads; writes and flushes are serialised by the session (never
- * concurrent with each other), but run concurrently with the reader.
+ * <p>Threading: one thread reads at a time (which thread depends on the {@link #capabilities()});
+ * writes and flushes are serialised by the session (never concurrent with each other), but run
+ * concurrently with the reader. Implement the four abstract I/O methods, {@link #role()} and
+ * {@link #description()}; override {@link #capabilities()} only for what the medium really allows.
  */
 public interface Transport extends Closeable {
     /** Who speaks first in the handshake (SPEC §1). */
@@ -23,8 +25,35 @@ public interface Transport extends Closeable {
     /** Blocks until at least one byte is read; returns -1 at end of stream. */
     int read(byte[] buffer, int offset, int length) throws IOException;
 
+    /**
+     * Reads at least one byte, waiting at most {@code timeoutNanos} ({@code <= 0}: no bound) when
+     * {@linkplain Capabilities#timedReads() timed reads} are offered. Returns the count, {@code 0}
+     * when the wait ran out or the thread was interrupted (its interrupt status is kept), {@code -1}
+     * at end of stream. The default ignores the bound and calls {@link #read(byte[], int, int)}.
+     */
+    default int read(byte[] buffer, int offset, int length, long timeoutNanos) throws IOException {
+        return read(buffer, offset, length);
+    }
+
     /** Writes all {@code length} bytes, blocking while the medium is full. */
     void write(byte[] buffer, int offset, int length) throws IOException;
+
+    /**
+     * Writes {@code a} then {@code b}, as one gathering write where the medium has one (a frame
+     * header and a large body without copying them together). The default makes two writes.
+     */
+    default void write(byte[] a, int aOffset, int aLength, byte[] b, int bOffset, int bLength) throws IOException {
+        write(a, aOffset, aLength);
+        write(b, bOffset, bLength);
+    }
+
+    /**
+     * What the session may do with this medium beyond plain reads on its own threads; read once
+     * when the session opens. Default {@link Capabilities#BASIC}.
+     */
+    default Capabilities capabilities() {
+        return Capabilities.BASIC;
+    }
 
     /** Pushes buffered bytes to the medium; called at the end of every batch of frames. */
     void flush() throws IOException;

@@ -1,5 +1,6 @@
 package io.parley.session;
 
+import io.parley.testutil.TestThreads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -148,7 +149,7 @@ class CallQueueTest {
         occupy();
         CallFuture<String> first = client.callAsync("echo", "first", String.class);
         CompletableFuture<String> blocking = new CompletableFuture<>();
-        Thread caller = Thread.ofPlatform().start(() -> {
+        Thread caller = TestThreads.platform(() -> {
             try {
                 blocking.complete(client.call("echo", "second", String.class));
             } catch (RuntimeException e) {

@@ -12,7 +12,7 @@ import io.parley.Session;
 import io.parley.SessionClosedException;
 import io.parley.internal.frame.FrameEncoder;
 import io.parley.internal.frame.FrameKind;
-import io.parley.tools.ConformanceService;
+import io.parley.testutil.TestService;
 import io.parley.transport.ChildProcessTransport;
 import io.parley.transport.MemoryTransport;
 import java.time.Duration;
@@ -63,7 +63,7 @@ class FailureTest {
     @Test
     void hostileLengthClosesWithFrameTooLargeAndTellsThePeer() throws Exception {
         MemoryTransport[] pair = MemoryTransport.pair();
-        CompletableFuture<Session> server = CompletableFuture.supplyAsync(() -> open(pair[1], ConformanceService.handlers(() -> { })));
+        CompletableFuture<Session> server = CompletableFuture.supplyAsync(() -> open(pair[1], TestService.handlers(() -> { })));
         Session client = Session.open(pair[0], new Handlers());
         Session srv = server.get(10, TimeUnit.SECONDS);
         CallFuture<String> pending = client.callAsync("sleep", Map.of("ms", 30_000), String.class);
@@ -83,7 +83,7 @@ class FailureTest {
     @Test
     void strayFloodOverTheLimitIsAProtocolError() throws Exception {
         MemoryTransport[] pair = MemoryTransport.pair();
-        CompletableFuture<Session> server = CompletableFuture.supplyAsync(() -> open(pair[1], ConformanceService.handlers(() -> { })));
+        CompletableFuture<Session> server = CompletableFuture.supplyAsync(() -> open(pair[1], TestService.handlers(() -> { })));
         Session client = Session.builder(pair[0]).maxStray(1000).open();
         Session srv = server.get(10, TimeUnit.SECONDS);
         pair[0].inject("x".repeat(1001).getBytes());

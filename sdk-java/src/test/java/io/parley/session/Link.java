@@ -2,7 +2,8 @@ package io.parley.session;
 
 import io.parley.Handlers;
 import io.parley.Session;
-import io.parley.tools.ConformanceService;
+import io.parley.testutil.TapTransport;
+import io.parley.testutil.TestService;
 import io.parley.transport.ChildProcessTransport;
 import io.parley.transport.MemoryTransport;
 import io.parley.transport.TcpSockets;
@@ -27,11 +28,14 @@ final class Link implements AutoCloseable {
 
     final Session client;
     final Session server; // null for CHILD_JVM
+    /** The client's transport, wrapped: counts the client's writes. */
+    final TapTransport clientTap;
     private final List<AutoCloseable> resources;
 
-    private Link(Session client, Session server, List<AutoCloseable> resources) {
+    private Link(Session client, Session server, TapTransport clientTap, List<AutoCloseable> resources) {
         this.client = client;
         this.server = server;
+        this.clientTap = clientTap;
         this.resources = resources;
     }
 
@@ -66,9 +70,9 @@ final class Link implements AutoCloseable {
                 return connect(c, () -> accepted.get(5, TimeUnit.SECONDS), clientHandlers, clientCfg, serverCfg, res);
             }
             default -> {
-                ChildProcessTransport child = ChildProcessTransport.launch(childCommand());
+                TapTransport child = new TapTransport(ChildProcessTransport.launch(childCommand()));
                 Session client = clientCfg.apply(Session.builder(child).handlers(clientHandlers)).open();
-                return new Link(client, null, res);
+                return new Link(client, null, child, res);
             }
         }
     }
@@ -76,7 +80,7 @@ final class Link implements AutoCloseable {
     static List<String> childCommand(String... extra) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                "io.parley.tools.ConformancePeer", "serve", "--transport", "stdio"));
+                "io.parley.testutil.TestPeer"));
         cmd.addAll(List.of(extra));
         return cmd;
     }
@@ -90,15 +94,19 @@ final class Link implements AutoCloseable {
             throws Exception {
         CompletableFuture<Session> server = CompletableFuture.supplyAsync(() -> {
             try {
-                return serverCfg.apply(Session.builder(serverSide.get()).handlers(ConformanceService.handlers(() -> { })))
+                TapTransport tap = new TapTransport(serverSide.get());
+                Session s = serverCfg.apply(Session.builder(tap).handlers(TestService.handlers(() -> { })))
                         .heartbeat(java.time.Duration.ZERO).open();
+                TapTransport.register(s, tap);
+                return s;
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
         });
         Session client;
+        TapTransport clientTap = new TapTransport(clientSide);
         try {
-            client = clientCfg.apply(Session.builder(clientSide).handlers(clientHandlers).heartbeat(java.time.Duration.ZERO)).open();
+            client = clientCfg.apply(Session.builder(clientTap).handlers(clientHandlers).heartbeat(java.time.Duration.ZERO)).open();
         } catch (Exception e) {
             server.handle((s, x) -> {
                 if (s != null) {
@@ -108,7 +116,7 @@ final class Link implements AutoCloseable {
             });
             throw e;
         }
-        return new Link(client, server.get(10, TimeUnit.SECONDS), res);
+        return new Link(client, server.get(10, TimeUnit.SECONDS), clientTap, res);
     }
 
     private static Transport accept(TransportServer listener) {

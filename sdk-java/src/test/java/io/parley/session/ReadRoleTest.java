@@ -1,5 +1,6 @@
 package io.parley.session;
 
+import io.parley.testutil.TestThreads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -10,7 +11,7 @@ import io.parley.ErrorCode;
 import io.parley.Handlers;
 import io.parley.ParleyException;
 import io.parley.Payload;
-import io.parley.tools.ConformanceService;
+import io.parley.testutil.TestService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ class ReadRoleTest {
 
     /** The conformance service plus methods that block or compute until the peer sends something else. */
     private static Handlers serverHandlers(CountDownLatch noted, AtomicBoolean flag) {
-        return ConformanceService.handlers(() -> { })
+        return TestService.handlers(() -> { })
                 .onNotification("note", JsonNode.class, (p, s) -> noted.countDown())
                 .onRequest("wait-for-note", JsonNode.class, (p, ctx) -> {
                     // blocks on something only a later frame releases: not a known SDK wait
@@ -123,7 +124,7 @@ class ReadRoleTest {
                         failure.compareAndSet(null, e);
                     }
                 };
-                threads.add(t % 2 == 0 ? Thread.ofPlatform().start(body) : Thread.ofVirtual().start(body));
+                threads.add(t % 2 == 0 ? TestThreads.platform(body) : TestThreads.virtualIfAvailable(body));
             }
             for (Thread t : threads) {
                 t.join(TimeUnit.SECONDS.toMillis(40));
@@ -139,7 +140,7 @@ class ReadRoleTest {
     void interruptingABlockedCallCancelsIt(Link.Kind kind) throws Exception {
         try (Link link = Link.open(kind, new Handlers())) {
             AtomicReference<Throwable> outcome = new AtomicReference<>();
-            Thread caller = Thread.ofPlatform().start(() -> {
+            Thread caller = TestThreads.platform(() -> {
                 try {
                     link.client.call("wait-for-cancel", Map.of(), String.class);
                 } catch (Throwable e) {
@@ -168,7 +169,7 @@ class ReadRoleTest {
                 new Random(t).nextBytes(big);
                 CompletableFuture<Boolean> f = new CompletableFuture<>();
                 done.add(f);
-                Thread.ofPlatform().start(() -> {
+                TestThreads.platform(() -> {
                     try {
                         boolean same = true;
                         for (int i = 0; i < 3; i++) {

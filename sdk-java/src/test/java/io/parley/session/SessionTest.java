@@ -130,8 +130,8 @@ class SessionTest {
             }
             // the earliest-sent sleep (100 ms) finished after later, shorter ones: replies came out of order
             assertThat(link.client.outstanding()).isZero();
-            long[] stats = link.client.writeStats();
-            assertThat(stats[0]).isGreaterThanOrEqualTo(stats[1]);
+            // the client sent HELLO and 200 requests; frames sent concurrently share writes, never the reverse
+            assertThat(link.clientTap.writes()).isBetween(1L, 1L + 200);
         }
     }
 

@@ -62,7 +62,7 @@ public final class RawPeer implements AutoCloseable {
 
     public RawPeer(Transport transport) {
         this.transport = transport;
-        this.reader = Thread.ofPlatform().daemon().name("raw-peer-reader").start(this::readLoop);
+        this.reader = TestThreads.daemon("raw-peer-reader", this::readLoop);
     }
 
     /** A HELLO body with the SDK defaults; adjust members before sending. */

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.parley.ErrorCode;
 import io.parley.Session;
 import io.parley.SessionClosedException;
-import io.parley.tools.ConformanceService;
+import io.parley.testutil.TestService;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -69,7 +69,7 @@ class TcpListenerTest {
     private static CompletableFuture<Session> serveOne(TransportServer server) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return Session.builder(server.accept()).handlers(ConformanceService.handlers(() -> { })).open();
+                return Session.builder(server.accept()).handlers(TestService.handlers(() -> { })).open();
             } catch (IOException e) {
                 throw new RuntimeException(e);
             }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.parley.Session;
 import io.parley.SessionClosedException;
-import io.parley.tools.ConformanceService;
+import io.parley.testutil.TestService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -87,7 +87,7 @@ class TlsTransportTest {
     private static CompletableFuture<Session> serveOne(TransportServer server) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return Session.builder(server.accept()).handlers(ConformanceService.handlers(() -> { })).drainTimeout(Duration.ofSeconds(5)).open();
+                return Session.builder(server.accept()).handlers(TestService.handlers(() -> { })).drainTimeout(Duration.ofSeconds(5)).open();
             } catch (IOException e) {
                 throw new RuntimeException(e);
             }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.parley.Session;
-import io.parley.tools.ConformanceService;
+import io.parley.testutil.TestService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -36,7 +36,7 @@ class UnixSocketFileTest {
 
             CompletableFuture<Session> accepted = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return Session.builder(server.accept()).handlers(ConformanceService.handlers(() -> { })).open();
+                    return Session.builder(server.accept()).handlers(TestService.handlers(() -> { })).open();
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }

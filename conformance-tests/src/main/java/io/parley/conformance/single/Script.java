@@ -121,15 +121,15 @@ public final class Script {
     }
 
     private void onEvent(FrameDecoder.Event e) {
-        switch (e) {
-            case FrameDecoder.StrayEvent s -> {
-                synchronized (stray) {
-                    strayCount += s.count();
-                    if (stray.size() < 4096) stray.writeBytes(s.first());
-                }
+        if (e instanceof FrameDecoder.StrayEvent s) {
+            synchronized (stray) {
+                strayCount += s.count();
+                if (stray.size() < 4096) stray.writeBytes(s.first());
             }
-            case FrameDecoder.ErrorEvent err -> inbox.add(new DecodeFailure(err.code(), err.message()));
-            case FrameDecoder.FrameEvent fe -> onFrame(fe.frame());
+        } else if (e instanceof FrameDecoder.ErrorEvent err) {
+            inbox.add(new DecodeFailure(err.code(), err.message()));
+        } else if (e instanceof FrameDecoder.FrameEvent fe) {
+            onFrame(fe.frame());
         }
     }
 
@@ -145,9 +145,10 @@ public final class Script {
             violations.add("testee sent a frame with payload " + f.payloadLength() + " over our max_frame (§3.2): " + f);
         }
         for (Reassembler.Out o : reassembler.feed(f)) {
-            switch (o) {
-                case Reassembler.Message m -> deliver(m.msg());
-                case Reassembler.Problem p -> violations.add("testee sent " + (p.fatal() ? "an invalid frame" : "a malformed message")
+            if (o instanceof Reassembler.Message m) {
+                deliver(m.msg());
+            } else if (o instanceof Reassembler.Problem p) {
+                violations.add("testee sent " + (p.fatal() ? "an invalid frame" : "a malformed message")
                         + " (" + Wire.codeName(p.code()) + "): " + p.message() + (p.message().contains(f.toString()) ? "" : ": " + f));
             }
         }

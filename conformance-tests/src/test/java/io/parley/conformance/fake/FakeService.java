@@ -80,7 +80,7 @@ final class FakeService {
             return null;
         });
         h.put("shutdown", (c, p) -> {
-            Thread.ofVirtual().start(() -> {
+            daemonThread(() -> {
                 while (!c.answered.get()) Thread.onSpinWait();
                 s.goodbye("shutdown requested");
                 stopListening.run();
@@ -97,7 +97,7 @@ final class FakeService {
             }
             if (s.bugs.contains("die-after-notes")) {
                 // a listening server must survive every session; this one dies 20 ms after notes
-                Thread.ofPlatform().daemon().start(() -> {
+                daemonThread(() -> {
                     try {
                         Thread.sleep(20);
                     } catch (InterruptedException ignored) {
@@ -111,5 +111,13 @@ final class FakeService {
         if (s.bugs.contains("no-method-not-found")) h.put("no-such-method", (c, p) -> Value.json("oops"));
         if (s.bugs.contains("wrong-sum")) h.put("sum", (c, p) -> Value.json(42));
         if (s.bugs.contains("raw-echo-as-json")) h.put("echo", (c, p) -> p.codec() == Wire.CODEC_RAW ? Value.json("raw") : p);
+    }
+
+    /** Starts {@code body} on a daemon platform thread (the suite compiles with --release 17). */
+    private static Thread daemonThread(Runnable body) {
+        Thread t = new Thread(body);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 }

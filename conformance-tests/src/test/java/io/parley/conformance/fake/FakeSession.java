@@ -386,22 +386,20 @@ final class FakeSession {
 
     private void onEvent(FrameDecoder.Event e, FrameDecoder dec) {
         if (closed) return;
-        switch (e) {
-            case FrameDecoder.StrayEvent s -> {
-                synchronized (strayBytes) {
-                    strayBytes.writeBytes(s.first());
-                }
-                System.err.println("fake: skipped " + s.count() + " stray bytes");
+        if (e instanceof FrameDecoder.StrayEvent s) {
+            synchronized (strayBytes) {
+                strayBytes.writeBytes(s.first());
             }
-            case FrameDecoder.ErrorEvent err -> fatal(err.code(), err.message());
-            case FrameDecoder.FrameEvent fe -> {
-                lastReceived = System.nanoTime();
-                try {
-                    onFrame(fe.frame(), dec);
-                } catch (RuntimeException ex) {
-                    ex.printStackTrace();
-                    fatal(PROTOCOL_ERROR, "internal: " + ex);
-                }
+            System.err.println("fake: skipped " + s.count() + " stray bytes");
+        } else if (e instanceof FrameDecoder.ErrorEvent err) {
+            fatal(err.code(), err.message());
+        } else if (e instanceof FrameDecoder.FrameEvent fe) {
+            lastReceived = System.nanoTime();
+            try {
+                onFrame(fe.frame(), dec);
+            } catch (RuntimeException ex) {
+                ex.printStackTrace();
+                fatal(PROTOCOL_ERROR, "internal: " + ex);
             }
         }
     }
@@ -677,7 +675,7 @@ final class FakeSession {
                 finish(ctx, null, new PeerError(DEADLINE_EXCEEDED, "deadline exceeded"));
             }, timeout, TimeUnit.MILLISECONDS);
         }
-        Thread.ofVirtual().start(() -> {
+        daemonThread(() -> {
             try {
                 Value r = h.handle(ctx, params);
                 finish(ctx, r, null);
@@ -714,5 +712,13 @@ final class FakeSession {
 
     int inFlight() {
         return processing.size();
+    }
+
+    /** Starts {@code body} on a daemon platform thread (the suite compiles with --release 17). */
+    private static Thread daemonThread(Runnable body) {
+        Thread t = new Thread(body);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 }

@@ -77,28 +77,25 @@ class GoldenVectorsTest {
         ObjectNode[] error = {null};
         StringBuilder stray = new StringBuilder();
         java.util.function.Consumer<FrameDecoder.Event> sink = e -> {
-            switch (e) {
-                case FrameDecoder.StrayEvent s -> stray.append(HEX.formatHex(s.first()));
-                case FrameDecoder.ErrorEvent err -> {
+            if (e instanceof FrameDecoder.StrayEvent s) {
+                stray.append(HEX.formatHex(s.first()));
+            } else if (e instanceof FrameDecoder.ErrorEvent err) {
                     flush(events, stray);
                     if (error[0] == null) error[0] = err(v, "decode", err.code(), true);
-                }
-                case FrameDecoder.FrameEvent fe -> {
+            } else if (e instanceof FrameDecoder.FrameEvent fe) {
+                {
                     flush(events, stray);
                     Frame f = fe.frame();
                     events.addObject().put("type", "frame").put("kind", f.kind()).put("flags", f.flags()).put("id", f.id())
                             .put("codec", f.codec()).put("compression", f.compression()).put("meta", HEX.formatHex(f.meta())).put("body", HEX.formatHex(f.body()));
                     if (error[0] != null && error[0].get("fatal").asBoolean()) return;
                     for (Reassembler.Out out : r.feed(f)) {
-                        switch (out) {
-                            case Reassembler.Message m -> {
+                        if (out instanceof Reassembler.Message m) {
                                 Msg x = m.msg();
                                 messages.addObject().put("kind", x.kind()).put("id", x.id()).put("flags", x.flags()).put("codec", x.codec())
                                         .put("compression", x.compression()).put("meta", HEX.formatHex(x.meta())).put("body", HEX.formatHex(x.body()));
-                            }
-                            case Reassembler.Problem p -> {
+                        } else if (out instanceof Reassembler.Problem p) {
                                 if (error[0] == null) error[0] = err(v, p.stage(), p.code(), p.fatal());
-                            }
                         }
                     }
                 }

@@ -154,7 +154,7 @@ public final class MessageAssembler {
     private void checkSize(long total) {
         if (total > maxMessage) {
             reset();
-            throw new MessageTooLargeException("message body of at least " + total + " bytes exceeds max_message " + maxMessage);
+            throw new MessageTooLongException("message body of at least " + total + " bytes exceeds max_message " + maxMessage);
         }
     }
 

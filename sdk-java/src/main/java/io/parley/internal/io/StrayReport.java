@@ -1,0 +1,66 @@
+package io.parley.internal.io;
+
+import io.parley.internal.frame.FrameDescriptor;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+
+/**
+ * Aggregates a run of stray bytes into one report (count + first 256 bytes, SPEC §3.6), made when
+ * the run ends (a frame or the end of a read). Used by the thread that holds the read role only.
+ */
+public final class StrayReport {
+    private static final HexFormat HEX = HexFormat.of();
+    private final byte[] head = new byte[FrameDescriptor.STRAY_REPORT_BYTES];
+    private final io.parley.StrayListener listener;
+    private final Logger log;
+    private final String description;
+    private int headLength;
+    private long count;
+
+    public StrayReport(io.parley.StrayListener listener, Logger log, String description) {
+        this.listener = listener;
+        this.log = log;
+        this.description = description;
+    }
+
+    public void add(byte[] b, int off, int len) {
+        int n = Math.min(len, head.length - headLength);
+        System.arraycopy(b, off, head, headLength, n);
+        headLength += n;
+        count += len;
+    }
+
+    public void flush() {
+        if (count == 0) {
+            return;
+        }
+        byte[] first = Arrays.copyOf(head, headLength);
+        long total = count;
+        count = 0;
+        headLength = 0;
+        if (listener != null) {
+            try {
+                listener.onStray(total, first);
+            } catch (RuntimeException e) {
+                log.warn("stray listener failed", e);
+            }
+        }
+        log.warn("{}: skipped {} stray bytes (not Parley frames): \"{}\"", description, total, printable(first));
+    }
+
+    private static String printable(byte[] b) {
+        StringBuilder s = new StringBuilder();
+        for (byte x : b) {
+            int c = x & 0xFF;
+            if (c >= 0x20 && c < 0x7F) {
+                s.append((char) c);
+            } else if (c == '\n') {
+                s.append("\\n");
+            } else {
+                s.append("\\x").append(HEX.toHexDigits((byte) c));
+            }
+        }
+        return s.toString();
+    }
+}
