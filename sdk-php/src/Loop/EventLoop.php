@@ -54,7 +54,7 @@ final class EventLoop
 
     public function __construct(?Poller $poller = null)
     {
-        $this->poller = $poller ?? new StreamSelectPoller();
+        $this->poller = $poller ?? EpollPoller::create() ?? new StreamSelectPoller();
         $this->fibers = new FiberPool();
         $this->timerHeap = new SplMinHeap();
     }
