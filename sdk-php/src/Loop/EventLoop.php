@@ -54,7 +54,7 @@ final class EventLoop
 
     public function __construct(?Poller $poller = null)
     {
-        $this->poller = $poller ?? EpollPoller::create() ?? new StreamSelectPoller();
+        $this->poller = $poller ?? self::defaultPoller();
         $this->fibers = new FiberPool();
         $this->timerHeap = new SplMinHeap();
     }
@@ -68,6 +68,18 @@ final class EventLoop
     public static function setDefault(self $loop): void
     {
         self::$default = $loop;
+    }
+
+    /**
+     * Epoll through FFI on Linux (no limit on descriptor numbers), stream_select() elsewhere.
+     * PARLEY_POLLER=select forces stream_select() (for comparisons).
+     */
+    private static function defaultPoller(): Poller
+    {
+        if (getenv('PARLEY_POLLER') === 'select') {
+            return new StreamSelectPoller();
+        }
+        return EpollPoller::create() ?? new StreamSelectPoller();
     }
 
     public function fibers(): FiberPool

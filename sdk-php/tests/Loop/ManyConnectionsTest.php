@@ -117,7 +117,7 @@ final class ManyConnectionsTest extends TestCase
                 $socket = stream_socket_client($address, $errno, $error, 5);
                 self::assertNotFalse($socket, "idle connection $i: $error");
                 $this->idle[] = $socket;
-                if ($i % 64 === 0) {
+                if ($i % 8 === 0) {
                     $loop->tick(false); // let the server accept as we go, as a real one would
                 }
             }

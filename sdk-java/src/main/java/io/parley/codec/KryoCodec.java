@@ -65,9 +65,7 @@ public final class KryoCodec implements Codec {
                     + " with Kryo (is it registered?): " + e.getMessage(), false, e);
         } finally {
             outputs.free(out);
-            if (ok) {
-                kryos.free(k);
-            }
+            release(k, ok);
         }
     }
 
@@ -84,14 +82,21 @@ public final class KryoCodec implements Codec {
         } catch (RuntimeException | StackOverflowError e) {
             throw new CodecException("invalid Kryo body or unregistered class: " + e.getMessage(), true, e);
         } finally {
-            if (ok) {
-                kryos.free(k);
-            }
+            release(k, ok);
         }
         if (type instanceof Class<?> c && c != Object.class && value != null && !wrap(c).isInstance(value)) {
             throw new CodecException("Kryo body holds a " + value.getClass().getName() + ", not a " + c.getName(), false, null);
         }
         return value;
+    }
+
+    /** Returns a Kryo to the pool, first clearing what a failed call left behind. */
+    private void release(Kryo k, boolean ok) {
+        if (!ok) {
+            k.reset();
+            k.setOptimizedGenerics(true); // a fresh generic-type stack: an exception skips its pops
+        }
+        kryos.free(k);
     }
 
     private static Class<?> wrap(Class<?> c) {
