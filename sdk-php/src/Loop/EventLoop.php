@@ -71,15 +71,20 @@ final class EventLoop
     }
 
     /**
-     * Epoll through FFI on Linux (no limit on descriptor numbers), stream_select() elsewhere.
-     * PARLEY_POLLER=select forces stream_select() (for comparisons).
+     * On Linux with FFI, stream_select() that hands over to epoll past a few hundred streams or a
+     * descriptor beyond FD_SETSIZE ({@see AdaptivePoller}); stream_select() elsewhere.
+     * PARLEY_POLLER=select or =epoll forces one (for comparisons).
      */
     private static function defaultPoller(): Poller
     {
-        if (getenv('PARLEY_POLLER') === 'select') {
+        $forced = getenv('PARLEY_POLLER');
+        if ($forced === 'select') {
             return new StreamSelectPoller();
         }
-        return EpollPoller::create() ?? new StreamSelectPoller();
+        if ($forced === 'epoll') {
+            return EpollPoller::create() ?? new StreamSelectPoller();
+        }
+        return EpollPoller::create() !== null ? new AdaptivePoller() : new StreamSelectPoller();
     }
 
     public function fibers(): FiberPool

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Parley\Tests\Loop;
 
 use Parley\Exception\TransportException;
+use Parley\Loop\AdaptivePoller;
 use Parley\Loop\EpollPoller;
 use Parley\Loop\EventLoop;
 use Parley\Loop\Poller;
@@ -51,7 +52,16 @@ final class ManyConnectionsTest extends TestCase
         }
         self::assertInstanceOf(EpollPoller::class, EpollPoller::create());
         $poller = (new \ReflectionProperty(EventLoop::class, 'poller'))->getValue(new EventLoop());
-        self::assertInstanceOf(EpollPoller::class, $poller);
+        self::assertInstanceOf(AdaptivePoller::class, $poller);
+        self::assertFalse($poller->usesEpoll(), 'few streams: stream_select()');
+        $pairs = [];
+        for ($i = 0; $i < AdaptivePoller::SWITCH_AT; $i++) {
+            $pairs[] = $pair = stream_socket_pair(STREAM_PF_UNIX, STREAM_SOCK_STREAM, 0);
+            $poller->addRead($i, $pair[1]);
+        }
+        self::assertTrue($poller->usesEpoll(), 'many streams: epoll');
+        fwrite($pairs[7][0], 'x');
+        self::assertSame([[7], []], $poller->wait(1.0), 'the registrations moved to epoll');
     }
 
     public function testTheDescriptorOfAStreamIsFound(): void
@@ -79,6 +89,15 @@ final class ManyConnectionsTest extends TestCase
         fwrite(STDERR, sprintf($line, $count, $latency));
     }
 
+    public function testTheDefaultLoopServesAGoodClientPastFdSetsize(): void
+    {
+        if (EpollPoller::create() === null) {
+            self::markTestSkipped('epoll needs Linux and ext-ffi');
+        }
+        $latency = $this->serveAGoodClientPast(1100, null);
+        fwrite(STDERR, sprintf("\n[default loop] 1100 idle connections held: call answered in %.1f ms\n", $latency));
+    }
+
     public function testStreamSelectReportsADescriptorBeyondFdSetsizeInsteadOfStalling(): void
     {
         $pairs = [];
@@ -104,7 +123,7 @@ final class ManyConnectionsTest extends TestCase
     }
 
     /** @return float the good client's round trip in milliseconds (printed, not asserted) */
-    private function serveAGoodClientPast(int $count, Poller $poller): float
+    private function serveAGoodClientPast(int $count, ?Poller $poller): float
     {
         $loop = new EventLoop($poller);
         $quiet = static fn () => null;
