@@ -54,7 +54,7 @@ final class EventLoop
 
     public function __construct(?Poller $poller = null)
     {
-        $this->poller = $poller ?? new StreamSelectPoller();
+        $this->poller = $poller ?? self::defaultPoller();
         $this->fibers = new FiberPool();
         $this->timerHeap = new SplMinHeap();
     }
@@ -68,6 +68,23 @@ final class EventLoop
     public static function setDefault(self $loop): void
     {
         self::$default = $loop;
+    }
+
+    /**
+     * On Linux with FFI, stream_select() that hands over to epoll past a few hundred streams or a
+     * descriptor beyond FD_SETSIZE ({@see AdaptivePoller}); stream_select() elsewhere.
+     * PARLEY_POLLER=select or =epoll forces one (for comparisons).
+     */
+    private static function defaultPoller(): Poller
+    {
+        $forced = getenv('PARLEY_POLLER');
+        if ($forced === 'select') {
+            return new StreamSelectPoller();
+        }
+        if ($forced === 'epoll') {
+            return EpollPoller::create() ?? new StreamSelectPoller();
+        }
+        return EpollPoller::create() !== null ? new AdaptivePoller() : new StreamSelectPoller();
     }
 
     public function fibers(): FiberPool

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace Parley\Loop;
 
+use Parley\Exception\TransportException;
+
 use function array_keys;
 use function max;
 use function stream_select;
@@ -11,7 +13,8 @@ use function usleep;
 
 /**
  * The portable poller: stream_select(), available everywhere. select() handles descriptors below
- * FD_SETSIZE (1024), which bounds how many sessions one process can watch with it.
+ * FD_SETSIZE (1024), which bounds how many sessions one process can watch with it: a descriptor at or
+ * beyond it is a {@see TransportException}, not a stall. On Linux with FFI, {@see EpollPoller} is used.
  */
 final class StreamSelectPoller implements Poller
 {
@@ -65,7 +68,24 @@ final class StreamSelectPoller implements Poller
             $micros = (int) (($timeout - $seconds) * 1e6);
         }
         // A signal interrupting select() is not an error: report nothing ready and let the loop go on.
-        $count = @stream_select($read, $write, $except, $seconds, $micros);
+        // A descriptor beyond FD_SETSIZE is: select() can never watch it, so waiting would stall.
+        $warning = null;
+        set_error_handler(static function (int $type, string $message) use (&$warning): bool {
+            $warning = $message;
+            return true;
+        });
+        try {
+            $count = stream_select($read, $write, $except, $seconds, $micros);
+        } finally {
+            restore_error_handler();
+        }
+        if ($count === false && $warning !== null && str_contains($warning, 'FD_SETSIZE')) {
+            throw new TransportException(
+                'stream_select() cannot watch descriptors numbered 1024 (FD_SETSIZE) or higher, and this process '
+                . 'has more open: enable ext-ffi on Linux so Parley uses its epoll poller, or keep fewer '
+                . 'connections open (' . trim((string) strtok($warning, "\n")) . ')',
+            );
+        }
         if ($count === false || $count === 0) {
             return [[], []];
         }

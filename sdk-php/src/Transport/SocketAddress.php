@@ -57,10 +57,43 @@ final class SocketAddress
         return $this->scheme === 'tls';
     }
 
+    /**
+     * Whether the host is a loopback address, decided on what it resolves to (SPEC §9.3): an IP
+     * literal is checked as such, a name must resolve, and every address it resolves to must be
+     * loopback (127.0.0.0/8, ::1, ::ffff:127.0.0.0/104). `127.0.0.1.evil.test` is not loopback.
+     */
     public function isLoopback(): bool
     {
         $host = trim($this->host, '[]');
-        return $host === 'localhost' || $host === '::1' || str_starts_with($host, '127.');
+        if (filter_var($host, FILTER_VALIDATE_IP) !== false) {
+            return self::isLoopbackIp($host);
+        }
+        $resolved = @gethostbynamel($host);
+        if ($resolved === false || $resolved === []) {
+            return false;
+        }
+        foreach ($resolved as $ip) {
+            if (!self::isLoopbackIp($ip)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether an IP address (text form, IPv4 or IPv6, with or without a port) is loopback. */
+    public static function isLoopbackIp(string $ip): bool
+    {
+        $packed = @inet_pton(trim($ip, '[]'));
+        if ($packed === false) {
+            return false;
+        }
+        if (strlen($packed) === 4) {
+            return ord($packed[0]) === 127;
+        }
+        if ($packed === inet_pton('::1')) {
+            return true;
+        }
+        return str_starts_with($packed, str_repeat("\0", 10) . "\xff\xff") && ord($packed[12]) === 127;
     }
 
     /** The address for stream_socket_client/server (TLS is enabled after connecting). */

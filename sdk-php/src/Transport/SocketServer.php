@@ -97,6 +97,13 @@ final class SocketServer
         }
         if ($target->isUnix()) {
             @chmod($target->path, 0600);
+        } elseif (($options->token === null || $options->token === '') && !self::boundToLoopback($socket)) {
+            fclose($socket); // the name resolved differently at bind time: decide on the bound address
+            throw new TransportException(sprintf(
+                'refusing to listen on %s without a token: it is bound to a non-loopback address (SPEC §9.3); '
+                . 'set SessionOptions::$token',
+                $target,
+            ));
         }
         return new self($socket, $target, $onSession, $options, $loop, $tls);
     }
@@ -196,6 +203,16 @@ final class SocketServer
             unset($this->sessions[$id]);
         });
         ($this->onSession)($session);
+    }
+
+    /** @param resource $socket */
+    private static function boundToLoopback($socket): bool
+    {
+        $name = stream_socket_get_name($socket, false);
+        if ($name === false) {
+            return false;
+        }
+        return SocketAddress::isLoopbackIp((string) substr($name, 0, (int) strrpos($name, ':')));
     }
 
     private static function prepareUnixPath(string $path): void

@@ -143,6 +143,21 @@ final class SocketTest extends TestCase
         self::assertSame('ok', $client->call('echo', 'ok')->await());
     }
 
+    /** Issue 12 fault 10: loopback is decided on the resolved address, not on how the name reads. */
+    public function testLoopbackIsDecidedOnTheResolvedAddress(): void
+    {
+        foreach (['tcp://127.0.0.1.evil.test:0', 'tcp://localhost.evil.test:0', 'tcp://[::]:0'] as $address) {
+            try {
+                $this->listen($address);
+                self::fail("listened on $address without a token");
+            } catch (TransportException $e) {
+                self::assertStringContainsString('without a token', $e->getMessage(), $address);
+            }
+        }
+        $server = $this->listen('tcp://localhost:0');
+        self::assertStringStartsWith('127.', $server->displayAddress());
+    }
+
     public function testConnectingToNothingIsATransportError(): void
     {
         $this->expectException(TransportException::class);

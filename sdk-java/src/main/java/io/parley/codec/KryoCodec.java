@@ -1,7 +1,6 @@
 package io.parley.codec;
 
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.Pool;
@@ -26,7 +25,7 @@ public final class KryoCodec implements Codec {
         this.kryos = new Pool<>(true, false, 16) {
             @Override
             protected Kryo create() {
-                Kryo k = new Kryo();
+                Kryo k = new BoundedKryo();
                 k.setRegistrationRequired(true);
                 registrations.accept(k);
                 return k;
@@ -54,32 +53,50 @@ public final class KryoCodec implements Codec {
     public byte[] encode(Object value) throws CodecException {
         Kryo k = kryos.obtain();
         Output out = outputs.obtain();
+        boolean ok = false;
         try {
             out.reset();
             k.writeClassAndObject(out, value);
-            return out.toBytes();
-        } catch (KryoException | IllegalArgumentException e) {
-            throw new CodecException("cannot encode " + value.getClass().getName() + " with Kryo (is it registered?): " + e.getMessage(), false, e);
+            byte[] bytes = out.toBytes();
+            ok = true;
+            return bytes;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new CodecException("cannot encode " + (value == null ? "null" : value.getClass().getName())
+                    + " with Kryo (is it registered?): " + e.getMessage(), false, e);
         } finally {
             outputs.free(out);
-            kryos.free(k);
+            release(k, ok);
         }
     }
 
     @Override
     public Object decode(byte[] bytes, Type type) throws CodecException {
         Kryo k = kryos.obtain();
+        boolean ok = false;
+        Object value;
         try {
-            Object value = k.readClassAndObject(new Input(bytes));
-            if (type instanceof Class<?> c && c != Object.class && value != null && !wrap(c).isInstance(value)) {
-                throw new CodecException("Kryo body holds a " + value.getClass().getName() + ", not a " + c.getName(), false, null);
-            }
-            return value;
-        } catch (KryoException | IllegalArgumentException e) {
+            value = k.readClassAndObject(new BoundedKryoInput(bytes));
+            ok = true;
+        } catch (BoundedKryoInput.DeclaredLengthException e) {
+            throw new CodecException(e.getMessage(), true, e);
+        } catch (RuntimeException | StackOverflowError e) {
             throw new CodecException("invalid Kryo body or unregistered class: " + e.getMessage(), true, e);
         } finally {
-            kryos.free(k);
+            release(k, ok);
         }
+        if (type instanceof Class<?> c && c != Object.class && value != null && !wrap(c).isInstance(value)) {
+            throw new CodecException("Kryo body holds a " + value.getClass().getName() + ", not a " + c.getName(), false, null);
+        }
+        return value;
+    }
+
+    /** Returns a Kryo to the pool, first clearing what a failed call left behind. */
+    private void release(Kryo k, boolean ok) {
+        if (!ok) {
+            k.reset();
+            k.setOptimizedGenerics(true); // a fresh generic-type stack: an exception skips its pops
+        }
+        kryos.free(k);
     }
 
     private static Class<?> wrap(Class<?> c) {

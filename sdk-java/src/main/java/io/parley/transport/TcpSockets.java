@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
@@ -34,19 +35,55 @@ public final class TcpSockets {
         }
     }
 
-    /** Connects with TLS (1.2 or later; the context decides trust). */
+    /**
+     * Whether a TLS client checks that the server's certificate names the host it connected to
+     * (SPEC §9.3). {@link #VERIFY} is the default; {@link #SKIP_INSECURE} accepts any certificate the
+     * context trusts, whatever host it was issued for, and must be chosen explicitly.
+     */
+    public enum HostNameCheck {
+        /** The certificate must name the host (DNS name or IP address), as HTTPS clients check. */
+        VERIFY,
+        /** No host-name check: any certificate the trust store accepts will do. Insecure. */
+        SKIP_INSECURE
+    }
+
+    /**
+     * Connects with TLS (1.2 or later; the context decides trust) and verifies that the server's
+     * certificate names {@code host}. The handshake, and so the server's authentication, completes
+     * before this returns: no HELLO (and no token) is ever sent to an unauthenticated server.
+     */
     public static Transport connectTls(String host, int port, SSLContext tls) throws IOException {
-        SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket();
+        return connectTls(host, port, tls, HostNameCheck.VERIFY);
+    }
+
+    /** Connects with TLS; {@code check} says whether the server's host name is verified (see {@link HostNameCheck}). */
+    public static Transport connectTls(String host, int port, SSLContext tls, HostNameCheck check) throws IOException {
+        Socket plain = new Socket();
+        SSLSocket s;
         try {
-            s.setTcpNoDelay(true);
-            s.connect(new InetSocketAddress(host, port));
-            s.setEnabledProtocols(modernProtocols(s.getSupportedProtocols()));
+            plain.setTcpNoDelay(true);
+            plain.connect(new InetSocketAddress(host, port));
+            // layered over a connected socket so the TLS engine knows the host name it must verify (and SNI)
+            s = (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, true);
+        } catch (IOException e) {
+            plain.close();
+            throw new IOException("cannot connect to " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        try {
+            SSLParameters params = s.getSSLParameters();
+            params.setProtocols(modernProtocols(s.getSupportedProtocols()));
+            if (check != HostNameCheck.SKIP_INSECURE) {
+                params.setEndpointIdentificationAlgorithm("HTTPS");
+            }
+            s.setSSLParameters(params);
             s.setSoTimeout(TLS_HANDSHAKE_TIMEOUT_MS); // SPEC §9.3: the TLS handshake is bounded like the HELLO exchange
             s.startHandshake();
             s.setSoTimeout(0);
         } catch (IOException e) {
             s.close();
-            throw new IOException("TLS connection to " + host + ":" + port + " failed: " + e.getMessage(), e);
+            String hint = e.getMessage() != null && e.getMessage().contains("No subject alternative")
+                    ? " (the server's certificate does not name this host; connect with the name it was issued for)" : "";
+            throw new IOException("TLS connection to " + host + ":" + port + " failed: " + e.getMessage() + hint, e);
         }
         return socketTransport(s, Transport.Role.INITIATOR, "tls:" + host + ":" + port, null);
     }

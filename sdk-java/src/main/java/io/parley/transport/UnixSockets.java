@@ -8,13 +8,17 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Unix domain socket transports (SPEC §9.2): {@link #connect(Path)} for the initiator, {@link
- * #listen(Path)} for the acceptor. The socket file is created with mode 0600.
+ * #listen(Path)} for the acceptor. The socket file has mode 0600 from the moment it appears at its
+ * path, whatever the process's umask.
  */
 public final class UnixSockets {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private UnixSockets() {
     }
 
@@ -51,14 +55,47 @@ public final class UnixSockets {
         }
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            server.bind(UnixDomainSocketAddress.of(path));
-            // The JDK binds with the umask's mode; tighten to owner-only at once.
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+            bindPrivately(server, path);
         } catch (IOException e) {
             server.close();
             throw new IOException("cannot listen on Unix socket " + path + ": " + e.getMessage(), e);
         }
         return new Server(server, path, token);
+    }
+
+    /**
+     * Binds so that the socket file is owner-only from the moment anyone can reach it (SPEC §9.2).
+     * Java cannot set the umask, and bind() creates the file with the umask's mode, so the socket
+     * is bound inside a fresh 0700 directory next to {@code path}, set to 0600 there, and only then
+     * hard-linked into place (a link never replaces an existing file); the private directory is
+     * removed. A connection follows the file, so the bound socket serves at {@code path}.
+     */
+    private static void bindPrivately(ServerSocketChannel server, Path path) throws IOException {
+        Path parent = path.toAbsolutePath().getParent();
+        Path privateDir = null;
+        for (int attempt = 0; privateDir == null; attempt++) {
+            Path candidate = parent.resolve(".parley-" + Long.toHexString(RANDOM.nextLong() & 0xffffffffL));
+            try {
+                privateDir = Files.createDirectory(candidate, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 8) {
+                    throw e;
+                }
+            }
+        }
+        Path hidden = privateDir.resolve("s");
+        try {
+            server.bind(UnixDomainSocketAddress.of(hidden));
+            Files.setPosixFilePermissions(hidden, PosixFilePermissions.fromString("rw-------"));
+            try {
+                Files.createLink(path, hidden);
+            } catch (UnsupportedOperationException e) {
+                Files.move(hidden, path, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } finally {
+            Files.deleteIfExists(hidden);
+            Files.deleteIfExists(privateDir);
+        }
     }
 
     private static boolean isSocket(Path path) throws IOException {

@@ -39,12 +39,20 @@ class TlsTransportTest {
     static Path dir;
     private static KeyStore keyStore;
 
+    /** A trusted certificate issued for another host: an impostor at 127.0.0.1 / localhost. */
+    private static KeyStore impostorStore;
+
     @BeforeAll
     static void generateSelfSignedKey() throws Exception {
-        Path ks = dir.resolve("server.p12");
+        keyStore = selfSigned("server.p12", "CN=localhost", "SAN=dns:localhost,ip:127.0.0.1");
+        impostorStore = selfSigned("impostor.p12", "CN=wrong.example", "SAN=dns:wrong.example");
+    }
+
+    private static KeyStore selfSigned(String file, String dname, String san) throws Exception {
+        Path ks = dir.resolve(file);
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "parley", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+                "-dname", dname, "-ext", san, "-validity", "2", "-storetype", "PKCS12",
                 "-keystore", ks.toString(), "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
                 .redirectErrorStream(true).start();
         String out;
@@ -53,15 +61,20 @@ class TlsTransportTest {
         }
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("keytool: %s", out).isZero();
-        keyStore = KeyStore.getInstance("PKCS12");
+        KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(ks)) {
-            keyStore.load(in, PASSWORD);
+            store.load(in, PASSWORD);
         }
+        return store;
     }
 
     private static SSLContext serverContext() throws Exception {
+        return serverContext(keyStore);
+    }
+
+    private static SSLContext serverContext(KeyStore keys) throws Exception {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keyStore, PASSWORD);
+        kmf.init(keys, PASSWORD);
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), null, null);
         return ctx;
@@ -144,6 +157,46 @@ class TlsTransportTest {
             assertThat(pair[0].closeFuture().get(15, TimeUnit.SECONDS)).as("the client's close is a GOODBYE exchange, not an error")
                     .isNull();
             assertThat(pair[1].closeFuture().get(15, TimeUnit.SECONDS)).as("the server's side").isNull();
+        }
+    }
+
+    /**
+     * Issue 12 fault 9: a certificate the client trusts but issued for {@code wrong.example} does not
+     * authenticate a server reached as 127.0.0.1 or localhost; the session is never opened, so the
+     * HELLO and its token never reach the impostor. Skipping the check takes an explicit opt-out.
+     */
+    @Test
+    void theServerHostNameIsVerifiedByDefaultAndTheTokenNeverReachesAnImpostor() throws Exception {
+        SSLContext trustsImpostor = clientTrusting(impostorStore);
+        for (String host : List.of("127.0.0.1", "localhost")) {
+            try (TransportServer server = TcpSockets.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null,
+                    serverContext(impostorStore))) {
+                CompletableFuture<Integer> serverSide = CompletableFuture.supplyAsync(() -> {
+                    try (Transport t = server.accept()) {
+                        return t.read(new byte[64], 0, 64); // a HELLO carrying the token would arrive here
+                    } catch (IOException e) {
+                        return -2;
+                    }
+                });
+                assertThatThrownBy(() -> Session.builder(TcpSockets.connectTls(host, port(server), trustsImpostor))
+                        .token("secret-token").open())
+                        .isInstanceOf(IOException.class).hasMessageContaining("TLS").hasMessageContaining("does not name this host");
+                Integer read = serverSide.get(15, TimeUnit.SECONDS);
+                assertThat(read).as("bytes the impostor read from %s", host).isLessThan(1);
+            }
+        }
+        // explicitly opting out connects (the context still decides trust)
+        try (TransportServer server = TcpSockets.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null,
+                serverContext(impostorStore))) {
+            CompletableFuture<Session> accepted = serveOne(server);
+            Transport t = TcpSockets.connectTls("127.0.0.1", port(server), trustsImpostor, TcpSockets.HostNameCheck.SKIP_INSECURE);
+            Session client = Session.builder(t).drainTimeout(Duration.ofSeconds(5)).open();
+            try {
+                assertThat(client.call("sum", List.of(1, 2), Long.class)).isEqualTo(3L);
+            } finally {
+                client.abort();
+                accepted.get(10, TimeUnit.SECONDS).abort();
+            }
         }
     }
 
