@@ -159,7 +159,7 @@ public final class NamedPool {
     private Worker pick() {
         Worker best = null;
         for (Worker w : workers) {
-            if (!w.accepting || w.active >= cfg.maxConcurrent()) {
+            if (!w.accepting || w.dying || w.active >= cfg.maxConcurrent()) {
                 continue;
             }
             if (best == null || w.active < best.active || (w.active == best.active && w.lastUsedNanos < best.lastUsedNanos)) {
@@ -231,6 +231,9 @@ public final class NamedPool {
                 w.hardRetire = true;
                 retire(w, RestartReason.EXEC_TTL, true);
                 rt.scheduler.schedule(() -> life.execGraceCheck(w), cfg.execGrace().toNanos(), TimeUnit.NANOSECONDS);
+            } else if (failure instanceof WorkerCrashedException) {
+                // it is dead or dying: give it nothing more while its session winds down
+                w.dying = true;
             } else if (cfg.maxJobs() > 0 && w.jobs >= cfg.maxJobs() && w.retiring == null && !w.gone) {
                 retire(w, RestartReason.MAX_JOBS, true);
             }
@@ -253,7 +256,7 @@ public final class NamedPool {
 
     /** Gives queued calls to {@code w} while it has room (lock held). */
     private void fill(Worker w, List<PoolCall> out) {
-        while (w.accepting && w.active < cfg.maxConcurrent() && !queue.isEmpty()) {
+        while (w.accepting && !w.dying && w.active < cfg.maxConcurrent() && !queue.isEmpty()) {
             PoolCall c = queue.pollFirst();
             assign(w, c);
             out.add(c);

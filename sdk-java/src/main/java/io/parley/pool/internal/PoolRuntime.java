@@ -282,6 +282,14 @@ public final class PoolRuntime {
             }, executor));
         }
         CompletableFuture.allOf(drains.toArray(new CompletableFuture<?>[0])).join();
+        List<ProcessHandle> trees = new ArrayList<>();
+        for (NamedPool p : pools.values()) {
+            for (Worker w : p.workers()) {
+                if (w.process != null) {
+                    trees.addAll(ProcessTree.snapshot(w.process));
+                }
+            }
+        }
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (NamedPool p : pools.values()) {
             for (Worker w : p.workers()) {
@@ -300,6 +308,12 @@ public final class PoolRuntime {
                 }
             }
             awaitLaunches(p);
+        }
+        for (ProcessHandle h : trees) {
+            if (h.isAlive()) {
+                LOG.warn("pool shutdown: pid {} was still alive after the workers stopped; killing it", h.pid());
+                ProcessTree.kill(h);
+            }
         }
         scheduler.shutdownNow();
         executor.shutdown();

@@ -106,12 +106,24 @@ final class Supervisor {
     void stopGracefully(Worker w) {
         List<ProcessHandle> tree = w.process == null ? List.of() : ProcessTree.snapshot(w.process);
         Session s = w.session;
+        java.util.concurrent.ScheduledFuture<?> deadline = null;
+        if (w.process != null) {
+            // the drain is bounded by stop_timeout: then SIGTERM and SIGKILL, whatever the session does
+            deadline = rt.scheduler.schedule(() -> rt.executor.execute(() -> {
+                if (w.process.isAlive()) {
+                    ProcessTree.terminate(w.process, pool.cfg.termTimeout());
+                }
+            }), pool.cfg.stopTimeout().toMillis() + 100, TimeUnit.MILLISECONDS);
+        }
         try {
             if (s != null) {
                 s.close();
             }
         } catch (RuntimeException e) {
             LOG.debug("{}: close failed: {}", w.describe(), e.toString());
+        }
+        if (deadline != null) {
+            deadline.cancel(false);
         }
         if (w.process != null) {
             reap(w, tree);
