@@ -67,6 +67,10 @@ public final class PoolRuntime {
         this.launcher = new Launcher(handlers, sessionOptions);
         this.listener = listener;
         for (PoolConfig c : configs) {
+            if (c.transport() != io.parley.pool.WorkerTransport.STDIO) {
+                throw new IllegalArgumentException("pool '" + c.name() + "': transport " + c.transport()
+                        + " for local workers is not implemented yet; use stdio (the default), or remote workers over TCP");
+            }
             if (pools.put(c.name(), new NamedPool(c, this)) != null) {
                 throw new IllegalArgumentException("two pools are named '" + c.name() + "'");
             }
