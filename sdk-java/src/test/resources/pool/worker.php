@@ -44,6 +44,17 @@ $session->handle('progress', function (array $p, RequestContext $ctx) {
     }
     return $p['n'];
 });
+$session->handle('stream', function (mixed $p, RequestContext $ctx) {
+    // streams progress for ever, ignoring its deadline and cancellation
+    for ($i = 0;; $i++) {
+        $ctx->progress(['i' => $i]);
+        try {
+            $ctx->sleep(0.01);
+        } catch (\Throwable) {
+            // deliberately ignored
+        }
+    }
+});
 $session->handle('alloc', function (array $p) use (&$hoard) {
     $hoard[] = str_repeat('x', $p['mb'] * 1024 * 1024);
     return memory_get_usage();

@@ -34,6 +34,20 @@ class ExecTtlTest {
     }
 
     @Test
+    void execTtlFiresOnACallThatKeepsStreamingProgress() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger progress = new java.util.concurrent.atomic.AtomicInteger();
+        try (WorkerPool pool = PoolTests.pool(1).execTtl(Duration.ofMillis(400)).execGrace(Duration.ofMillis(200)).start()) {
+            long pid = pool.call("pid", null, Long.class);
+            assertThatThrownBy(() -> pool.call("stream", null, Long.class,
+                    io.parley.CallOptions.none().withProgress(p -> progress.incrementAndGet())))
+                    .isInstanceOf(ExecTtlExceededException.class);
+            assertThat(progress.get()).isPositive();
+            assertThat(pool.call("pid", null, Long.class)).isNotEqualTo(pid);
+            assertThat(pool.stats().restarts(RestartReason.EXEC_TTL)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aSpinningHandlerGetsSigtermFirst() throws Exception {
         Path term = dir.resolve("term");
         try (WorkerPool pool = PoolTests.pool(1).execTtl(Duration.ofMillis(300)).execGrace(Duration.ofMillis(200)).start()) {
@@ -50,14 +64,16 @@ class ExecTtlTest {
     void aHandlerIgnoringSigtermIsKilledWithItsGrandchildWhileOtherCallsSucceed() throws Exception {
         Path term = dir.resolve("term");
         Path grandchild = dir.resolve("grandchild");
-        try (WorkerPool pool = PoolTests.pool(2).execTtl(Duration.ofMillis(400)).execGrace(Duration.ofMillis(200))
+        Path started = dir.resolve("started");
+        try (WorkerPool pool = PoolTests.pool(2).execTtl(Duration.ofMillis(1500)).execGrace(Duration.ofMillis(200))
                 .termTimeout(Duration.ofMillis(300)).start()) {
             CompletableFuture<Long> stuck = pool.callAsync("spin",
-                    args("term_file", term.toString(), "ignore_term", true, "grandchild_file", grandchild.toString()), Long.class);
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(grandchild) && Files.size(grandchild) > 0);
+                    args("term_file", term.toString(), "ignore_term", true, "grandchild_file", grandchild.toString(),
+                            "started_file", started.toString()), Long.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(started) && Files.size(started) > 0);
             long grandPid = Long.parseLong(Files.readString(grandchild).trim());
-            long workerPid = pool.stats().workers().stream().filter(w -> w.state() == WorkerState.BUSY).findFirst().orElseThrow().pid();
-            assertThat(alive(grandPid)).isTrue();
+            long workerPid = Long.parseLong(Files.readString(started).trim());
+            assertThat(alive(grandPid)).as("the grandchild runs before exec_ttl fires").isTrue();
             for (int i = 0; i < 5; i++) {
                 assertThat(pool.call("square", args("n", i), Integer.class)).isEqualTo(i * i);
             }
