@@ -13,7 +13,8 @@ if (getenv('WORKER_FAIL_AT_START') === '1') {
     exit(3);
 }
 
-$version = getenv('WORKER_VERSION_FILE') !== false ? trim((string) file_get_contents(getenv('WORKER_VERSION_FILE'))) : 'v0';
+$versionFile = getenv('WORKER_VERSION_FILE');
+$version = $versionFile !== false ? trim((string) file_get_contents($versionFile)) : 'v0';
 $hoard = [];
 
 pcntl_async_signals(true);
