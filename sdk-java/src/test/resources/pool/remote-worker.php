@@ -9,7 +9,9 @@ use Parley\Parley;
 use Parley\Session\SessionOptions;
 
 [, $address, $token, $pool] = $argv;
-$session = Parley::connect($address, new SessionOptions(token: $token, peerName: 'pool:' . $pool));
+// tls:// in the tests: a self-signed certificate made by the test, trusted through its own file
+$tls = isset($argv[4]) ? ['cafile' => $argv[4], 'peer_name' => 'localhost'] : [];
+$session = Parley::connect($address, new SessionOptions(token: $token, peerName: 'pool:' . $pool), tls: $tls);
 $session->handle('where', fn () => ['remote' => true, 'pid' => getmypid()]);
 $session->handle('echo', fn (mixed $p) => $p);
 $session->run();

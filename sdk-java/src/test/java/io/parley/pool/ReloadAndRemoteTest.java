@@ -94,6 +94,46 @@ class ReloadAndRemoteTest {
     }
 
     @Test
+    void aRemoteWorkerJoinsOverTls() throws Exception {
+        Path store = dir.resolve("server.p12");
+        Path cert = dir.resolve("server.pem");
+        String pw = "changeit";
+        run("keytool", "-genkeypair", "-alias", "pool", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
+                "-storepass", pw, "-keypass", pw);
+        run("keytool", "-exportcert", "-rfc", "-alias", "pool", "-keystore", store.toString(), "-storepass", pw, "-file",
+                cert.toString());
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(store)) {
+            ks.load(in, pw.toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, pw.toCharArray());
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        String token = "tls-token";
+        try (WorkerPool pool = PoolTests.pool(1).pool("remote", p -> p.routes(List.of("where")).workers(1))
+                .remote(new RemoteWorkers(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), token, tls)).start()) {
+            Process remote = new ProcessBuilder("php", PoolTests.REMOTE_WORKER.toString(), "tls://" + pool.remoteAddress(), token,
+                    "remote", cert.toString()).redirectErrorStream(true).start();
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> pool.stats("remote").workers().stream()
+                        .anyMatch(w -> w.remote() != null && w.pid() == remote.pid()));
+            } finally {
+                remote.destroy();
+                remote.waitFor();
+            }
+        }
+    }
+
+    private static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+    }
+
+    @Test
     void aConfigFileSetsTheSameOptions() throws Exception {
         Path file = dir.resolve("parley.yaml");
         Files.writeString(file, String.join("\n",
