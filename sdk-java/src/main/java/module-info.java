@@ -10,6 +10,8 @@
  */
 module io.parley {
     requires transitive com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.yaml;
+    requires HdrHistogram;
     requires com.esotericsoftware.kryo;
     requires com.github.luben.zstd_jni;
     requires org.apache.commons.exec;
@@ -17,5 +19,6 @@ module io.parley {
 
     exports io.parley;
     exports io.parley.codec;
+    exports io.parley.pool;
     exports io.parley.transport;
 }
