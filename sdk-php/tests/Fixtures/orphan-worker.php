@@ -1,9 +1,9 @@
 <?php
 
 /**
- * A stdio worker for the no-orphans tests (PHP and Java parents): `hold` starts a grandchild
- * (`sleep 300`), writes "<worker pid> <grandchild pid>\n<parent watch line>\n" to the given file, then
- * spins in a CPU loop or blocks in sleep() until it is killed.
+ * A stdio worker for the no-orphans tests (PHP and Java parents). `grandchild` starts `sleep 300`
+ * and answers its pid; `hold` starts one too, writes "<worker pid> <grandchild pid>\n<parent watch
+ * line>\n" to the given file, then spins in a CPU loop or blocks in sleep() until it is killed.
  */
 
 declare(strict_types=1);
@@ -15,14 +15,20 @@ require __DIR__ . '/../../src/autoload.php';
 
 $session = Parley::worker();
 $session->handle('pid', static fn (): int => getmypid());
-$session->handle('hold', static function (array $p): never {
+/** Starts `sleep 300` and keeps its handle (never closed: proc_close() would wait for it). */
+$startGrandchild = static function (): int {
     $null = ['file', '/dev/null', 'w'];
     $grandchild = proc_open(['sleep', '300'], [0 => ['file', '/dev/null', 'r'], 1 => $null, 2 => $null], $pipes);
     if ($grandchild === false) {
         throw new RuntimeException('cannot start the grandchild');
     }
-    $GLOBALS['grandchild'] = $grandchild; // never closed: proc_close() would wait for it
-    $info = sprintf("%d %d\n%s\n", getmypid(), proc_get_status($grandchild)['pid'], ParentWatch::active() ?? 'none');
+    $GLOBALS['grandchildren'][] = $grandchild;
+    return proc_get_status($grandchild)['pid'];
+};
+$session->handle('grandchild', $startGrandchild);
+$session->handle('hold', static function (array $p) use ($startGrandchild): never {
+    $grandchild = $startGrandchild();
+    $info = sprintf("%d %d\n%s\n", getmypid(), $grandchild, ParentWatch::active() ?? 'none');
     file_put_contents($p['pidfile'] . '.tmp', $info);
     rename($p['pidfile'] . '.tmp', $p['pidfile']);
     if ($p['mode'] === 'spin') {

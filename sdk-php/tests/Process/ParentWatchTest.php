@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace Parley\Tests\Process;
 
+use Parley\Loop\EventLoop;
+use Parley\Parley;
 use Parley\Tests\Support\ProcessTable;
 use Parley\Tests\Support\TempDir;
 use PHPUnit\Framework\TestCase;
@@ -102,5 +104,17 @@ final class ParentWatchTest extends TestCase
             $took * 1000,
         ));
         $temp->remove();
+    }
+
+    public function testAWorkerThatExitsTakesTheChildrenItLeftWithIt(): void
+    {
+        $worker = Parley::spawn([PHP_BINARY, self::FIXTURES . '/orphan-worker.php'], loop: new EventLoop());
+        $grandchild = $worker->call('grandchild')->await();
+        $this->leftovers = [$grandchild];
+        self::assertTrue(ProcessTable::isRunning($grandchild));
+
+        $worker->close();
+
+        self::assertSame([], ProcessTable::awaitGone([$grandchild], 10.0), 'the watchdog killed the leftover child');
     }
 }
