@@ -6,6 +6,7 @@ namespace Parley\Stdio;
 
 use FFI;
 use Parley\Loop\EventLoop;
+use Parley\Process\ParentWatch;
 use Parley\Transport\Role;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
@@ -25,6 +26,7 @@ use function strlen;
  *   is pointed at stderr, so even fwrite(STDOUT, ...), system() and extensions writing to fd 1
  *   cannot corrupt a frame.
  * - End of stdin (the parent is gone or closed the session) ends {@see Session::run()}.
+ * - The worker and its own children die with the parent, even mid-handler ({@see ParentWatch}).
  */
 final class StdioWorker
 {
@@ -40,6 +42,7 @@ final class StdioWorker
             throw new \LogicException('the stdio session of this process is already open');
         }
         self::$started = true;
+        ParentWatch::start();
         ini_set('display_errors', 'stderr');
         ini_set('html_errors', '0');
         if ((string) ini_get('error_log') === '') {

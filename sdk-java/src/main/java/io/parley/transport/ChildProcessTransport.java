@@ -128,6 +128,9 @@ public final class ChildProcessTransport extends StreamTransport {
                 executor.setWorkingDirectory(workingDirectory.toFile());
             }
             DefaultExecuteResultHandler result = new DefaultExecuteResultHandler();
+            // commons-exec forks from a thread of its own that waits for the child's exit. Keep it so:
+            // PHP workers arm PR_SET_PDEATHSIG, which fires when the *thread* that forked them ends
+            // (SPEC §9.1); a launch from the caller's thread would kill a worker when that thread ends.
             executor.execute(cl, environment, result);
             try {
                 Process p = launched.get(10, TimeUnit.SECONDS);
