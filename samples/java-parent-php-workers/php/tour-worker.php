@@ -2,13 +2,13 @@
 
 /**
  * A PHP worker as a Java service would run it: "legacy" business logic behind Parley methods.
- * Started by the Java parent (WorkerDemo) with `php samples/php/worker.php`; speaks Parley on
+ * Started by the Java parent (tour/WorkerDemo.java) with `php php/tour-worker.php`; speaks Parley on
  * stdin/stdout, logs on stderr. Anything it echoes is captured and forwarded as `$/log`.
  */
 
 declare(strict_types=1);
 
-require __DIR__ . '/../../sdk-php/src/autoload.php';
+require __DIR__ . '/../../../sdk-php/src/autoload.php';
 
 use Parley\Exception\RpcException;
 use Parley\Parley;

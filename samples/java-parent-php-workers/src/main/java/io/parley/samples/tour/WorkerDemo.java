@@ -1,4 +1,4 @@
-package io.parley.samples;
+package io.parley.samples.tour;
 
 import io.parley.CallFuture;
 import io.parley.CallOptions;
@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * notifications both ways, PHP output that must not corrupt the stream, and a graceful close.
  *
  * <pre>
- * java io.parley.samples.WorkerDemo [--workers N] [--php /usr/bin/php] [--worker path/to/worker.php]
+ * java io.parley.samples.tour.WorkerDemo [--workers N] [--php /usr/bin/php] [--worker php/tour-worker.php]
  * </pre>
  */
 public final class WorkerDemo {
@@ -158,12 +158,12 @@ public final class WorkerDemo {
 
     private static Path locateWorker() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("samples/php/worker.php");
+            Path candidate = dir.resolve("samples/java-parent-php-workers/php/tour-worker.php");
             if (Files.isRegularFile(candidate)) {
                 return candidate;
             }
         }
-        return Path.of("samples/php/worker.php");
+        return Path.of("samples/java-parent-php-workers/php/tour-worker.php");
     }
 
     private static void section(String format, Object... args) {
