@@ -4,6 +4,8 @@
  */
 module io.parley {
     requires transitive com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.yaml;
+    requires HdrHistogram;
     requires com.esotericsoftware.kryo;
     requires com.github.luben.zstd_jni;
     requires org.apache.commons.exec;
@@ -11,5 +13,6 @@ module io.parley {
 
     exports io.parley;
     exports io.parley.codec;
+    exports io.parley.pool;
     exports io.parley.transport;
 }
