@@ -116,7 +116,8 @@ final class InvoiceBatch {
         long done = linesDone.addAndGet(p.line() - before);
         touch(p.pid(), 0, false);
         display.progress(done);
-        if (options.kill() && done * 3 >= totalLines && killed.compareAndSet(false, true)) {
+        // Not on the last line: the worker may already be sending its answer then.
+        if (options.kill() && done * 3 >= totalLines && p.line() < p.lines() && killed.compareAndSet(false, true)) {
             killMidCall(p);
         }
     }

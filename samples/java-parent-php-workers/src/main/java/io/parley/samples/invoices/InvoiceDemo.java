@@ -44,8 +44,18 @@ public final class InvoiceDemo {
         run(options, System.out);
     }
 
-    /** Runs the demo with {@code options}, writing to {@code out}; returns what the batch did. */
-    public static BatchResult run(DemoOptions options, PrintStream out) throws IOException, InterruptedException {
+    /**
+     * What a run did: the batch as the caller saw it, and the pool's own count at the end.
+     *
+     * @param batch       the calls, from the caller's side
+     * @param stats       the pool's statistics after the batch
+     * @param initialPids the workers the pool started with
+     */
+    public record DemoResult(BatchResult batch, PoolStats stats, Set<Long> initialPids) {
+    }
+
+    /** Runs the demo with {@code options}, writing to {@code out}; returns what it did. */
+    public static DemoResult run(DemoOptions options, PrintStream out) throws IOException, InterruptedException {
         List<Order> orders = Order.readAll(options.dataDir().resolve("orders.json"));
         if (options.orders() > 0 && options.orders() < orders.size()) {
             orders = orders.subList(0, options.orders());
@@ -96,8 +106,9 @@ public final class InvoiceDemo {
             events.set(null);
 
             // 3. The summary: what the caller saw, and what the pool counted.
-            SummaryTable.print(out, result, pool.stats(), initialPids, options.outputDir(), options.home());
-            return result;
+            PoolStats end = pool.stats();
+            SummaryTable.print(out, result, end, initialPids, options.outputDir());
+            return new DemoResult(result, end, initialPids);
         } finally {
             display.close();
         }

@@ -22,8 +22,7 @@ final class SummaryTable {
     private SummaryTable() {
     }
 
-    static void print(PrintStream out, BatchResult batch, PoolStats stats, Set<Long> initialPids, Path outputDir,
-            Path home) {
+    static void print(PrintStream out, BatchResult batch, PoolStats stats, Set<Long> initialPids, Path outputDir) {
         out.println();
         out.println("Summary");
         out.println(RULE);
@@ -49,18 +48,16 @@ final class SummaryTable {
                 pid, t.invoices(), t.lines(), t.invoicesPerSecond(), note(pid, batch, initialPids)));
         out.println();
         batch.rejected().forEach((order, message) -> out.println(fit("  rejected " + order + ": " + message)));
-        out.println(fit("  invoices: " + relative(home, outputDir) + "/ (open one in a browser, e.g. "
-                + batch.rendered().stream().map(RenderedInvoice::invoice).sorted().findFirst().orElse("none")
-                + ".html)"));
+        out.println(fit("  invoices in " + relative(outputDir) + "/ (open one in a browser)"));
         out.println();
-        out.println("Read next (in " + relative(home.resolve("../.."), home) + "/)");
+        out.println("Read next (in samples/java-parent-php-workers/)");
         out.println(RULE);
         readNext(out, "README.md", "what this demo shows, step by step");
         readNext(out, "php/invoice-worker.php", "the PHP worker: one handler, progress per line");
         readNext(out, "php/src/InvoiceCalculator.php", "taxes, discounts, currencies in integer cents");
         readNext(out, "src/main/java/.../InvoiceDemo.java", "starting the pool, the run, this table");
         readNext(out, "src/main/java/.../InvoiceBatch.java", "async calls, progress, kill and retry");
-        readNext(out, "sdk-java/.../pool/package-info.java", "every pool option and error (SDK)");
+        readNext(out, "../../sdk-java/.../pool/package-info.java", "every pool option and error");
     }
 
     private static String outcomes(Map<CallOutcome, Long> calls) {
@@ -103,13 +100,11 @@ final class SummaryTable {
         out.println(fit(String.format("  %-37s %s", file, what)));
     }
 
-    private static String relative(Path base, Path target) {
-        try {
-            String r = base.toAbsolutePath().normalize().relativize(target.toAbsolutePath().normalize()).toString();
-            return r.isEmpty() ? "." : r;
-        } catch (IllegalArgumentException e) {
-            return target.toString();
-        }
+    /** {@code target} relative to the working directory when it is below it. */
+    private static String relative(Path target) {
+        Path cwd = Path.of("").toAbsolutePath().normalize();
+        Path t = target.toAbsolutePath().normalize();
+        return t.startsWith(cwd) && !t.equals(cwd) ? cwd.relativize(t).toString() : t.toString();
     }
 
     /** Cuts a line to 79 columns. */
