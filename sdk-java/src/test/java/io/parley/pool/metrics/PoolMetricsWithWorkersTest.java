@@ -39,7 +39,7 @@ class PoolMetricsWithWorkersTest {
             assertThat(calls.get(new Object[] {"remote_error"}).get("value")).isEqualTo(1L);
             assertThat(server.getAttribute(name, "Workers")).isEqualTo(2);
             assertThat((long[]) server.getAttribute(name, "WorkerPids"))
-                    .containsExactlyInAnyOrderElementsOf(pool.stats().workers().stream().map(w -> w.pid()).toList());
+                    .containsExactlyInAnyOrder(pool.stats().workers().stream().mapToLong(w -> w.pid()).toArray());
             assertThat((double) server.getAttribute(name, "LatencyP50Millis")).isPositive();
 
             assertThat(registry.get("parley.pool.calls").tag("outcome", "ok").functionCounter().count()).isEqualTo(5.0);
