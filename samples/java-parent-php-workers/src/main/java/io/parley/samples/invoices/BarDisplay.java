@@ -46,8 +46,12 @@ final class BarDisplay implements ProgressDisplay {
     @Override
     public synchronized void event(String message) {
         events.add(String.format("[%5.1f s] %s", (System.nanoTime() - startNanos) / 1e9, message));
+    }
+
+    @Override
+    public synchronized void status(String shortText) {
         if (bar != null) {
-            bar.setExtraMessage(message.length() > 30 ? message.substring(0, 29) + "…" : message);
+            bar.setExtraMessage(shortText.length() > 14 ? shortText.substring(0, 14) : shortText);
         }
     }
 

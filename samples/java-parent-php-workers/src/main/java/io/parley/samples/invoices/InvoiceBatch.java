@@ -128,6 +128,7 @@ final class InvoiceBatch {
             killedPid.set(p.pid());
             display.event(String.format("SIGKILL worker %d mid-call (order %s, line %d of %d)",
                     p.pid(), p.order(), p.line(), p.lines()));
+            display.status("killed " + p.pid());
             worker.destroyForcibly();
         });
     }

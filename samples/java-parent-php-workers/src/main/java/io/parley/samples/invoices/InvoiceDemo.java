@@ -31,7 +31,7 @@ public final class InvoiceDemo {
     private InvoiceDemo() {
     }
 
-    /** Runs the demo; exits with status 2 on a bad command line, 1 when the run fails. */
+    /** Runs the demo; exits with status 2 on a bad command line, 1 when the run fails (with why). */
     public static void main(String[] args) throws Exception {
         DemoOptions options;
         try {
@@ -41,7 +41,15 @@ public final class InvoiceDemo {
             System.exit(2);
             return;
         }
-        run(options, System.out);
+        try {
+            run(options, System.out);
+        } catch (IOException | RuntimeException e) {
+            System.out.flush();
+            System.err.println("demo failed: " + e);
+            System.err.println("(is PHP >= 8.2 installed? the demo runs '" + options.php() + " "
+                    + options.workerScript() + "'; set PARLEY_PHP or --php to use another binary)");
+            System.exit(1);
+        }
     }
 
     /**
@@ -77,6 +85,7 @@ public final class InvoiceDemo {
                         ProgressDisplay d = events.get();
                         if (d != null) {
                             d.event("worker " + worker.pid() + " started: capacity back to full");
+                            d.status("new " + worker.pid());
                         }
                     }
 

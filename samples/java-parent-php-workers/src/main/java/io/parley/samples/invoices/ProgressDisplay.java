@@ -20,6 +20,10 @@ public interface ProgressDisplay extends AutoCloseable {
     /** Something worth a line happened (a worker was killed, a worker started). */
     void event(String message);
 
+    /** A few words shown beside a live bar (e.g. "killed 4242"); plain lines ignore it. */
+    default void status(String shortText) {
+    }
+
     /** Stops showing progress; later output goes below it. */
     @Override
     void close();
