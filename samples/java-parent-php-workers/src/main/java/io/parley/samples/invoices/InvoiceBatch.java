@@ -57,10 +57,10 @@ final class InvoiceBatch {
     /** Renders every order; returns when each has an invoice or a definite error. */
     BatchResult run(List<Order> orders) throws InterruptedException {
         totalLines = orders.stream().mapToLong(Order::lines).sum();
-        // Keep about two calls per worker in flight: enough to keep every worker busy, few
-        // enough that latency shows the work and not a long queue.
+        // One call in flight per worker: every worker stays busy (the next call leaves as soon as
+        // an answer comes back) and the latency figures show the work, not a queue.
         int workers = Math.max(1, pool.stats().workers().size());
-        Semaphore window = new Semaphore(2 * workers);
+        Semaphore window = new Semaphore(workers);
         CountDownLatch finished = new CountDownLatch(orders.size());
         startNanos = System.nanoTime();
         display.start("Invoicing", totalLines);

@@ -43,20 +43,20 @@ final class SummaryTable {
         row(out, "wall time", String.format("%.1f s, %.1f invoices/s over %d workers",
                 seconds, batch.rendered().size() / seconds, stats.workers().size()));
         out.println();
-        out.printf("  %-12s %9s %11s %11s  %s%n", "worker pid", "invoices", "line items", "invoices/s", "");
-        batch.workers().forEach((pid, t) -> out.printf("  %-12d %9d %11d %11.1f  %s%n",
-                pid, t.invoices(), t.lines(), t.invoicesPerSecond(), note(pid, batch, initialPids)));
+        out.printf("  %-12s %9s %11s %11s%n", "worker pid", "invoices", "line items", "invoices/s");
+        batch.workers().forEach((pid, t) -> out.println(String.format("  %-12d %9d %11d %11.1f  %s",
+                pid, t.invoices(), t.lines(), t.invoicesPerSecond(), note(pid, batch, initialPids)).stripTrailing()));
         out.println();
-        batch.rejected().forEach((order, message) -> out.println(fit("  rejected " + order + ": " + message)));
+        batch.rejected().forEach((order, message) -> row(out, "rejected", message));
         out.println(fit("  invoices in " + relative(outputDir) + "/ (open one in a browser)"));
         out.println();
         out.println("Read next (in samples/java-parent-php-workers/)");
         out.println(RULE);
         readNext(out, "README.md", "what this demo shows, step by step");
-        readNext(out, "php/invoice-worker.php", "the PHP worker: one handler, progress per line");
-        readNext(out, "php/src/InvoiceCalculator.php", "taxes, discounts, currencies in integer cents");
-        readNext(out, "src/main/java/.../InvoiceDemo.java", "starting the pool, the run, this table");
-        readNext(out, "src/main/java/.../InvoiceBatch.java", "async calls, progress, kill and retry");
+        readNext(out, "src/main/java/.../InvoiceDemo.java", "the pool, the run, this table");
+        readNext(out, "src/main/java/.../InvoiceBatch.java", "async calls, progress, retry");
+        readNext(out, "php/invoice-worker.php", "the PHP worker, progress per line");
+        readNext(out, "php/src/InvoiceCalculator.php", "taxes, discounts, currencies");
         readNext(out, "../../sdk-java/.../pool/package-info.java", "every pool option and error");
     }
 
@@ -92,12 +92,22 @@ final class SummaryTable {
                 : String.format("%d ms", d.toMillis());
     }
 
+    /** A label and its value, the value wrapped at word boundaries to stay within 79 columns. */
     private static void row(PrintStream out, String label, String value) {
-        out.println(fit(String.format("  %-11s %s", label, value)));
+        String indent = " ".repeat(14);
+        StringBuilder line = new StringBuilder(String.format("  %-11s ", label));
+        for (String word : value.split(" ")) {
+            if (line.length() + word.length() > 79 && line.length() > indent.length()) {
+                out.println(line.toString().stripTrailing());
+                line = new StringBuilder(indent);
+            }
+            line.append(word).append(' ');
+        }
+        out.println(fit(line.toString().stripTrailing()));
     }
 
     private static void readNext(PrintStream out, String file, String what) {
-        out.println(fit(String.format("  %-37s %s", file, what)));
+        out.println(fit(String.format("  %-42s %s", file, what)));
     }
 
     /** {@code target} relative to the working directory when it is below it. */
