@@ -7,7 +7,6 @@ import io.parley.TypeRef;
 import io.parley.pool.internal.ConfigFile;
 import io.parley.pool.internal.PoolRuntime;
 import java.io.IOException;
-import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,13 +67,15 @@ public final class WorkerPool implements AutoCloseable {
 
     /** As {@link #call(String, Object, Class)}, with a deadline, a progress listener or a codec. */
     public <T> T call(String method, Object params, Class<T> resultType, CallOptions options) {
-        return resultType.cast(runtime.call(method, params, box(resultType), options));
+        @SuppressWarnings("unchecked")
+        T result = (T) runtime.call(method, params, box(resultType), options);
+        return result;
     }
 
     /** As {@link #call(String, Object, Class, CallOptions)}, for generic result types. */
     @SuppressWarnings("unchecked")
     public <T> T call(String method, Object params, TypeRef<T> resultType, CallOptions options) {
-        return (T) runtime.call(method, params, resultType.type(), options);
+        return (T) runtime.call(method, params, resultType, options);
     }
 
     /**
@@ -94,7 +95,7 @@ public final class WorkerPool implements AutoCloseable {
 
     /** As {@link #callAsync(String, Object, Class)}, for generic result types. */
     public <T> CompletableFuture<T> callAsync(String method, Object params, TypeRef<T> resultType, CallOptions options) {
-        return runtime.callAsync(method, params, resultType.type(), options);
+        return runtime.callAsync(method, params, resultType, options);
     }
 
     // ------------------------------------------------------------------ state
@@ -148,7 +149,12 @@ public final class WorkerPool implements AutoCloseable {
         return "WorkerPool" + runtime.poolNames();
     }
 
-    private static Type box(Class<?> type) {
+    @SuppressWarnings("unchecked")
+    private static <T> TypeRef<T> box(Class<T> type) {
+        return (TypeRef<T>) TypeRef.of(boxed(type));
+    }
+
+    private static Class<?> boxed(Class<?> type) {
         if (!type.isPrimitive()) {
             return type;
         }

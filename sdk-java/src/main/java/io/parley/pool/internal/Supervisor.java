@@ -1,0 +1,207 @@
+package io.parley.pool.internal;
+
+import io.parley.PeerGoneException;
+import io.parley.Session;
+import io.parley.pool.PoolConfig;
+import io.parley.pool.RestartReason;
+import io.parley.pool.WorkerCrashedException;
+import io.parley.pool.WorkerState;
+import io.parley.transport.ChildProcessTransport;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lives of one named pool's workers: launch and handshake, graceful stop (GOODBYE, drain,
+ * then SIGTERM/SIGKILL of what is left of the tree), the exec_ttl grace check and hard kill, and
+ * the typed error for calls on a worker that died.
+ */
+final class Supervisor {
+    private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+    private final NamedPool pool;
+    private final PoolRuntime rt;
+
+    Supervisor(NamedPool pool, PoolRuntime rt) {
+        this.pool = pool;
+        this.rt = rt;
+    }
+
+    /** Launches one local worker and runs its handshake (on an executor thread). */
+    void launchOne() {
+        pool.inLaunch.incrementAndGet();
+        try {
+            launch();
+        } finally {
+            pool.inLaunch.decrementAndGet();
+            synchronized (pool) {
+                pool.notifyAll();
+            }
+        }
+    }
+
+    private void launch() {
+        PoolConfig cfg = pool.cfg;
+        if (pool.isClosed()) {
+            pool.onStartFailed(null, new IOException("the pool is closed"));
+            return;
+        }
+        ChildProcessTransport child;
+        try {
+            child = rt.launcher.launch(cfg);
+        } catch (IOException | RuntimeException e) {
+            pool.onStartFailed(null, e);
+            return;
+        }
+        Worker w = new Worker(rt.nextWorkerId(), child, null, -1);
+        if (!pool.added(w)) {
+            ProcessTree.kill(w.process);
+            child.kill();
+            pool.onStartFailed(w, new IOException("the pool is closed"));
+            return;
+        }
+        Session s;
+        try {
+            s = rt.launcher.open(child, cfg, null);
+        } catch (IOException | RuntimeException e) {
+            ProcessTree.kill(w.process);
+            child.kill();
+            pool.onStartFailed(w, new IOException(w.describe() + " failed its handshake: " + e.getMessage(), e));
+            return;
+        }
+        join(w, s);
+    }
+
+    /** A worker whose handshake is done (local or remote) enters the pool. */
+    void join(Worker w, Session s) {
+        w.session = s;
+        s.closeFuture().whenComplete((reason, error) -> pool.onGone(w, reason != null ? reason : error));
+        if (w.process != null) {
+            // a grandchild may hold the pipes open after the worker died: do not wait for an EOF
+            w.process.onExit().thenRun(() -> rt.scheduler.schedule(() -> {
+                if (s.isOpen()) {
+                    s.abort();
+                }
+            }, 300, TimeUnit.MILLISECONDS));
+        }
+        if (pool.onReady(w)) {
+            rt.listener.workerStarted(w.stats(pool.name()));
+        } else {
+            rt.executor.execute(() -> stopGracefully(w));
+        }
+    }
+
+    /** Starts a graceful stop once a worker takes no calls and runs none (lock held). */
+    void maybeStop(Worker w) {
+        if (w.accepting || w.active > 0 || w.stopRequested || w.gone || (w.hardRetire && !w.graceChecked)) {
+            return;
+        }
+        w.stopRequested = true;
+        w.state = WorkerState.STOPPING;
+        rt.executor.execute(() -> stopGracefully(w));
+    }
+
+    /** GOODBYE and drain (bounded by stop_timeout), then SIGTERM/SIGKILL of whatever is left of its tree. */
+    void stopGracefully(Worker w) {
+        List<ProcessHandle> tree = w.process == null ? List.of() : ProcessTree.snapshot(w.process);
+        Session s = w.session;
+        try {
+            if (s != null) {
+                s.close();
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("{}: close failed: {}", w.describe(), e.toString());
+        }
+        if (w.process != null) {
+            reap(w, tree);
+        }
+    }
+
+    /** exec_grace after an exec_ttl: a worker still running the call is killed, else it stops gracefully. */
+    void execGraceCheck(Worker w) {
+        synchronized (pool) {
+            w.graceChecked = true;
+            if (w.gone) {
+                return;
+            }
+            Session s = w.session;
+            boolean stuck = s.isOpen() && s.outstanding() > w.active;
+            if (!stuck) {
+                maybeStop(w);
+                return;
+            }
+            w.stopRequested = true;
+            w.state = WorkerState.STOPPING;
+        }
+        LOG.warn("pool '{}': {} did not answer within exec_grace {} after exec_ttl; terminating its process tree", pool.name(),
+                w.describe(), pool.cfg.execGrace());
+        rt.executor.execute(() -> kill(w));
+    }
+
+    /** SIGTERM, then SIGKILL of the worker's whole tree (a remote worker: its connection is cut). */
+    void kill(Worker w) {
+        if (w.process == null) {
+            Session s = w.session;
+            if (s != null) {
+                s.abort();
+            }
+            return;
+        }
+        List<ProcessHandle> tree = ProcessTree.snapshot(w.process);
+        boolean killed = ProcessTree.terminate(w.process, pool.cfg.termTimeout());
+        LOG.info("pool '{}': {} {}", pool.name(), w.describe(), killed ? "ignored SIGTERM; its tree was killed (SIGKILL)"
+                : "exited on SIGTERM");
+        reap(w, tree);
+    }
+
+    /** Kills what is left of a stopped worker's tree: the worker itself and children it left behind. */
+    private void reap(Worker w, List<ProcessHandle> tree) {
+        if (w.process.isAlive()) {
+            ProcessTree.terminate(w.process, pool.cfg.termTimeout());
+        }
+        for (ProcessHandle p : tree) {
+            if (p.isAlive()) {
+                ProcessTree.terminate(p, pool.cfg.termTimeout());
+            }
+        }
+        Session s = w.session;
+        if (s != null && s.isOpen()) {
+            s.abort();
+        }
+    }
+
+    /** The error of a call whose worker died. */
+    WorkerCrashedException crashed(Worker w, String method, Throwable e) {
+        Integer exit = null;
+        List<String> tail = w.stderrTail();
+        if (e instanceof PeerGoneException) {
+            PeerGoneException pg = (PeerGoneException) e;
+            exit = pg.exitCode().isPresent() ? pg.exitCode().getAsInt() : null;
+            if (!pg.stderrTail().isEmpty()) {
+                tail = pg.stderrTail();
+            }
+        }
+        Integer signal = ProcessTree.signalOf(exit);
+        StringBuilder msg = new StringBuilder(w.describe()).append(" of pool '").append(pool.name()).append("' died during ")
+                .append(method).append(": ");
+        if (exit == null) {
+            msg.append(e.getMessage());
+        } else if (signal != null) {
+            msg.append("killed by signal ").append(signal);
+        } else {
+            msg.append("exit status ").append(exit);
+        }
+        if (w.stopRequested && w.retiring == RestartReason.EXEC_TTL) {
+            msg.append(" (the pool killed it: another call on it passed exec_ttl)");
+        }
+        msg.append(". The call was not retried; the worker is replaced");
+        if (!tail.isEmpty()) {
+            msg.append(". Last stderr lines:");
+            for (String line : tail.subList(Math.max(0, tail.size() - 10), tail.size())) {
+                msg.append("\n  ").append(line);
+            }
+        }
+        return new WorkerCrashedException(msg.toString(), w.pid(), exit, signal, tail);
+    }
+}
