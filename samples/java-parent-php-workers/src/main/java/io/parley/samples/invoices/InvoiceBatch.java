@@ -11,9 +11,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class InvoiceBatch {
     /** Calls a crashed call is tried again before the batch gives up on that order. */
-    private static final int MAX_ATTEMPTS = 3;
+    private static final int MAX_ATTEMPTS = 5;
 
     private final WorkerPool pool;
     private final DemoOptions options;
@@ -98,7 +100,10 @@ final class InvoiceBatch {
             if (cause instanceof WorkerCrashedException && attempt < MAX_ATTEMPTS) {
                 retried.incrementAndGet();
                 display.progress(linesDone.addAndGet(-reported));
-                send(order, attempt + 1, done);
+                // A short pause first, growing per attempt: the retry should find the
+                // replacement, not race the pool's bookkeeping of the worker that just died.
+                Executor later = CompletableFuture.delayedExecutor(50L * attempt, TimeUnit.MILLISECONDS);
+                later.execute(() -> send(order, attempt + 1, done));
                 return;
             }
             String message = cause instanceof RemoteException r ? r.errorMessage() : String.valueOf(cause.getMessage());

@@ -33,8 +33,10 @@ final class SummaryTable {
         row(out, "errors", batch.rejected().isEmpty() ? "none"
                 : String.format("%d typed (RemoteException), not retried", batch.rejected().size()));
         if (batch.killedPid() > 0) {
-            row(out, "recovered", String.format("%d call(s) died with worker %d; sent again, all answered",
-                    batch.retried(), batch.killedPid()));
+            row(out, "recovered", batch.retried() == 0
+                    ? String.format("worker %d had sent its answer before it died: no call lost", batch.killedPid())
+                    : String.format("%d call(s) died with worker %d; sent again", batch.retried(),
+                            batch.killedPid()));
         }
         row(out, "restarts", restarts(stats.restarts()));
         row(out, "latency", String.format("p50 %s, p95 %s, p99 %s (per call, queue included)",

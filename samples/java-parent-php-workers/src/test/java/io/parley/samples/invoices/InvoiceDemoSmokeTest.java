@@ -23,8 +23,9 @@ class InvoiceDemoSmokeTest {
 
     @Test
     void rendersEveryOrderRecoversFromTheKillAndPrintsPlainText() throws Exception {
-        // 20 orders, no pacing, kill one worker, plain output, 2 workers; invoices go to target/invoices
-        DemoOptions options = new DemoOptions(sampleHome(), 20, 0, true, DemoOptions.Display.PLAIN, 2,
+        // 20 orders, 2 ms per line (so the kill lands mid-call), kill one worker, plain output,
+        // 2 workers; invoices go to target/invoices
+        DemoOptions options = new DemoOptions(sampleHome(), 20, 2, true, DemoOptions.Display.PLAIN, 2,
                 System.getenv().getOrDefault("PARLEY_PHP", "php"));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         InvoiceDemo.DemoResult run;
@@ -36,6 +37,7 @@ class InvoiceDemoSmokeTest {
 
         // every order ends exactly once: an invoice, or the one order with an unknown product
         Set<String> rendered = batch.rendered().stream().map(RenderedInvoice::order).collect(Collectors.toSet());
+        assertThat(batch.rejected()).as(output).containsOnlyKeys("SO-10007");
         assertThat(batch.rendered()).hasSize(19);
         assertThat(rendered).hasSize(19).doesNotContain("SO-10007");
         assertThat(batch.rejected()).containsOnlyKeys("SO-10007");
