@@ -1,7 +1,9 @@
 package io.parley.pool;
 
 /**
- * How the pool talks to its local workers (SPEC §9).
+ * How the pool talks to its local workers (SPEC §9). <b>Only {@link #STDIO} is implemented
+ * today</b>; a pool configured with the others fails at start with a clear message. Workers on
+ * sockets can join as {@linkplain RemoteWorkers remote workers}.
  *
  * <p>With {@link #UNIX} and {@link #TCP} the pool listens (a private socket file, or loopback with
  * a random token) and starts each worker with {@code PARLEY_ADDRESS} and {@code PARLEY_TOKEN} in

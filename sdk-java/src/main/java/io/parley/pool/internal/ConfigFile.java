@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,11 +57,10 @@ public final class ConfigFile {
         List<Consumer<PoolConfig.Builder>> edits = new ArrayList<>();
         edits.add(b -> b.workingDir(base));
         Map<String, JsonNode> named = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             if (e.getKey().equals("pools")) {
                 expectMap(e.getValue(), where + ": pools");
-                e.getValue().fields().forEachRemaining(p -> named.put(p.getKey(), p.getValue()));
+                e.getValue().properties().forEach(p -> named.put(p.getKey(), p.getValue()));
             } else if (e.getKey().equals("remote")) {
                 builder.remote(remote(e.getValue(), base, where + ": remote"));
             } else {
@@ -76,8 +74,7 @@ public final class ConfigFile {
             String at = where + ": pools." + p.getKey();
             expectMap(p.getValue(), at);
             List<Consumer<PoolConfig.Builder>> poolEdits = new ArrayList<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = p.getValue().fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : p.getValue().properties()) {
                 if (e.getKey().equals("routes")) {
                     List<String> routes = strings(e.getValue(), at + ".routes");
                     poolEdits.add(b -> b.routes(routes));
@@ -107,7 +104,7 @@ public final class ConfigFile {
             case "env": {
                 expectMap(v, at);
                 Map<String, String> env = new LinkedHashMap<>();
-                v.fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+                v.properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
                 return b -> b.env(env);
             }
             case "working_dir": {
@@ -192,8 +189,7 @@ public final class ConfigFile {
         String listen = null;
         String token = null;
         SSLContext tls = null;
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
             switch (e.getKey()) {
                 case "listen":
                     listen = text(e.getValue(), at + ".listen");

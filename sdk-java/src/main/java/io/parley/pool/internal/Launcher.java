@@ -22,6 +22,10 @@ final class Launcher {
 
     /** Launches the worker process of {@code cfg}; its stdio carries the frames. */
     ChildProcessTransport launch(PoolConfig cfg) throws IOException {
+        if (cfg.transport() != io.parley.pool.WorkerTransport.STDIO) {
+            throw new IllegalArgumentException("pool '" + cfg.name() + "': transport " + cfg.transport()
+                    + " for local workers is not implemented yet; use stdio (the default), or remote workers over TCP");
+        }
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putAll(cfg.env());
         ChildProcessTransport.Builder b = ChildProcessTransport.builder(cfg.command()).environment(env).grace(cfg.stopTimeout());

@@ -3,9 +3,6 @@ package io.parley.pool.internal;
 import io.parley.CallFuture;
 import io.parley.CallOptions;
 import io.parley.DeadlineExceededException;
-import io.parley.PeerGoneException;
-import io.parley.Session;
-import io.parley.SessionClosedException;
 import io.parley.pool.ExecTtlExceededException;
 import io.parley.pool.PoolClosedException;
 import io.parley.pool.PoolConfig;
@@ -16,14 +13,12 @@ import io.parley.pool.RestartReason;
 import io.parley.pool.WorkerCrashedException;
 import io.parley.pool.WorkerState;
 import io.parley.pool.WorkerStats;
-import io.parley.transport.ChildProcessTransport;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -159,7 +154,7 @@ public final class NamedPool {
     private Worker pick() {
         Worker best = null;
         for (Worker w : workers) {
-            if (!w.accepting || w.active >= cfg.maxConcurrent()) {
+            if (!w.accepting || w.dying || w.active >= cfg.maxConcurrent()) {
                 continue;
             }
             if (best == null || w.active < best.active || (w.active == best.active && w.lastUsedNanos < best.lastUsedNanos)) {
@@ -218,7 +213,7 @@ public final class NamedPool {
     /** A call's session future completed (or it never got sent): free the slot, feed the worker. */
     private void onCallDone(PoolCall c, Object result, Throwable error) {
         Worker w = c.worker;
-        Throwable failure = error == null ? null : map(w, c, error);
+        Throwable failure = error == null ? null : life.failure(w, c, error);
         List<PoolCall> next = new ArrayList<>();
         synchronized (this) {
             w.active--;
@@ -231,6 +226,9 @@ public final class NamedPool {
                 w.hardRetire = true;
                 retire(w, RestartReason.EXEC_TTL, true);
                 rt.scheduler.schedule(() -> life.execGraceCheck(w), cfg.execGrace().toNanos(), TimeUnit.NANOSECONDS);
+            } else if (failure instanceof WorkerCrashedException) {
+                // it is dead or dying: give it nothing more while its session winds down
+                w.dying = true;
             } else if (cfg.maxJobs() > 0 && w.jobs >= cfg.maxJobs() && w.retiring == null && !w.gone) {
                 retire(w, RestartReason.MAX_JOBS, true);
             }
@@ -253,7 +251,7 @@ public final class NamedPool {
 
     /** Gives queued calls to {@code w} while it has room (lock held). */
     private void fill(Worker w, List<PoolCall> out) {
-        while (w.accepting && w.active < cfg.maxConcurrent() && !queue.isEmpty()) {
+        while (w.accepting && !w.dying && w.active < cfg.maxConcurrent() && !queue.isEmpty()) {
             PoolCall c = queue.pollFirst();
             assign(w, c);
             out.add(c);
@@ -274,23 +272,6 @@ public final class NamedPool {
         for (PoolCall c : calls) {
             send(c);
         }
-    }
-
-    private Throwable map(Worker w, PoolCall c, Throwable e) {
-        while (e instanceof CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        if (e instanceof DeadlineExceededException && c.execLimited) {
-            return new ExecTtlExceededException(c.method + " ran longer than exec_ttl (" + cfg.execTtl() + ") on " + w.describe()
-                    + " of pool '" + name() + "'. The worker is stopped (SIGTERM, then SIGKILL of its process tree if it does not "
-                    + "answer within exec_grace " + cfg.execGrace() + ") and replaced. Raise exec_ttl, or route " + c.method
-                    + " to a pool with a longer one", cfg.execTtl(), w.pid());
-        }
-        if (e instanceof SessionClosedException && !(e instanceof WorkerCrashedException) && (e instanceof PeerGoneException
-                || w.gone || !w.session.isOpen())) {
-            return life.crashed(w, c.method, e);
-        }
-        return e;
     }
 
     // ------------------------------------------------------------------ worker lives

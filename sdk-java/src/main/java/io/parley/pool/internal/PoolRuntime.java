@@ -67,6 +67,10 @@ public final class PoolRuntime {
         this.launcher = new Launcher(handlers, sessionOptions);
         this.listener = listener;
         for (PoolConfig c : configs) {
+            if (c.transport() != io.parley.pool.WorkerTransport.STDIO) {
+                throw new IllegalArgumentException("pool '" + c.name() + "': transport " + c.transport()
+                        + " for local workers is not implemented yet; use stdio (the default), or remote workers over TCP");
+            }
             if (pools.put(c.name(), new NamedPool(c, this)) != null) {
                 throw new IllegalArgumentException("two pools are named '" + c.name() + "'");
             }
@@ -282,6 +286,14 @@ public final class PoolRuntime {
             }, executor));
         }
         CompletableFuture.allOf(drains.toArray(new CompletableFuture<?>[0])).join();
+        List<ProcessHandle> trees = new ArrayList<>();
+        for (NamedPool p : pools.values()) {
+            for (Worker w : p.workers()) {
+                if (w.process != null) {
+                    trees.addAll(ProcessTree.snapshot(w.process));
+                }
+            }
+        }
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (NamedPool p : pools.values()) {
             for (Worker w : p.workers()) {
@@ -300,6 +312,12 @@ public final class PoolRuntime {
                 }
             }
             awaitLaunches(p);
+        }
+        for (ProcessHandle h : trees) {
+            if (h.isAlive()) {
+                LOG.warn("pool shutdown: pid {} was still alive after the workers stopped; killing it", h.pid());
+                ProcessTree.kill(h);
+            }
         }
         scheduler.shutdownNow();
         executor.shutdown();

@@ -1,6 +1,10 @@
 package io.parley.pool.internal;
 
+import io.parley.DeadlineExceededException;
 import io.parley.PeerGoneException;
+import io.parley.SessionClosedException;
+import io.parley.pool.ExecTtlExceededException;
+import java.util.concurrent.CompletionException;
 import io.parley.Session;
 import io.parley.pool.PoolConfig;
 import io.parley.pool.RestartReason;
@@ -106,12 +110,24 @@ final class Supervisor {
     void stopGracefully(Worker w) {
         List<ProcessHandle> tree = w.process == null ? List.of() : ProcessTree.snapshot(w.process);
         Session s = w.session;
+        java.util.concurrent.ScheduledFuture<?> deadline = null;
+        if (w.process != null) {
+            // the drain is bounded by stop_timeout: then SIGTERM and SIGKILL, whatever the session does
+            deadline = rt.scheduler.schedule(() -> rt.executor.execute(() -> {
+                if (w.process.isAlive()) {
+                    ProcessTree.terminate(w.process, pool.cfg.termTimeout());
+                }
+            }), pool.cfg.stopTimeout().toMillis() + 100, TimeUnit.MILLISECONDS);
+        }
         try {
             if (s != null) {
                 s.close();
             }
         } catch (RuntimeException e) {
             LOG.debug("{}: close failed: {}", w.describe(), e.toString());
+        }
+        if (deadline != null) {
+            deadline.cancel(false);
         }
         if (w.process != null) {
             reap(w, tree);
@@ -169,6 +185,24 @@ final class Supervisor {
         if (s != null && s.isOpen()) {
             s.abort();
         }
+    }
+
+    /** The error a pool caller sees for a failed session call on {@code w}. */
+    Throwable failure(Worker w, PoolCall c, Throwable e) {
+        while (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof DeadlineExceededException && c.execLimited) {
+            return new ExecTtlExceededException(c.method + " ran longer than exec_ttl (" + pool.cfg.execTtl() + ") on " + w.describe()
+                    + " of pool '" + pool.name() + "'. The worker is stopped (SIGTERM, then SIGKILL of its process tree if it does not "
+                    + "answer within exec_grace " + pool.cfg.execGrace() + ") and replaced. Raise exec_ttl, or route " + c.method
+                    + " to a pool with a longer one", pool.cfg.execTtl(), w.pid());
+        }
+        if (e instanceof SessionClosedException && !(e instanceof WorkerCrashedException) && (e instanceof PeerGoneException
+                || w.gone || !w.session.isOpen())) {
+            return crashed(w, c.method, e);
+        }
+        return e;
     }
 
     /** The error of a call whose worker died. */

@@ -34,6 +34,8 @@ final class Worker {
     /** The pool asked it to stop (a planned exit, not a crash). */
     boolean stopRequested;
     boolean gone;
+    /** A call on it failed because it died: no more calls until its session ends. */
+    boolean dying;
     /** Whether it ever got a call (a worker that dies before that died "at start"). */
     boolean everDispatched;
     volatile long rss = -1;

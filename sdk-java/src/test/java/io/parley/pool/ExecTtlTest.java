@@ -1,0 +1,75 @@
+package io.parley.pool;
+
+import static io.parley.pool.PoolTests.args;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** exec_ttl is hard: in-band deadline, then SIGTERM, then SIGKILL of the whole tree. */
+class ExecTtlTest {
+    @TempDir
+    Path dir;
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    @Test
+    void aCooperativeHandlerStopsInBandAndItsWorkerIsNotSignalled() throws Exception {
+        try (WorkerPool pool = PoolTests.pool(1).execTtl(Duration.ofMillis(300)).start()) {
+            long pid = pool.call("pid", null, Long.class);
+            assertThatThrownBy(() -> pool.call("sleep", args("ms", 20_000), Long.class))
+                    .isInstanceOf(ExecTtlExceededException.class).hasMessageContaining("exec_ttl");
+            assertThat(pool.call("pid", null, Long.class)).isNotEqualTo(pid);
+            assertThat(pool.stats().restarts(RestartReason.EXEC_TTL)).isEqualTo(1);
+            assertThat(pool.stats().calls(CallOutcome.EXEC_TTL)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSpinningHandlerGetsSigtermFirst() throws Exception {
+        Path term = dir.resolve("term");
+        try (WorkerPool pool = PoolTests.pool(1).execTtl(Duration.ofMillis(300)).execGrace(Duration.ofMillis(200)).start()) {
+            long pid = pool.call("pid", null, Long.class);
+            assertThatThrownBy(() -> pool.call("spin", args("term_file", term.toString()), Long.class))
+                    .isInstanceOf(ExecTtlExceededException.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !alive(pid));
+            assertThat(Files.readString(term)).isEqualTo("TERM");
+            assertThat(pool.call("pid", null, Long.class)).isNotEqualTo(pid);
+        }
+    }
+
+    @Test
+    void aHandlerIgnoringSigtermIsKilledWithItsGrandchildWhileOtherCallsSucceed() throws Exception {
+        Path term = dir.resolve("term");
+        Path grandchild = dir.resolve("grandchild");
+        try (WorkerPool pool = PoolTests.pool(2).execTtl(Duration.ofMillis(400)).execGrace(Duration.ofMillis(200))
+                .termTimeout(Duration.ofMillis(300)).start()) {
+            CompletableFuture<Long> stuck = pool.callAsync("spin",
+                    args("term_file", term.toString(), "ignore_term", true, "grandchild_file", grandchild.toString()), Long.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(grandchild) && Files.size(grandchild) > 0);
+            long grandPid = Long.parseLong(Files.readString(grandchild).trim());
+            long workerPid = pool.stats().workers().stream().filter(w -> w.state() == WorkerState.BUSY).findFirst().orElseThrow().pid();
+            assertThat(alive(grandPid)).isTrue();
+            for (int i = 0; i < 5; i++) {
+                assertThat(pool.call("square", args("n", i), Integer.class)).isEqualTo(i * i);
+            }
+            assertThat(stuck).failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause()
+                    .isInstanceOf(ExecTtlExceededException.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !alive(workerPid) && !alive(grandPid));
+            assertThat(Files.readString(term)).isEqualTo("TERM");
+            PoolStats s = pool.stats();
+            assertThat(s.calls(CallOutcome.OK)).isEqualTo(5);
+            assertThat(s.restarts(RestartReason.EXEC_TTL)).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> pool.stats().workers().stream()
+                    .filter(w -> w.state() == WorkerState.IDLE).count() == 2);
+        }
+    }
+}
