@@ -20,13 +20,13 @@ if [ "${1:-}" = "--socket" ]; then
     socket=$2
 else
     echo "building and starting the Java price service (io.parley.samples.PriceService)..."
-    (cd "$root" && ./mvnw -q -B -pl samples -am compile dependency:build-classpath \
+    (cd "$root" && ./mvnw -q -B -pl samples/java-parent-php-workers -am compile dependency:build-classpath \
         -Dmdep.outputFile=target/classpath.txt -DskipTests)
     # the JDK the build compiled with
     java_home=$(cd "$root" && ./mvnw -v | sed -n -e 's/.*runtime: //p' -e 's/^Java home: //p' | head -n 1)
     tmp=$(mktemp -d)
     socket=$tmp/prices.sock
-    "$java_home/bin/java" -cp "$root/samples/target/classes:$(cat "$root/samples/target/classpath.txt")" \
+    "$java_home/bin/java" -cp "$root/samples/java-parent-php-workers/target/classes:$(cat "$root/samples/java-parent-php-workers/target/classpath.txt")" \
         io.parley.samples.PriceService "$socket" > "$tmp/service.log" 2>&1 &
     service=$!
     trap 'kill $service 2>/dev/null; rm -rf "$tmp"' EXIT

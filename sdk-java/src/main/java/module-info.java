@@ -16,9 +16,13 @@ module io.parley {
     requires com.github.luben.zstd_jni;
     requires org.apache.commons.exec;
     requires org.slf4j;
+    requires java.management;
+    // optional: only io.parley.pool.metrics.PoolMetrics uses it
+    requires static micrometer.core;
 
     exports io.parley;
     exports io.parley.codec;
     exports io.parley.pool;
+    exports io.parley.pool.metrics;
     exports io.parley.transport;
 }

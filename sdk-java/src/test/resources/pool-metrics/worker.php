@@ -1,0 +1,17 @@
+<?php
+
+/** PHP worker for the pool metrics tests: `echo` answers its params, `fail` throws a typed error. */
+
+declare(strict_types=1);
+
+require __DIR__ . '/../../../../../sdk-php/src/autoload.php';
+
+use Parley\Exception\RpcException;
+use Parley\Parley;
+
+$session = Parley::worker();
+$session->handle('echo', static fn (mixed $p): mixed => $p);
+$session->handle('fail', static function (): never {
+    throw new RpcException('refused on purpose', 4001);
+});
+$session->run();
