@@ -21,23 +21,15 @@ public final class KryoCodec implements Codec {
     private final Pool<Kryo> kryos;
     private final Pool<Output> outputs;
 
-    /** @param registrations registers every class that may travel, identically on both sides */
+    /**
+     * @param registrations registers every class that may travel, identically on both sides
+     * @throws IllegalStateException when Kryo (an optional dependency) is not on the class path
+     */
     public KryoCodec(Consumer<Kryo> registrations) {
-        this.kryos = new Pool<>(true, false, 16) {
-            @Override
-            protected Kryo create() {
-                Kryo k = new Kryo();
-                k.setRegistrationRequired(true);
-                registrations.accept(k);
-                return k;
-            }
-        };
-        this.outputs = new Pool<>(true, false, 16) {
-            @Override
-            protected Output create() {
-                return new Output(256, -1);
-            }
-        };
+        io.parley.internal.OptionalDependency.KRYO.require();
+        // the pools are built in KryoPools so that this class links without Kryo and require() can speak
+        this.kryos = KryoPools.kryos(registrations);
+        this.outputs = KryoPools.outputs();
     }
 
     @Override
@@ -58,7 +50,8 @@ public final class KryoCodec implements Codec {
             out.reset();
             k.writeClassAndObject(out, value);
             return out.toBytes();
-        } catch (KryoException | IllegalArgumentException e) {
+        } catch (RuntimeException e) { // not `catch (KryoException ...)`: this class must link without Kryo
+            if (!isKryoFailure(e)) throw e;
             throw new CodecException("cannot encode " + value.getClass().getName() + " with Kryo (is it registered?): " + e.getMessage(), false, e);
         } finally {
             outputs.free(out);
@@ -75,7 +68,8 @@ public final class KryoCodec implements Codec {
                 throw new CodecException("Kryo body holds a " + value.getClass().getName() + ", not a " + c.getName(), false, null);
             }
             return value;
-        } catch (KryoException | IllegalArgumentException e) {
+        } catch (RuntimeException e) { // not `catch (KryoException ...)`: this class must link without Kryo
+            if (!isKryoFailure(e)) throw e;
             throw new CodecException("invalid Kryo body or unregistered class: " + e.getMessage(), true, e);
         } finally {
             kryos.free(k);
@@ -87,5 +81,10 @@ public final class KryoCodec implements Codec {
             return c;
         }
         return java.lang.invoke.MethodType.methodType(c).wrap().returnType();
+    }
+
+    /** A KryoException or IllegalArgumentException (tested here, not in a catch clause: see the constructor). */
+    private static boolean isKryoFailure(RuntimeException e) {
+        return e instanceof KryoException || e instanceof IllegalArgumentException;
     }
 }
