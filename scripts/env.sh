@@ -98,8 +98,8 @@ parley_phase_index() { # $1 = phase, $2 = the phases in order
 # Reads Maven's arguments and sets PARLEY_NEED_* (1/0) for the tools that command will run:
 #   PHP   php-cli        tests of sdk-php, conformance-tests, the CLI and the smoke tests; the demo
 #   PHPUNIT phpunit      sdk-php's tests           PHPCS php-codesniffer  sdk-php at verify
-#   COMPOSER composer    the quick-start smoke test (verify)
-#   TSHARK  tshark       the Wireshark dissector test (protocol-spec/wireshark, run by the smoke tests)
+#   COMPOSER composer    the quick-start smoke test (smoke-tests, verify)
+#   TSHARK  tshark       the Wireshark dissector test (protocol-spec/wireshark, run by sdk-java/cli's tests)
 # Goals like `-v`, `help:*`, `dependency:*`, `clean`, `compile`, or `install -DskipTests` need none.
 # The modules check again themselves when their step runs (a clear message if a tool is missing),
 # so this only decides what to install up front.
@@ -151,7 +151,8 @@ parley_plan_tools() {
   if [ $demo = 1 ] || { [ $tests = 1 ] && [ $((m_php + m_conf + m_cli + m_smoke)) -gt 0 ]; }; then PARLEY_NEED_PHP=1; fi
   [ $tests = 1 ] && [ $m_php = 1 ] && PARLEY_NEED_PHPUNIT=1
   [ $verify = 1 ] && [ $m_php = 1 ] && PARLEY_NEED_PHPCS=1
-  [ $verify = 1 ] && [ $m_smoke = 1 ] && PARLEY_NEED_COMPOSER=1 && PARLEY_NEED_TSHARK=1
+  [ $verify = 1 ] && [ $m_smoke = 1 ] && PARLEY_NEED_COMPOSER=1
+  [ $tests = 1 ] && [ $m_cli = 1 ] && PARLEY_NEED_TSHARK=1
   return 0
 }
 
