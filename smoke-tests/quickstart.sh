@@ -22,11 +22,14 @@ rm -rf "$work"; mkdir -p "$work/project/src/main/java" "$work/m2"
 cp -al "$m2/." "$work/m2/" 2>/dev/null || cp -a "$m2/." "$work/m2/"
 rm -rf "$work/m2/io/parley"
 v=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$repo/pom.xml" | head -n1)
-mvnq() { mvn -B -q -o -Dmaven.repo.local="$work/m2" "$@"; }
-install_file() { mvnq org.apache.maven.plugins:maven-install-plugin:3.1.4:install-file "$@"; }
-install_file -Dfile="$repo/pom.xml" -DpomFile="$repo/pom.xml" -Dpackaging=pom
-install_file -Dfile="$repo/bom/pom.xml" -DpomFile="$repo/bom/pom.xml" -Dpackaging=pom
-install_file -Dfile="$repo/sdk-java/target/parley-sdk-$v.jar" -DpomFile="$repo/sdk-java/pom.xml"
+put() { # groupId artifactId file extension: lay the file out as `mvn install` would
+  local d="$work/m2/${1//.//}/$2/$v"
+  mkdir -p "$d" && cp "$3" "$d/$2-$v.$4"
+}
+put io.parley parley-parent "$repo/pom.xml" pom
+put io.parley parley-bom "$repo/bom/pom.xml" pom
+put io.parley parley-sdk "$repo/sdk-java/pom.xml" pom
+put io.parley parley-sdk "$repo/sdk-java/target/parley-sdk-$v.jar" jar
 
 cd "$work/project"
 compiler=$(sed -n 's:.*<compiler-plugin.version>\(.*\)</compiler-plugin.version>.*:\1:p' "$repo/pom.xml")
