@@ -17,6 +17,9 @@ snippet() { # the fenced block after <!-- quickstart:$1 -->
 for s in dependency java php composer run; do [ -n "$(snippet $s)" ] || fail "README.md has no quickstart:$s block"; done
 
 rm -rf "$work"; mkdir -p "$work/project/src/main/java" "$work/m2"
+# the package's metadata as Composer checks it (licence, branch-alias, ...)
+(cd "$repo/sdk-php" && COMPOSER_HOME="$work/composer-home" composer validate --strict --no-interaction) \
+  || fail "composer validate --strict fails for sdk-php/composer.json"
 # a local repository of its own: the shared one's files hard-linked (nothing is written back),
 # plus this build's Parley artifacts (what `./mvnw install -DskipTests` would put there)
 cp -al "$m2/." "$work/m2/" 2>/dev/null || cp -a "$m2/." "$work/m2/"
