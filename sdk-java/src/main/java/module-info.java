@@ -12,8 +12,9 @@ module io.parley {
     requires transitive com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires HdrHistogram;
-    requires com.esotericsoftware.kryo;
-    requires com.github.luben.zstd_jni;
+    // optional (Maven <optional>): KryoCodec and ZstdCompression say what to add when they are absent
+    requires static com.esotericsoftware.kryo;
+    requires static com.github.luben.zstd_jni;
     requires org.apache.commons.exec;
     requires org.slf4j;
     requires java.management;

@@ -4,6 +4,7 @@ import io.parley.conformance.pair.PairCase;
 import io.parley.conformance.pair.PairRunner;
 import io.parley.conformance.report.Coverage;
 import io.parley.conformance.report.JUnitXml;
+import io.parley.conformance.report.KeptReport;
 import io.parley.conformance.report.MarkdownReport;
 import io.parley.conformance.report.Result;
 import io.parley.conformance.report.Status;
@@ -35,12 +36,21 @@ import java.util.stream.Stream;
 public final class Conformance {
 
     /**
-     * @param required names of peers whose missing program or missing role is a red cell (FAIL),
-     *                 not a {@code missing} one
+     * @param required   names of peers whose missing program or missing role is a red cell (FAIL),
+     *                   not a {@code missing} one
+     * @param keptReport the copy of the report kept in the repository (portable: no machine paths,
+     *                   rewritten only when its content changes), or null to leave it alone
      */
     public record Config(List<PeerSpec> peers, List<String> transports, boolean single, boolean pair,
                          Predicate<String> caseFilter, List<String[]> pairings, Path report, Path junitDir, Path spec,
-                         double timeScale, Set<String> required, Consumer<String> log) {}
+                         double timeScale, Set<String> required, Consumer<String> log, Path keptReport) {
+        /** A run that writes no kept copy. */
+        public Config(List<PeerSpec> peers, List<String> transports, boolean single, boolean pair,
+                      Predicate<String> caseFilter, List<String[]> pairings, Path report, Path junitDir, Path spec,
+                      double timeScale, Set<String> required, Consumer<String> log) {
+            this(peers, transports, single, pair, caseFilter, pairings, report, junitDir, spec, timeScale, required, log, null);
+        }
+    }
 
     public record Outcome(List<Result> results, long red, Path report) {}
 
@@ -109,7 +119,13 @@ public final class Conformance {
         if (cfg.report() != null) {
             String md = MarkdownReport.render(peers, cfg.transports(), notRun, infos, results, spec, cov,
                     Transport.byName("shm").unavailableReason(), System.currentTimeMillis() - t0, cfg.required());
+            if (cfg.report().getParent() != null) Files.createDirectories(cfg.report().getParent());
             Files.writeString(cfg.report(), md);
+        }
+        if (cfg.keptReport() != null) {
+            String portable = MarkdownReport.render(peers, cfg.transports(), notRun, infos, results, spec, cov,
+                    Transport.byName("shm").unavailableReason(), 0, cfg.required(), true);
+            if (KeptReport.update(cfg.keptReport(), portable)) cfg.log().accept("conformance: results changed, rewrote " + cfg.keptReport());
         }
         if (cfg.junitDir() != null) JUnitXml.write(cfg.junitDir(), results);
         return new Outcome(results, red, cfg.report());

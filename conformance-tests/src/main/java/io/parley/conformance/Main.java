@@ -44,7 +44,8 @@ public final class Main {
         System.exit(run(args));
     }
 
-    static int run(String[] args) throws Exception {
+    /** Runs the suite as the command line says; returns the exit status (0 green, 1 red, 2 usage). */
+    public static int run(String[] args) throws Exception {
         List<PeerSpec> peers = new ArrayList<>();
         List<String> transports = List.of("stdio", "unix", "tcp");
         boolean single = true, pair = true, list = false;

@@ -78,7 +78,13 @@ class ConformanceMatrixTest {
         List<String> layers = Arrays.asList(prop("parley.conformance.layers", "single,pair").split(","));
         // both peers are required unless told otherwise (-Dparley.conformance.require=none or =php, ...)
         java.util.Set<String> required = Main.requiredPeers(prop("parley.conformance.require", "java,php"));
-        Path report = Path.of(prop("parley.conformance.report", repo.resolve("conformance-tests/REPORT.md").toString()));
+        Path report = Path.of(prop("parley.conformance.report", repo.resolve("conformance-tests/target/REPORT.md").toString()));
+        // the kept copy (conformance-tests/REPORT.md) shows the whole matrix: only a full run updates it
+        boolean fullRun = prop("parley.conformance.transports", "stdio,unix,tcp").equals("stdio,unix,tcp")
+                && layers.containsAll(List.of("single", "pair")) && prop("parley.conformance.cases", "").isBlank()
+                && peers.stream().allMatch(PeerSpec::present);
+        String kept = prop("parley.conformance.keptReport", "");
+        Path keptReport = fullRun && !kept.isBlank() ? Path.of(kept) : null;
         Path junit = Path.of(prop("parley.conformance.junit", repo.resolve("conformance-tests/target/conformance-reports").toString()));
         String banner = "=".repeat(100);
         System.out.println(banner);
@@ -87,7 +93,7 @@ class ConformanceMatrixTest {
         Conformance.Outcome o = Conformance.run(new Conformance.Config(peers, Arrays.asList(prop("parley.conformance.transports", "stdio,unix,tcp").split(",")),
                 layers.contains("single"), layers.contains("pair"), Main.caseFilter(prop("parley.conformance.cases", "S-*,P-*")),
                 Main.allPairings(peers), report, junit, repo.resolve("protocol-spec/SPEC.md"), Double.parseDouble(prop("parley.conformance.timeScale", "1")),
-                required, System.out::println));
+                required, System.out::println, keptReport));
         List<String> problems = new ArrayList<>();
         long pass = 0, missing = 0;
         for (Result r : o.results()) {

@@ -20,23 +20,15 @@ public final class KryoCodec implements Codec {
     private final Pool<Kryo> kryos;
     private final Pool<Output> outputs;
 
-    /** @param registrations registers every class that may travel, identically on both sides */
+    /**
+     * @param registrations registers every class that may travel, identically on both sides
+     * @throws IllegalStateException when Kryo (an optional dependency) is not on the class path
+     */
     public KryoCodec(Consumer<Kryo> registrations) {
-        this.kryos = new Pool<>(true, false, 16) {
-            @Override
-            protected Kryo create() {
-                Kryo k = new BoundedKryo();
-                k.setRegistrationRequired(true);
-                registrations.accept(k);
-                return k;
-            }
-        };
-        this.outputs = new Pool<>(true, false, 16) {
-            @Override
-            protected Output create() {
-                return new Output(256, -1);
-            }
-        };
+        io.parley.internal.OptionalDependency.KRYO.require();
+        // the pools are built in KryoPools so that this class links without Kryo and require() can speak
+        this.kryos = KryoPools.kryos(registrations);
+        this.outputs = KryoPools.outputs();
     }
 
     @Override
@@ -77,9 +69,10 @@ public final class KryoCodec implements Codec {
         try {
             value = k.readClassAndObject(new BoundedKryoInput(bytes));
             ok = true;
-        } catch (BoundedKryoInput.DeclaredLengthException e) {
-            throw new CodecException(e.getMessage(), true, e);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError e) { // no Kryo types here: this class must link without Kryo
+            if (e instanceof BoundedKryoInput.DeclaredLengthException) {
+                throw new CodecException(e.getMessage(), true, e);
+            }
             throw new CodecException("invalid Kryo body or unregistered class: " + e.getMessage(), true, e);
         } finally {
             release(k, ok);
@@ -104,5 +97,10 @@ public final class KryoCodec implements Codec {
             return c;
         }
         return java.lang.invoke.MethodType.methodType(c).wrap().returnType();
+    }
+
+    /** A KryoException or IllegalArgumentException (tested here, not in a catch clause: see the constructor). */
+    private static boolean isKryoFailure(RuntimeException e) {
+        return e instanceof KryoException || e instanceof IllegalArgumentException;
     }
 }

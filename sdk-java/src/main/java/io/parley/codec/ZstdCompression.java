@@ -6,7 +6,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
-/** Compression 2: one Zstandard frame (RFC 8878), through zstd-jni. */
+/**
+ * Compression 2: one Zstandard frame (RFC 8878), through zstd-jni, an optional dependency of
+ * parley-sdk ({@code com.github.luben:zstd-jni}): without it zstd is simply not offered, and using
+ * this class directly throws an {@link IllegalStateException} naming the dependency to add.
+ */
 public final class ZstdCompression implements Compression {
     public static final ZstdCompression INSTANCE = new ZstdCompression();
     private static final boolean AVAILABLE = probe();
@@ -39,11 +43,13 @@ public final class ZstdCompression implements Compression {
 
     @Override
     public byte[] compress(byte[] data) {
+        io.parley.internal.OptionalDependency.ZSTD.require();
         return Zstd.compress(data, 3);
     }
 
     @Override
     public byte[] decompress(byte[] data, long maxOutput) throws CodecException, CompressionLimitException {
+        io.parley.internal.OptionalDependency.ZSTD.require();
         try (ZstdInputStream in = new ZstdInputStream(new ByteArrayInputStream(data))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(data.length * 4 + 64, 1 << 20));
             byte[] chunk = new byte[16384];

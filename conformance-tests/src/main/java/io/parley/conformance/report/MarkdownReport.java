@@ -10,15 +10,32 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** REPORT.md: matrix of case × implementation/pairing × transport, totals, failures, reasons, coverage. */
+/**
+ * REPORT.md: matrix of case × implementation/pairing × transport, totals, failures, reasons, coverage.
+ * The full report (under target/) names each peer's command line and the run's duration; the
+ * portable one (the copy kept in the repository, see {@link KeptReport}) names the peers only and
+ * depends on nothing but the results, so it changes only when they do.
+ */
 public final class MarkdownReport {
     private MarkdownReport() {}
 
     public record CaseInfo(String id, String title, String section, String layer) {}
 
+    /** The full report: peer command lines and the run's duration included. */
     public static String render(List<PeerSpec> peers, List<String> transports, Map<String, String> transportsNotRun,
                                 List<CaseInfo> cases, List<Result> results, List<Coverage.Section> spec,
                                 Map<String, TreeSet<String>> coverage, String notCoveredReasonShm, long millis, Set<String> required) {
+        return render(peers, transports, transportsNotRun, cases, results, spec, coverage, notCoveredReasonShm, millis, required, false);
+    }
+
+    /**
+     * @param portable true for the copy kept in the repository: no command lines (they hold machine
+     *                 paths), no duration
+     */
+    public static String render(List<PeerSpec> peers, List<String> transports, Map<String, String> transportsNotRun,
+                                List<CaseInfo> cases, List<Result> results, List<Coverage.Section> spec,
+                                Map<String, TreeSet<String>> coverage, String notCoveredReasonShm, long millis, Set<String> required,
+                                boolean portable) {
         StringBuilder b = new StringBuilder();
         long red = results.stream().filter(Result::red).count();
         long singleCount = cases.stream().filter(c -> c.layer().equals("single")).count();
@@ -27,7 +44,7 @@ public final class MarkdownReport {
         b.append("Written by the conformance runner (`io.parley.conformance.Main`, see [README.md](README.md)) against ")
                 .append("[SPEC.md](../protocol-spec/SPEC.md) v1: ").append(cases.size()).append(" cases (").append(singleCount).append(" single-peer, ")
                 .append(pairCount).append(" pair); transports ").append(String.join(", ", transports))
-                .append("; ").append(results.size()).append(" cells in ").append(millis / 1000).append(" s.\n\n");
+                .append("; ").append(results.size()).append(" cells").append(portable ? "" : " in " + millis / 1000 + " s").append(".\n\n");
         b.append(red == 0 ? "**Result: no red cell.**" : "**Result: " + red + " red cell" + (red == 1 ? "" : "s") + ".**");
         long missing = results.stream().filter(r -> r.status() == Status.MISSING).count();
         if (missing > 0) b.append(" ").append(missing).append(" cells not run because a peer program, or a role of it, is missing (see *Implementations*).");
@@ -37,8 +54,12 @@ public final class MarkdownReport {
         b.append("## Implementations\n\n");
         b.append(required.isEmpty() ? "No peer is required: a missing peer program or role is reported as `missing`, not red.\n\n"
                 : "Required peers (a missing program or role of theirs is a red cell): " + String.join(", ", new TreeSet<>(required)) + ".\n\n");
-        b.append("| name | command | state |\n|---|---|---|\n");
+        b.append(portable ? "| name | state |\n|---|---|\n" : "| name | command | state |\n|---|---|---|\n");
         for (PeerSpec p : peers) {
+            if (portable) {
+                b.append("| ").append(p.name()).append(" | ").append(state(p).replace("|", "\\|")).append(" |\n");
+                continue;
+            }
             String cmd = p.commandLine();
             if (cmd.length() > 140) cmd = cmd.substring(0, 60) + " … " + cmd.substring(cmd.length() - 60);
             b.append("| ").append(p.name()).append(" | `").append(cmd.replace("|", "\\|")).append("` | ")
