@@ -67,7 +67,7 @@ public final class KryoCodec implements Codec {
         boolean ok = false;
         Object value;
         try {
-            value = k.readClassAndObject(new BoundedKryoInput(bytes));
+            value = k.readClassAndObject(KryoPools.boundedInput(bytes));
             ok = true;
         } catch (RuntimeException | StackOverflowError e) { // no Kryo types here: this class must link without Kryo
             if (e instanceof BoundedKryoInput.DeclaredLengthException) {
@@ -99,8 +99,4 @@ public final class KryoCodec implements Codec {
         return java.lang.invoke.MethodType.methodType(c).wrap().returnType();
     }
 
-    /** A KryoException or IllegalArgumentException (tested here, not in a catch clause: see the constructor). */
-    private static boolean isKryoFailure(RuntimeException e) {
-        return e instanceof KryoException || e instanceof IllegalArgumentException;
-    }
 }

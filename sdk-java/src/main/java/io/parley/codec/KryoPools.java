@@ -1,6 +1,7 @@
 package io.parley.codec;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.Pool;
 import java.util.function.Consumer;
@@ -34,5 +35,13 @@ final class KryoPools {
                 return new Output(256, -1);
             }
         };
+    }
+
+    /**
+     * The input a body is decoded from: every declared length is bounded by the bytes present. Built
+     * here, typed as {@link Input}, so that {@code KryoCodec} links without Kryo on the class path.
+     */
+    static Input boundedInput(byte[] bytes) {
+        return new BoundedKryoInput(bytes);
     }
 }

@@ -10,7 +10,7 @@ import io.parley.codec.DeflateCompression;
 import io.parley.codec.JsonCodec;
 import io.parley.codec.KryoCodec;
 import io.parley.codec.ZstdCompression;
-import io.parley.internal.Hello;
+import io.parley.internal.session.Hello;
 import io.parley.internal.frame.Frame;
 import io.parley.internal.frame.FrameDecoder;
 import io.parley.internal.frame.FrameValidator;
