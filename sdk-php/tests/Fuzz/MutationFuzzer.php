@@ -4,12 +4,12 @@ declare(strict_types=1);
 
 namespace Parley\Tests\Fuzz;
 
-use Parley\Exception\MessageRejectedException;
+use Parley\Frame\MessageRejectedException;
 use Parley\Exception\PeerGoneException;
 use Parley\Exception\ProtocolException;
 use Parley\Frame\FrameDecoder;
 use Parley\Frame\MessageAssembler;
-use Parley\Session\Hello;
+use Parley\Internal\Session\Hello;
 use Throwable;
 
 /**
