@@ -4,7 +4,7 @@
 
 declare(strict_types=1);
 
-use Parley\Exception\RpcException;
+use Parley\Exception\RemoteException;
 use Parley\Parley;
 use Parley\Session\RequestContext;
 
@@ -14,7 +14,7 @@ $session = Parley::worker();
 $session->handle('greet', fn (array $p): string => "Hello, {$p['name']}");
 $session->handle('divide', function (array $p): float {
     if ($p['by'] == 0) {
-        throw new RpcException('cannot divide by zero', 4001, ['dividend' => $p['value']]);
+        throw new RemoteException('cannot divide by zero', 4001, ['dividend' => $p['value']]);
     }
     return $p['value'] / $p['by'];
 });

@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace ParleyDemo\Invoices;
 
-use Parley\Exception\RpcException;
+use Parley\Exception\RemoteException;
 
 /**
  * Prices an order: converts catalogue prices (EUR) to the customer's currency, applies line
@@ -30,19 +30,19 @@ final class InvoiceCalculator
     {
         $customer = $this->customer($order);
         $sku = (string) ($line['sku'] ?? '');
-        $product = $this->data->products[$sku] ?? throw new RpcException(
+        $product = $this->data->products[$sku] ?? throw new RemoteException(
             sprintf("order %s line %d: unknown SKU '%s' (not in products.csv)", $order['id'], $index + 1, $sku),
             self::INVALID_ORDER,
         );
         $qty = $line['qty'] ?? null;
         if (!is_int($qty) || $qty <= 0) {
-            throw new RpcException(
+            throw new RemoteException(
                 sprintf('order %s line %d: qty must be a positive integer', $order['id'], $index + 1),
                 self::INVALID_ORDER,
             );
         }
         $rate = $this->data->taxRates[$customer['country'] . '/' . $product['tax_class']]
-            ?? throw new RpcException(
+            ?? throw new RemoteException(
                 sprintf('no tax rate for %s/%s in tax-rates.csv', $customer['country'], $product['tax_class']),
                 self::INVALID_ORDER,
             );
@@ -101,7 +101,7 @@ final class InvoiceCalculator
      */
     private function customer(array $order): array
     {
-        return $this->data->customers[(string) ($order['customer'] ?? '')] ?? throw new RpcException(
+        return $this->data->customers[(string) ($order['customer'] ?? '')] ?? throw new RemoteException(
             sprintf("order %s: unknown customer '%s'", $order['id'] ?? '?', $order['customer'] ?? ''),
             self::INVALID_ORDER,
         );
