@@ -6,12 +6,12 @@ declare(strict_types=1);
 
 require __DIR__ . '/../../../../../sdk-php/src/autoload.php';
 
-use Parley\Exception\RpcException;
+use Parley\Exception\RemoteException;
 use Parley\Parley;
 
 $session = Parley::worker();
 $session->handle('echo', static fn (mixed $p): mixed => $p);
 $session->handle('fail', static function (): never {
-    throw new RpcException('refused on purpose', 4001);
+    throw new RemoteException('refused on purpose', 4001);
 });
 $session->run();

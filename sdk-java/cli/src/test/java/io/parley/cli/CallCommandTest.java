@@ -25,7 +25,7 @@ class CallCommandTest {
                 + "require " + phpString(sdk.toString()) + ";\n"
                 + "$w = Parley\\Parley::worker();\n"
                 + "$w->handle('add', fn (array $p): array => ['sum' => $p['a'] + $p['b']]);\n"
-                + "$w->handle('refuse', function (array $p): never { throw new Parley\\Exception\\RpcException('no, because ' . $p['why'], 4001); });\n"
+                + "$w->handle('refuse', function (array $p): never { throw new Parley\\Exception\\RemoteException('no, because ' . $p['why'], 4001); });\n"
                 + "$w->run();\n");
         worker = System.getProperty("parley.php", "php") + " " + script;
     }

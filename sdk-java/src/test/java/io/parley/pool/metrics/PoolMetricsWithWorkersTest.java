@@ -27,7 +27,8 @@ class PoolMetricsWithWorkersTest {
             for (int i = 0; i < 5; i++) {
                 assertThat(pool.call("echo", Map.of("i", i), Map.class)).containsEntry("i", i);
             }
-            assertThatThrownBy(() -> pool.call("fail", Map.of(), Map.class)).isInstanceOf(RemoteException.class);
+            assertThatThrownBy(() -> pool.call("fail", Map.of(), Map.class))
+                    .isInstanceOfSatisfying(RemoteException.class, e -> assertThat(e.code()).isEqualTo(4001));
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             new PoolMetrics(pool).bindTo(registry);
 
