@@ -51,7 +51,7 @@ class ConformanceMatrixTest {
                 }
             }
         }
-        return new PeerSpec("java", cmd, "io.parley.peer.ConformancePeer is not in the Java peer build (conformance-tests/peer-java) yet");
+        return new PeerSpec("java", cmd, "io.parley.peer.ConformancePeer is not in the Java peer build (conformance-tests/peers/java) yet");
     }
 
     static PeerSpec phpPeer(Path repo) {
