@@ -46,6 +46,8 @@ public final class NamedPool {
     private boolean closed;
     private PoolUnhealthyException unhealthy;
     private final CrashBreaker breaker;
+    /** Where local socket workers dial in; null for stdio. */
+    private volatile LocalListener local;
 
     NamedPool(PoolConfig cfg, PoolRuntime rt) {
         this.cfg = cfg;
@@ -53,6 +55,24 @@ public final class NamedPool {
         this.routes = cfg.routes().stream().map(Glob::new).collect(Collectors.toList());
         this.life = new Supervisor(this, rt);
         this.breaker = new CrashBreaker(cfg);
+    }
+
+    /** Opens the private listener its local workers dial in to, when its transport is a socket. */
+    void openListener() throws java.io.IOException {
+        if (cfg.transport() != io.parley.pool.WorkerTransport.STDIO) {
+            local = LocalListener.start(cfg, rt);
+        }
+    }
+
+    LocalListener localListener() {
+        return local;
+    }
+
+    void closeListener() {
+        LocalListener l = local;
+        if (l != null) {
+            l.close();
+        }
     }
 
     public String name() {

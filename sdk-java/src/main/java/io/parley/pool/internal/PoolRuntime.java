@@ -67,10 +67,6 @@ public final class PoolRuntime {
         this.launcher = new Launcher(handlers, sessionOptions);
         this.listener = listener;
         for (PoolConfig c : configs) {
-            if (c.transport() != io.parley.pool.WorkerTransport.STDIO) {
-                throw new IllegalArgumentException("pool '" + c.name() + "': transport " + c.transport()
-                        + " for local workers is not implemented yet; use stdio (the default), or remote workers over TCP");
-            }
             if (pools.put(c.name(), new NamedPool(c, this)) != null) {
                 throw new IllegalArgumentException("two pools are named '" + c.name() + "'");
             }
@@ -92,6 +88,9 @@ public final class PoolRuntime {
             Consumer<Session.Builder> sessionOptions, PoolListener listener) throws IOException {
         PoolRuntime rt = new PoolRuntime(configs, handlers, sessionOptions, listener);
         try {
+            for (NamedPool p : rt.pools.values()) {
+                p.openListener();
+            }
             for (NamedPool p : rt.pools.values()) {
                 long tick = p.cfg.watchTick().toNanos();
                 rt.scheduler.scheduleWithFixedDelay(rt.guard(p::tick), tick, tick, TimeUnit.NANOSECONDS);
@@ -318,6 +317,9 @@ public final class PoolRuntime {
                 LOG.warn("pool shutdown: pid {} was still alive after the workers stopped; killing it", h.pid());
                 ProcessTree.kill(h);
             }
+        }
+        for (NamedPool p : pools.values()) {
+            p.closeListener();
         }
         scheduler.shutdownNow();
         executor.shutdown();
