@@ -91,12 +91,7 @@ public final class NamedPool {
     // ------------------------------------------------------------------ calls
 
     void submit(PoolCall c) {
-        c.future.whenComplete((v, e) -> {
-            metrics.recordCall(e, System.nanoTime() - c.acceptedNanos);
-            if (e instanceof CancellationException) {
-                onCallerCancelled(c);
-            }
-        });
+        watch(c);
         RuntimeException refusal = null;
         synchronized (this) {
             if (closed) {
@@ -108,9 +103,7 @@ public final class NamedPool {
                 if (w != null) {
                     assign(w, c);
                 } else if (queue.size() >= cfg.queueSize()) {
-                    refusal = new PoolOverloadedException(name(), PoolOverloadedException.Reason.QUEUE_FULL, "pool '" + name()
-                            + "' is overloaded: all " + countServing() + " workers are busy and queue_size (" + cfg.queueSize()
-                            + ") calls already wait for one. Raise queue_size or workers, or slow the callers down");
+                    refusal = overloaded();
                 } else {
                     enqueue(c);
                     return;
@@ -122,6 +115,93 @@ public final class NamedPool {
             return;
         }
         send(c);
+    }
+
+    /** Counts the call when its future completes, and passes a caller's cancel on. */
+    private void watch(PoolCall c) {
+        c.future.whenComplete((v, e) -> {
+            metrics.recordCall(e, System.nanoTime() - c.acceptedNanos);
+            if (e instanceof CancellationException) {
+                onCallerCancelled(c);
+            }
+        });
+    }
+
+    /**
+     * A blocking call. When a worker is free it runs on the caller's thread as a blocking session
+     * call (which reads its own answer: no thread hand-off); otherwise it waits in the queue like
+     * an asynchronous call. Returns the result or throws the call's typed error.
+     */
+    Object callSync(PoolCall c) throws InterruptedException, java.util.concurrent.ExecutionException {
+        RuntimeException refusal = null;
+        Worker w = null;
+        synchronized (this) {
+            if (closed) {
+                refusal = new PoolClosedException("pool '" + name() + "' is shutting down and takes no new calls");
+            } else if (unhealthy != null) {
+                refusal = unhealthy;
+            } else {
+                w = pick();
+                if (w != null) {
+                    assign(w, c);
+                } else if (queue.size() >= cfg.queueSize()) {
+                    refusal = overloaded();
+                } else {
+                    watch(c);
+                    enqueue(c);
+                }
+            }
+        }
+        if (refusal != null) {
+            metrics.recordCall(refusal, 0);
+            throw refusal;
+        }
+        if (w == null) {
+            return c.future.get();
+        }
+        Object result = null;
+        Throwable error = null;
+        try {
+            CallOptions opts = wireOptions(c);
+            @SuppressWarnings("unchecked")
+            io.parley.TypeRef<Object> type = (io.parley.TypeRef<Object>) c.type;
+            result = w.session.call(c.method, c.params, type, opts);
+        } catch (RuntimeException e) {
+            error = e;
+        }
+        Throwable failure = onCallDone(c, result, error);
+        metrics.recordCall(failure, System.nanoTime() - c.acceptedNanos);
+        if (failure instanceof RuntimeException) {
+            throw (RuntimeException) failure;
+        }
+        if (failure != null) {
+            throw new java.util.concurrent.ExecutionException(failure);
+        }
+        return result;
+    }
+
+    private PoolOverloadedException overloaded() {
+        return new PoolOverloadedException(name(), PoolOverloadedException.Reason.QUEUE_FULL, "pool '" + name()
+                + "' is overloaded: all " + countServing() + " workers are busy and queue_size (" + cfg.queueSize()
+                + ") calls already wait for one. Raise queue_size or workers, or slow the callers down");
+    }
+
+    /** The options the call goes out with: the caller's deadline, or exec_ttl when it is shorter. */
+    private CallOptions wireOptions(PoolCall c) {
+        CallOptions opts = c.options;
+        long deadline = c.deadlineNanos();
+        long left = deadline == 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new DeadlineExceededException("the deadline of " + c.method + " passed before a worker took it");
+        }
+        long execTtl = cfg.execTtl().toNanos();
+        if (execTtl > 0 && execTtl < left) {
+            opts = opts.withTimeout(cfg.execTtl());
+            c.execLimited = true;
+        } else if (deadline != 0) {
+            opts = opts.withTimeout(Duration.ofNanos(left));
+        }
+        return opts;
     }
 
     private void enqueue(PoolCall c) {
@@ -200,22 +280,10 @@ public final class NamedPool {
             onCallDone(c, null, new CancellationException("cancelled before it was sent"));
             return;
         }
-        CallOptions opts = c.options;
-        long deadline = c.deadlineNanos();
-        long left = deadline == 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
-        if (left <= 0) {
-            onCallDone(c, null, new DeadlineExceededException("the deadline of " + c.method + " passed before a worker took it"));
-            return;
-        }
-        long execTtl = cfg.execTtl().toNanos();
-        if (execTtl > 0 && execTtl < left) {
-            opts = opts.withTimeout(cfg.execTtl());
-            c.execLimited = true;
-        } else if (deadline != 0) {
-            opts = opts.withTimeout(Duration.ofNanos(left));
-        }
+        CallOptions opts;
         CallFuture<Object> f;
         try {
+            opts = wireOptions(c);
             @SuppressWarnings("unchecked")
             io.parley.TypeRef<Object> type = (io.parley.TypeRef<Object>) c.type;
             f = w.session.callAsync(c.method, c.params, type, opts);
@@ -230,11 +298,14 @@ public final class NamedPool {
         }
     }
 
-    /** A call's session future completed (or it never got sent): free the slot, feed the worker. */
-    private void onCallDone(PoolCall c, Object result, Throwable error) {
+    /**
+     * A call's session call ended (or it never got sent): free the slot, feed the worker, complete
+     * the caller's future. Returns the call's failure, or null.
+     */
+    private Throwable onCallDone(PoolCall c, Object result, Throwable error) {
         Worker w = c.worker;
         Throwable failure = error == null ? null : life.failure(w, c, error);
-        List<PoolCall> next = new ArrayList<>();
+        List<PoolCall> next = null;
         synchronized (this) {
             w.active--;
             w.jobs++;
@@ -255,27 +326,35 @@ public final class NamedPool {
             if (w.active == 0 && w.accepting) {
                 w.state = WorkerState.IDLE;
             }
-            fill(w, next);
+            next = fill(w);
             life.maybeStop(w);
             notifyAll();
         }
-        for (PoolCall n : next) {
-            send(n);
+        if (next != null) {
+            for (PoolCall n : next) {
+                send(n);
+            }
         }
         if (failure != null) {
             c.future.completeExceptionally(failure);
         } else {
             c.future.complete(result);
         }
+        return failure;
     }
 
-    /** Gives queued calls to {@code w} while it has room (lock held). */
-    private void fill(Worker w, List<PoolCall> out) {
+    /** Gives queued calls to {@code w} while it has room (lock held); null when none. */
+    private List<PoolCall> fill(Worker w) {
+        List<PoolCall> out = null;
         while (w.accepting && !w.dying && w.active < cfg.maxConcurrent() && !queue.isEmpty()) {
             PoolCall c = queue.pollFirst();
             assign(w, c);
+            if (out == null) {
+                out = new ArrayList<>(2);
+            }
             out.add(c);
         }
+        return out;
     }
 
     /** Gives queued calls to any worker with room (lock held). */

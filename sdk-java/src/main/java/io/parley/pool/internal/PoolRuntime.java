@@ -165,10 +165,12 @@ public final class PoolRuntime {
 
     // ------------------------------------------------------------------ calls
 
+    /** A blocking call: on the caller's thread when a worker is free (see {@link NamedPool#callSync}). */
     public Object call(String method, Object params, TypeRef<?> type, CallOptions options) {
-        CompletableFuture<Object> f = callAsync(method, params, type, options);
+        PoolCall c = new PoolCall(method, params, type, options == null ? CallOptions.none() : options);
+        CompletableFuture<Object> f = c.future;
         try {
-            return f.get();
+            return route(method).callSync(c);
         } catch (InterruptedException e) {
             f.cancel(true);
             Thread.currentThread().interrupt();
