@@ -114,8 +114,15 @@
  * With {@link io.parley.pool.RemoteWorkers} the pool listens on TCP (TLS optional, token required,
  * SPEC §9.3). A PHP worker on another host connects with {@code Parley::connect($address, new
  * SessionOptions(token: $token, peerName: 'pool:slow'))} and joins the named pool {@code slow}; it
- * leaves when its connection ends. Remote workers are not recycled or restarted by the pool; on
- * exec_ttl their connection is cut.
+ * leaves when its connection ends. Remote workers are not recycled or restarted by the pool (it
+ * cannot start processes on other hosts); on exec_ttl their connection is cut. When a remote worker
+ * is lost, its in-flight calls fail with {@link io.parley.pool.WorkerCrashedException} whose
+ * message says so, its slot is freed at once (it leaves {@code stats().workers()}; restarts are
+ * not counted, nothing was restarted), the log gets a warning and {@link
+ * io.parley.pool.PoolListener#remoteWorkerLost} is called. <b>Restarting it is the job of whatever
+ * placed it</b> (Kubernetes, docker {@code restart: always}, systemd {@code Restart=always}); the
+ * new process joins when it connects. A named pool may mix local workers (supervised and restarted)
+ * and remote ones.
  *
  * <h2>Statistics</h2>
  *

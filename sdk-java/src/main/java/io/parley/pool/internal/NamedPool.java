@@ -522,6 +522,12 @@ public final class NamedPool {
         }
         sendAll(next);
         rt.listener.workerStopped(w.stats(name()), why, detail);
+        if (!w.isLocal() && !w.stopRequested) {
+            String lost = w.describe() + " of pool '" + name() + "' left (" + detail + "); its calls failed and its slot is "
+                    + "free. The pool does not restart remote workers: whoever started it must start a new one";
+            LOG.warn("{}", lost);
+            rt.listener.remoteWorkerLost(w.stats(name()), lost);
+        }
     }
 
     /** Counts a death at start; opens the breaker when the crash-loop limit is reached (lock held). */

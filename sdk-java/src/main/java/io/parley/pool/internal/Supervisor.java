@@ -299,7 +299,13 @@ final class Supervisor {
         if (w.stopRequested && w.retiring == RestartReason.EXEC_TTL) {
             msg.append(" (the pool killed it: another call on it passed exec_ttl)");
         }
-        msg.append(". The call was not retried; the worker is replaced");
+        if (w.isLocal()) {
+            msg.append(". The call was not retried; the worker is replaced");
+        } else {
+            msg.append(". The call was not retried. The pool does not restart remote workers: whoever started this one "
+                    + "(a container orchestrator, systemd, a supervisor on its host) must start a new one, which joins "
+                    + "when it connects");
+        }
         if (!tail.isEmpty()) {
             msg.append(". Last stderr lines:");
             for (String line : tail.subList(Math.max(0, tail.size() - 10), tail.size())) {
