@@ -13,12 +13,10 @@ import io.parley.pool.RestartReason;
 import io.parley.pool.WorkerCrashedException;
 import io.parley.pool.WorkerState;
 import io.parley.pool.WorkerStats;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -46,8 +44,6 @@ public final class NamedPool {
     private boolean closed;
     private PoolUnhealthyException unhealthy;
     private final CrashBreaker breaker;
-    /** Where local socket workers dial in; null for stdio. */
-    private volatile LocalListener local;
 
     NamedPool(PoolConfig cfg, PoolRuntime rt) {
         this.cfg = cfg;
@@ -55,24 +51,6 @@ public final class NamedPool {
         this.routes = cfg.routes().stream().map(Glob::new).collect(Collectors.toList());
         this.life = new Supervisor(this, rt);
         this.breaker = new CrashBreaker(cfg);
-    }
-
-    /** Opens the private listener its local workers dial in to, when its transport is a socket. */
-    void openListener() throws java.io.IOException {
-        if (cfg.transport() != io.parley.pool.WorkerTransport.STDIO) {
-            local = LocalListener.start(cfg, rt);
-        }
-    }
-
-    LocalListener localListener() {
-        return local;
-    }
-
-    void closeListener() {
-        LocalListener l = local;
-        if (l != null) {
-            l.close();
-        }
     }
 
     public String name() {
@@ -92,29 +70,34 @@ public final class NamedPool {
 
     void submit(PoolCall c) {
         watch(c);
-        RuntimeException refusal = null;
-        synchronized (this) {
-            if (closed) {
-                refusal = new PoolClosedException("pool '" + name() + "' is shutting down and takes no new calls");
-            } else if (unhealthy != null) {
-                refusal = unhealthy;
-            } else {
-                Worker w = pick();
-                if (w != null) {
-                    assign(w, c);
-                } else if (queue.size() >= cfg.queueSize()) {
-                    refusal = overloaded();
-                } else {
-                    enqueue(c);
-                    return;
-                }
-            }
-        }
-        if (refusal != null) {
+        Worker w;
+        try {
+            w = admit(c);
+        } catch (RuntimeException refusal) {
             c.future.completeExceptionally(refusal);
             return;
         }
-        send(c);
+        if (w != null) {
+            send(c);
+        }
+    }
+
+    /** Gives the call a free worker (returned), or queues it (null), or throws why it is refused. */
+    private synchronized Worker admit(PoolCall c) {
+        RuntimeException refusal = refusal();
+        if (refusal == null) {
+            Worker w = pick();
+            if (w != null) {
+                assign(w, c);
+                return w;
+            }
+            if (queue.size() < cfg.queueSize()) {
+                enqueue(c);
+                return null;
+            }
+            refusal = overloaded();
+        }
+        throw refusal;
     }
 
     /** Counts the call when its future completes, and passes a caller's cancel on. */
@@ -128,41 +111,25 @@ public final class NamedPool {
     }
 
     /**
-     * A blocking call. When a worker is free it runs on the caller's thread as a blocking session
-     * call (which reads its own answer: no thread hand-off); otherwise it waits in the queue like
-     * an asynchronous call. Returns the result or throws the call's typed error.
+     * A blocking call: with a free worker, a blocking session call on the caller's thread (it reads
+     * its own answer: no hand-off); otherwise queued like an async call. Returns or throws.
      */
     Object callSync(PoolCall c) throws InterruptedException, java.util.concurrent.ExecutionException {
-        RuntimeException refusal = null;
-        Worker w = null;
-        synchronized (this) {
-            if (closed) {
-                refusal = new PoolClosedException("pool '" + name() + "' is shutting down and takes no new calls");
-            } else if (unhealthy != null) {
-                refusal = unhealthy;
-            } else {
-                w = pick();
-                if (w != null) {
-                    assign(w, c);
-                } else if (queue.size() >= cfg.queueSize()) {
-                    refusal = overloaded();
-                } else {
-                    watch(c);
-                    enqueue(c);
-                }
-            }
-        }
-        if (refusal != null) {
+        Worker w;
+        try {
+            w = admit(c);
+        } catch (RuntimeException refusal) {
             metrics.recordCall(refusal, 0);
             throw refusal;
         }
         if (w == null) {
+            watch(c); // runs at once if the call already failed in the queue
             return c.future.get();
         }
         Object result = null;
         Throwable error = null;
         try {
-            CallOptions opts = wireOptions(c);
+            CallOptions opts = c.wireOptions(cfg);
             @SuppressWarnings("unchecked")
             io.parley.TypeRef<Object> type = (io.parley.TypeRef<Object>) c.type;
             result = w.session.call(c.method, c.params, type, opts);
@@ -180,28 +147,18 @@ public final class NamedPool {
         return result;
     }
 
+    /** Why no call is taken now (closed, unhealthy), or null (lock held). */
+    private RuntimeException refusal() {
+        if (closed) {
+            return new PoolClosedException("pool '" + name() + "' is shutting down and takes no new calls");
+        }
+        return unhealthy;
+    }
+
     private PoolOverloadedException overloaded() {
         return new PoolOverloadedException(name(), PoolOverloadedException.Reason.QUEUE_FULL, "pool '" + name()
                 + "' is overloaded: all " + countServing() + " workers are busy and queue_size (" + cfg.queueSize()
                 + ") calls already wait for one. Raise queue_size or workers, or slow the callers down");
-    }
-
-    /** The options the call goes out with: the caller's deadline, or exec_ttl when it is shorter. */
-    private CallOptions wireOptions(PoolCall c) {
-        CallOptions opts = c.options;
-        long deadline = c.deadlineNanos();
-        long left = deadline == 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
-        if (left <= 0) {
-            throw new DeadlineExceededException("the deadline of " + c.method + " passed before a worker took it");
-        }
-        long execTtl = cfg.execTtl().toNanos();
-        if (execTtl > 0 && execTtl < left) {
-            opts = opts.withTimeout(cfg.execTtl());
-            c.execLimited = true;
-        } else if (deadline != 0) {
-            opts = opts.withTimeout(Duration.ofNanos(left));
-        }
-        return opts;
     }
 
     private void enqueue(PoolCall c) {
@@ -283,7 +240,7 @@ public final class NamedPool {
         CallOptions opts;
         CallFuture<Object> f;
         try {
-            opts = wireOptions(c);
+            opts = c.wireOptions(cfg);
             @SuppressWarnings("unchecked")
             io.parley.TypeRef<Object> type = (io.parley.TypeRef<Object>) c.type;
             f = w.session.callAsync(c.method, c.params, type, opts);
@@ -298,10 +255,7 @@ public final class NamedPool {
         }
     }
 
-    /**
-     * A call's session call ended (or it never got sent): free the slot, feed the worker, complete
-     * the caller's future. Returns the call's failure, or null.
-     */
+    /** A session call ended (or was never sent): free the slot, feed the worker, complete; returns the failure. */
     private Throwable onCallDone(PoolCall c, Object result, Throwable error) {
         Worker w = c.worker;
         Throwable failure = error == null ? null : life.failure(w, c, error);
@@ -554,72 +508,23 @@ public final class NamedPool {
 
     // ------------------------------------------------------------------ supervision
 
-    /** The watch tick: ttl, idle_ttl and memory, all soft. */
-    void tick() {
-        List<Worker> snapshot;
-        synchronized (this) {
-            snapshot = new ArrayList<>(workers);
-        }
-        for (Worker w : snapshot) {
-            if (w.isLocal() && !w.gone) {
-                w.rss = ProcessTree.rssBytes(w.pid());
-            }
-        }
-        long now = System.nanoTime();
-        synchronized (this) {
-            for (Worker w : workers) {
-                if (!w.isLocal() || w.retiring != null || w.gone || w.state == WorkerState.STARTING) {
-                    continue;
-                }
-                if (!cfg.ttl().isZero() && now - w.launchedNanos >= cfg.ttl().toNanos()) {
-                    retire(w, RestartReason.TTL, false);
-                } else if (!cfg.idleTtl().isZero() && w.active == 0 && now - w.lastUsedNanos >= cfg.idleTtl().toNanos()) {
-                    retire(w, RestartReason.IDLE_TTL, false);
-                } else if (cfg.maxMemory() > 0 && w.rss > cfg.maxMemory()) {
-                    retire(w, RestartReason.MEMORY, false);
-                }
-            }
-        }
-    }
-
-    /** Rolling restart: one worker at a time, each replaced before the next is touched. */
-    CompletableFuture<Void> reload() {
-        List<Worker> snapshot;
-        synchronized (this) {
-            unhealthy = null;
-            breaker.reset();
-            snapshot = workers.stream().filter(Worker::isLocal).collect(Collectors.toList());
-            ensureCapacity(0);
-        }
-        return CompletableFuture.runAsync(() -> {
-            for (Worker w : snapshot) {
-                synchronized (this) {
-                    if (closed) {
-                        return;
-                    }
-                    if (w.gone || w.retiring != null) {
-                        continue;
-                    }
-                    retire(w, RestartReason.RELOAD, false);
-                    long end = System.nanoTime() + cfg.startTimeout().toNanos() * 2;
-                    while (w.accepting && !w.gone && !closed && unhealthy == null) {
-                        long left = end - System.nanoTime();
-                        if (left <= 0) {
-                            break;
-                        }
-                        try {
-                            TimeUnit.NANOSECONDS.timedWait(this, left);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        }
-                    }
-                }
-            }
-        }, rt.executor);
-    }
-
     // ------------------------------------------------------------------ state for others
+
+    /** A reload closes an open crash-loop breaker (lock held). */
+    void resetBreaker() {
+        unhealthy = null;
+        breaker.reset();
+    }
+
+    /** Whether the pool is closed (lock held, or racy read for a loop condition). */
+    boolean closedNow() {
+        return closed;
+    }
+
+    /** The breaker's reason, without taking the lock (for a loop that holds it). */
+    PoolUnhealthyException unhealthyNow() {
+        return unhealthy;
+    }
 
     synchronized boolean isClosed() {
         return closed;
@@ -627,6 +532,11 @@ public final class NamedPool {
 
     synchronized PoolUnhealthyException unhealthy() {
         return unhealthy;
+    }
+
+    /** The live list of workers (lock held). */
+    List<Worker> liveWorkers() {
+        return workers;
     }
 
     synchronized List<Worker> workers() {

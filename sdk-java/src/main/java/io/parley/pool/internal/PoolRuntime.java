@@ -55,6 +55,7 @@ public final class PoolRuntime {
     private final NamedPool defaultPool;
     private final AtomicInteger workerIds = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Map<NamedPool, LocalListener> localListeners = new java.util.concurrent.ConcurrentHashMap<>();
     private FileWatcher watcher;
     private RemoteAcceptor remote;
 
@@ -89,11 +90,13 @@ public final class PoolRuntime {
         PoolRuntime rt = new PoolRuntime(configs, handlers, sessionOptions, listener);
         try {
             for (NamedPool p : rt.pools.values()) {
-                p.openListener();
+                if (p.cfg.transport() != io.parley.pool.WorkerTransport.STDIO) {
+                    rt.localListeners.put(p, LocalListener.start(p.cfg, rt));
+                }
             }
             for (NamedPool p : rt.pools.values()) {
                 long tick = p.cfg.watchTick().toNanos();
-                rt.scheduler.scheduleWithFixedDelay(rt.guard(p::tick), tick, tick, TimeUnit.NANOSECONDS);
+                rt.scheduler.scheduleWithFixedDelay(rt.guard(() -> Recycling.tick(p)), tick, tick, TimeUnit.NANOSECONDS);
                 synchronized (p) {
                     p.ensureCapacity(0);
                 }
@@ -132,6 +135,11 @@ public final class PoolRuntime {
                 LOG.warn("pool supervisor task failed", e);
             }
         };
+    }
+
+    /** Where the local socket workers of {@code p} dial in; null for stdio. */
+    LocalListener localListener(NamedPool p) {
+        return localListeners.get(p);
     }
 
     int nextWorkerId() {
@@ -254,7 +262,7 @@ public final class PoolRuntime {
     public CompletableFuture<Void> reload() {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (NamedPool p : pools.values()) {
-            all.add(p.reload());
+            all.add(Recycling.reload(p, executor));
         }
         return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
     }
@@ -320,9 +328,7 @@ public final class PoolRuntime {
                 ProcessTree.kill(h);
             }
         }
-        for (NamedPool p : pools.values()) {
-            p.closeListener();
-        }
+        localListeners.values().forEach(LocalListener::close);
         scheduler.shutdownNow();
         executor.shutdown();
     }

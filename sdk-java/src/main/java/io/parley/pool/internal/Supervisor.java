@@ -56,7 +56,7 @@ final class Supervisor {
             return;
         }
         int id = rt.nextWorkerId();
-        LocalListener listener = pool.localListener();
+        LocalListener listener = rt.localListener(pool);
         CompletableFuture<Session> dialled = listener == null ? null : listener.expect(id);
         ChildProcessTransport child;
         try {
