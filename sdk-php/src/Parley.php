@@ -11,6 +11,7 @@ use Parley\Process\ChildProcess;
 use Parley\Transport\Role;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
+use Parley\Stdio\PoolDialIn;
 use Parley\Stdio\StdioWorker;
 use Parley\Transport\ChildProcessTransport;
 use Parley\Transport\SocketConnector;
@@ -65,13 +66,17 @@ final class Parley
     /**
      * This process as a stdio worker (the child side): frames on stdin/stdout, application output
      * forwarded as `$/log`, PHP errors on stderr. Register handlers, then call {@see Session::run()}.
+     * Started by a Java pool with a socket transport (`PARLEY_ADDRESS` set), it dials the pool
+     * instead ({@see PoolDialIn}).
      */
     public static function worker(
         ?SessionOptions $options = null,
         bool $captureOutput = true,
         ?EventLoop $loop = null,
     ): Session {
-        return StdioWorker::open($options ?? new SessionOptions(), $loop ?? EventLoop::get(), $captureOutput);
+        $options ??= new SessionOptions();
+        $loop ??= EventLoop::get();
+        return PoolDialIn::fromEnvironment($options, $loop) ?? StdioWorker::open($options, $loop, $captureOutput);
     }
 
     /**

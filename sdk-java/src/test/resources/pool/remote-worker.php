@@ -14,4 +14,8 @@ $tls = isset($argv[4]) ? ['cafile' => $argv[4], 'peer_name' => 'localhost'] : []
 $session = Parley::connect($address, new SessionOptions(token: $token, peerName: 'pool:' . $pool), tls: $tls);
 $session->handle('where', fn () => ['remote' => true, 'pid' => getmypid()]);
 $session->handle('echo', fn (mixed $p) => $p);
+$session->handle('where.nap', function (array $p) {
+    usleep($p['ms'] * 1000);
+    return getmypid();
+});
 $session->run();

@@ -13,6 +13,16 @@ public interface PoolListener {
     default void workerStopped(WorkerStats worker, RestartReason reason, String detail) {
     }
 
+    /**
+     * A remote worker's connection ended without the pool asking it to stop (it died, its host
+     * went away, the network broke). Its in-flight calls failed with {@link WorkerCrashedException}
+     * and its slot is free; the pool cannot start processes on other hosts, so <b>it does not
+     * replace it</b>: whatever placed the worker (a container orchestrator, systemd) restarts it,
+     * and the new process joins when it connects. Also reported through {@link #workerStopped}.
+     */
+    default void remoteWorkerLost(WorkerStats worker, String detail) {
+    }
+
     /** A crash-loop breaker opened: the named pool is unhealthy. */
     default void poolUnhealthy(String pool, String reason) {
     }

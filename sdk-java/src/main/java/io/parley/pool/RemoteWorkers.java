@@ -11,6 +11,9 @@ import javax.net.ssl.SSLContext;
  * 'pool:slow'))}, registers its handlers and runs; its HELLO peer name {@code pool:<name>} picks
  * the pool it joins (any other name joins {@value PoolConfig#DEFAULT_POOL}). It leaves when its
  * connection ends. The pool cannot signal a remote process: on exec_ttl it closes the connection.
+ * Nor can it start one: a remote worker that is lost is <b>not replaced by the pool</b>; its calls
+ * fail with {@link WorkerCrashedException}, its slot is freed and {@link
+ * PoolListener#remoteWorkerLost} is told. Whatever placed it restarts it.
  *
  * @param address where to listen; a port of 0 picks a free one ({@link WorkerPool#remoteAddress()})
  * @param token   the shared secret every worker must present (SPEC §8.3); required

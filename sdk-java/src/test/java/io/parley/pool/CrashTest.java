@@ -8,13 +8,16 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Crashes: typed errors with exit status and stderr, restart with backoff, crash-loop breaker. */
 class CrashTest {
 
-    @Test
-    void aCrashFailsEveryCallOnTheWorkerAndTheWorkerIsRestarted() throws Exception {
-        try (WorkerPool pool = PoolTests.pool(1).maxConcurrent(4).start()) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(WorkerTransport.class)
+    void aCrashFailsEveryCallOnTheWorkerAndTheWorkerIsRestarted(WorkerTransport transport) throws Exception {
+        try (WorkerPool pool = PoolTests.pool(1).transport(transport).maxConcurrent(4).start()) {
             long pid = pool.call("pid", null, Long.class);
             CompletableFuture<Long> a = pool.callAsync("sleep", args("ms", 5000), Long.class);
             CompletableFuture<Long> b = pool.callAsync("sleep", args("ms", 5000), Long.class);
@@ -37,9 +40,10 @@ class CrashTest {
         }
     }
 
-    @Test
-    void sigkillIsReportedAsASignal() throws Exception {
-        try (WorkerPool pool = PoolTests.pool(1).start()) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(WorkerTransport.class)
+    void sigkillIsReportedAsASignal(WorkerTransport transport) throws Exception {
+        try (WorkerPool pool = PoolTests.pool(1).transport(transport).start()) {
             long pid = pool.call("pid", null, Long.class);
             CompletableFuture<Long> f = pool.callAsync("sleep", args("ms", 10_000), Long.class);
             await().atMost(Duration.ofSeconds(5)).until(() -> pool.stats().workers().get(0).inFlight() == 1);

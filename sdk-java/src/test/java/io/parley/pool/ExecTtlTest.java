@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** exec_ttl is hard: in-band deadline, then SIGTERM, then SIGKILL of the whole tree. */
@@ -60,12 +62,13 @@ class ExecTtlTest {
         }
     }
 
-    @Test
-    void aHandlerIgnoringSigtermIsKilledWithItsGrandchildWhileOtherCallsSucceed() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(WorkerTransport.class)
+    void aHandlerIgnoringSigtermIsKilledWithItsGrandchildWhileOtherCallsSucceed(WorkerTransport transport) throws Exception {
         Path term = dir.resolve("term");
         Path grandchild = dir.resolve("grandchild");
         Path started = dir.resolve("started");
-        try (WorkerPool pool = PoolTests.pool(2).execTtl(Duration.ofMillis(1500)).execGrace(Duration.ofMillis(200))
+        try (WorkerPool pool = PoolTests.pool(2).transport(transport).execTtl(Duration.ofMillis(1500)).execGrace(Duration.ofMillis(200))
                 .termTimeout(Duration.ofMillis(300)).start()) {
             CompletableFuture<Long> stuck = pool.callAsync("spin",
                     args("term_file", term.toString(), "ignore_term", true, "grandchild_file", grandchild.toString(),

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Queue size and allocate timeout; graceful shutdown leaves no process. */
 class LimitsAndShutdownTest {
@@ -63,9 +65,10 @@ class LimitsAndShutdownTest {
         }
     }
 
-    @Test
-    void shutdownDrainsRunningCallsAndLeavesNoProcess() throws Exception {
-        WorkerPool pool = PoolTests.pool(3).start();
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(WorkerTransport.class)
+    void shutdownDrainsRunningCallsAndLeavesNoProcess(WorkerTransport transport) throws Exception {
+        WorkerPool pool = PoolTests.pool(3).transport(transport).start();
         List<CompletableFuture<Long>> calls = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             calls.add(pool.callAsync("block", args("ms", 200), Long.class));
@@ -81,10 +84,11 @@ class LimitsAndShutdownTest {
         assertThatThrownBy(() -> pool.call("pid", null, Long.class)).isInstanceOf(PoolClosedException.class);
     }
 
-    @Test
-    void shutdownKillsAStuckWorkerAndItsGrandchild() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(WorkerTransport.class)
+    void shutdownKillsAStuckWorkerAndItsGrandchild(WorkerTransport transport) throws Exception {
         java.nio.file.Path gc = java.nio.file.Files.createTempFile("pool-gc", ".pid");
-        WorkerPool pool = PoolTests.pool(1).stopTimeout(Duration.ofMillis(300)).termTimeout(Duration.ofMillis(300)).start();
+        WorkerPool pool = PoolTests.pool(1).transport(transport).stopTimeout(Duration.ofMillis(300)).termTimeout(Duration.ofMillis(300)).start();
         CompletableFuture<Long> stuck = pool.callAsync("spin", args("grandchild_file", gc.toString(), "ignore_term", true,
                 "term_file", gc.toString() + ".term"), Long.class);
         await().atMost(Duration.ofSeconds(5)).until(() -> java.nio.file.Files.size(gc) > 0);

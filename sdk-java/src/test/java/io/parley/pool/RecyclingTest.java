@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Soft limits: a worker finishes its calls, is replaced, and no call fails. */
 class RecyclingTest {
@@ -25,9 +27,10 @@ class RecyclingTest {
         return pids;
     }
 
-    @Test
-    void maxJobsReplacesWorkersWithoutAFailedCall() throws Exception {
-        try (WorkerPool pool = PoolTests.pool(2).maxJobs(5).start()) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(WorkerTransport.class)
+    void maxJobsReplacesWorkersWithoutAFailedCall(WorkerTransport transport) throws Exception {
+        try (WorkerPool pool = PoolTests.pool(2).transport(transport).maxJobs(5).start()) {
             Set<Long> pids = runLoad(pool, 40);
             PoolStats s = pool.stats();
             assertThat(s.calls(CallOutcome.OK)).isEqualTo(40);

@@ -94,6 +94,47 @@ class ReloadAndRemoteTest {
     }
 
     @Test
+    void aLostRemoteWorkerFailsItsCallsFreesItsSlotAndIsNotRestarted() throws Exception {
+        String token = "test-token-" + System.nanoTime();
+        ConcurrentLinkedQueue<String> lost = new ConcurrentLinkedQueue<>();
+        PoolListener listener = new PoolListener() {
+            @Override
+            public void remoteWorkerLost(WorkerStats worker, String detail) {
+                lost.add(worker.pid() + " " + detail);
+            }
+        };
+        try (WorkerPool pool = PoolTests.pool(1).pool("remote", p -> p.routes(List.of("where*")).workers(1)).listener(listener)
+                .remote(new RemoteWorkers(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), token, null)).start()) {
+            Process remote = new ProcessBuilder("php", PoolTests.REMOTE_WORKER.toString(), "tcp://" + pool.remoteAddress(), token,
+                    "remote").redirectErrorStream(true).start();
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> pool.stats("remote").workers().size() == 2);
+                // two calls, one per worker: the local worker has no such method, the remote one naps
+                CompletableFuture<Long> a = pool.callAsync("where.nap", args("ms", 20_000), Long.class);
+                CompletableFuture<Long> b = pool.callAsync("where.nap", args("ms", 20_000), Long.class);
+                await().atMost(Duration.ofSeconds(10)).until(() -> pool.stats("remote").workers().stream()
+                        .anyMatch(w -> w.remote() != null && w.inFlight() == 1));
+                CompletableFuture<Long> onRemote = a.isDone() ? b : a;
+                remote.destroyForcibly();
+                assertThat(onRemote).failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause()
+                        .isInstanceOfSatisfying(WorkerCrashedException.class, e -> {
+                            assertThat(e.pid()).isEqualTo(remote.pid());
+                            assertThat(e.getMessage()).contains("remote worker").contains("does not restart remote workers");
+                        });
+            } finally {
+                remote.destroyForcibly();
+                remote.waitFor();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> !lost.isEmpty());
+            assertThat(lost).singleElement().asString().startsWith(remote.pid() + " ").contains("does not restart");
+            assertThat(pool.stats("remote").workers()).singleElement().satisfies(w -> assertThat(w.remote()).isNull());
+            assertThat(pool.stats().restarts(RestartReason.CRASH)).isZero();
+            assertThat(pool.stats().calls(CallOutcome.CRASHED)).isEqualTo(1);
+            assertThat(pool.call("echo", args("x", 2), Map.class)).containsEntry("x", 2);
+        }
+    }
+
+    @Test
     void aRemoteWorkerJoinsOverTls() throws Exception {
         Path store = dir.resolve("server.p12");
         Path cert = dir.resolve("server.pem");

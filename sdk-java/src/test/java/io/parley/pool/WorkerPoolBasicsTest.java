@@ -13,12 +13,15 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class WorkerPoolBasicsTest {
 
-    @Test
-    void callsReachEveryWorkerAndStatsCountThem() throws Exception {
-        try (WorkerPool pool = PoolTests.pool(2).start()) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(WorkerTransport.class)
+    void callsReachEveryWorkerAndStatsCountThem(WorkerTransport transport) throws Exception {
+        try (WorkerPool pool = PoolTests.pool(2).transport(transport).start()) {
             assertThat(pool.call("square", args("n", 7), Integer.class)).isEqualTo(49);
             assertThat(pool.call("square", args("n", 3), int.class)).isEqualTo(9);
             List<CompletableFuture<Long>> pids = new ArrayList<>();

@@ -134,7 +134,7 @@ final class FileWatcher implements AutoCloseable {
             }
             pending.put(p, rt.scheduler.schedule(() -> {
                 LOG.info("pool '{}': {} changed; rolling restart", p.name(), file);
-                p.reload();
+                Recycling.reload(p, rt.executor);
             }, p.cfg.watchDebounce().toNanos(), TimeUnit.NANOSECONDS));
         }
     }

@@ -20,14 +20,15 @@ final class Launcher {
         this.sessionOptions = sessionOptions;
     }
 
-    /** Launches the worker process of {@code cfg}; its stdio carries the frames. */
-    ChildProcessTransport launch(PoolConfig cfg) throws IOException {
-        if (cfg.transport() != io.parley.pool.WorkerTransport.STDIO) {
-            throw new IllegalArgumentException("pool '" + cfg.name() + "': transport " + cfg.transport()
-                    + " for local workers is not implemented yet; use stdio (the default), or remote workers over TCP");
-        }
+    /**
+     * Launches the worker process of {@code cfg}. With stdio its stdin/stdout carry the frames;
+     * with a socket transport {@code dialIn} holds where and how it dials back (its stdout is then
+     * not read by the session).
+     */
+    ChildProcessTransport launch(PoolConfig cfg, Map<String, String> dialIn) throws IOException {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putAll(cfg.env());
+        env.putAll(dialIn);
         ChildProcessTransport.Builder b = ChildProcessTransport.builder(cfg.command()).environment(env).grace(cfg.stopTimeout());
         if (cfg.workingDir() != null) {
             b.workingDirectory(cfg.workingDir());
@@ -35,9 +36,16 @@ final class Launcher {
         return b.launch();
     }
 
-    /** Runs the handshake over {@code transport}; bounded by the start timeout. */
-    Session open(Transport transport, PoolConfig cfg, String token) throws IOException {
+    /**
+     * Runs the handshake over {@code transport}; bounded by the start timeout. A {@code local}
+     * worker on a socket has no heartbeats (like stdio, SPEC §8.4): the pool watches its process,
+     * and a CPU-bound handler could not answer PINGs.
+     */
+    Session open(Transport transport, PoolConfig cfg, String token, boolean local) throws IOException {
         Session.Builder b = Session.builder(transport).drainTimeout(cfg.stopTimeout()).handshakeTimeout(cfg.startTimeout());
+        if (local) {
+            b.heartbeat(java.time.Duration.ZERO);
+        }
         if (handlers != null) {
             b.handlers(handlers);
         }

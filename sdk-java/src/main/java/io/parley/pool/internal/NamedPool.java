@@ -13,12 +13,10 @@ import io.parley.pool.RestartReason;
 import io.parley.pool.WorkerCrashedException;
 import io.parley.pool.WorkerState;
 import io.parley.pool.WorkerStats;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -71,37 +69,96 @@ public final class NamedPool {
     // ------------------------------------------------------------------ calls
 
     void submit(PoolCall c) {
+        watch(c);
+        Worker w;
+        try {
+            w = admit(c);
+        } catch (RuntimeException refusal) {
+            c.future.completeExceptionally(refusal);
+            return;
+        }
+        if (w != null) {
+            send(c);
+        }
+    }
+
+    /** Gives the call a free worker (returned), or queues it (null), or throws why it is refused. */
+    private synchronized Worker admit(PoolCall c) {
+        RuntimeException refusal = refusal();
+        if (refusal == null) {
+            Worker w = pick();
+            if (w != null) {
+                assign(w, c);
+                return w;
+            }
+            if (queue.size() < cfg.queueSize()) {
+                enqueue(c);
+                return null;
+            }
+            refusal = overloaded();
+        }
+        throw refusal;
+    }
+
+    /** Counts the call when its future completes, and passes a caller's cancel on. */
+    private void watch(PoolCall c) {
         c.future.whenComplete((v, e) -> {
             metrics.recordCall(e, System.nanoTime() - c.acceptedNanos);
             if (e instanceof CancellationException) {
                 onCallerCancelled(c);
             }
         });
-        RuntimeException refusal = null;
-        synchronized (this) {
-            if (closed) {
-                refusal = new PoolClosedException("pool '" + name() + "' is shutting down and takes no new calls");
-            } else if (unhealthy != null) {
-                refusal = unhealthy;
-            } else {
-                Worker w = pick();
-                if (w != null) {
-                    assign(w, c);
-                } else if (queue.size() >= cfg.queueSize()) {
-                    refusal = new PoolOverloadedException(name(), PoolOverloadedException.Reason.QUEUE_FULL, "pool '" + name()
-                            + "' is overloaded: all " + countServing() + " workers are busy and queue_size (" + cfg.queueSize()
-                            + ") calls already wait for one. Raise queue_size or workers, or slow the callers down");
-                } else {
-                    enqueue(c);
-                    return;
-                }
-            }
+    }
+
+    /**
+     * A blocking call: with a free worker, a blocking session call on the caller's thread (it reads
+     * its own answer: no hand-off); otherwise queued like an async call. Returns or throws.
+     */
+    Object callSync(PoolCall c) throws InterruptedException, java.util.concurrent.ExecutionException {
+        Worker w;
+        try {
+            w = admit(c);
+        } catch (RuntimeException refusal) {
+            metrics.recordCall(refusal, 0);
+            throw refusal;
         }
-        if (refusal != null) {
-            c.future.completeExceptionally(refusal);
-            return;
+        if (w == null) {
+            watch(c); // runs at once if the call already failed in the queue
+            return c.future.get();
         }
-        send(c);
+        Object result = null;
+        Throwable error = null;
+        try {
+            CallOptions opts = c.wireOptions(cfg);
+            @SuppressWarnings("unchecked")
+            io.parley.TypeRef<Object> type = (io.parley.TypeRef<Object>) c.type;
+            result = w.session.call(c.method, c.params, type, opts);
+        } catch (RuntimeException e) {
+            error = e;
+        }
+        Throwable failure = onCallDone(c, result, error);
+        metrics.recordCall(failure, System.nanoTime() - c.acceptedNanos);
+        if (failure instanceof RuntimeException) {
+            throw (RuntimeException) failure;
+        }
+        if (failure != null) {
+            throw new java.util.concurrent.ExecutionException(failure);
+        }
+        return result;
+    }
+
+    /** Why no call is taken now (closed, unhealthy), or null (lock held). */
+    private RuntimeException refusal() {
+        if (closed) {
+            return new PoolClosedException("pool '" + name() + "' is shutting down and takes no new calls");
+        }
+        return unhealthy;
+    }
+
+    private PoolOverloadedException overloaded() {
+        return new PoolOverloadedException(name(), PoolOverloadedException.Reason.QUEUE_FULL, "pool '" + name()
+                + "' is overloaded: all " + countServing() + " workers are busy and queue_size (" + cfg.queueSize()
+                + ") calls already wait for one. Raise queue_size or workers, or slow the callers down");
     }
 
     private void enqueue(PoolCall c) {
@@ -180,22 +237,10 @@ public final class NamedPool {
             onCallDone(c, null, new CancellationException("cancelled before it was sent"));
             return;
         }
-        CallOptions opts = c.options;
-        long deadline = c.deadlineNanos();
-        long left = deadline == 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
-        if (left <= 0) {
-            onCallDone(c, null, new DeadlineExceededException("the deadline of " + c.method + " passed before a worker took it"));
-            return;
-        }
-        long execTtl = cfg.execTtl().toNanos();
-        if (execTtl > 0 && execTtl < left) {
-            opts = opts.withTimeout(cfg.execTtl());
-            c.execLimited = true;
-        } else if (deadline != 0) {
-            opts = opts.withTimeout(Duration.ofNanos(left));
-        }
+        CallOptions opts;
         CallFuture<Object> f;
         try {
+            opts = c.wireOptions(cfg);
             @SuppressWarnings("unchecked")
             io.parley.TypeRef<Object> type = (io.parley.TypeRef<Object>) c.type;
             f = w.session.callAsync(c.method, c.params, type, opts);
@@ -210,11 +255,11 @@ public final class NamedPool {
         }
     }
 
-    /** A call's session future completed (or it never got sent): free the slot, feed the worker. */
-    private void onCallDone(PoolCall c, Object result, Throwable error) {
+    /** A session call ended (or was never sent): free the slot, feed the worker, complete; returns the failure. */
+    private Throwable onCallDone(PoolCall c, Object result, Throwable error) {
         Worker w = c.worker;
         Throwable failure = error == null ? null : life.failure(w, c, error);
-        List<PoolCall> next = new ArrayList<>();
+        List<PoolCall> next = null;
         synchronized (this) {
             w.active--;
             w.jobs++;
@@ -235,27 +280,35 @@ public final class NamedPool {
             if (w.active == 0 && w.accepting) {
                 w.state = WorkerState.IDLE;
             }
-            fill(w, next);
+            next = fill(w);
             life.maybeStop(w);
             notifyAll();
         }
-        for (PoolCall n : next) {
-            send(n);
+        if (next != null) {
+            for (PoolCall n : next) {
+                send(n);
+            }
         }
         if (failure != null) {
             c.future.completeExceptionally(failure);
         } else {
             c.future.complete(result);
         }
+        return failure;
     }
 
-    /** Gives queued calls to {@code w} while it has room (lock held). */
-    private void fill(Worker w, List<PoolCall> out) {
+    /** Gives queued calls to {@code w} while it has room (lock held); null when none. */
+    private List<PoolCall> fill(Worker w) {
+        List<PoolCall> out = null;
         while (w.accepting && !w.dying && w.active < cfg.maxConcurrent() && !queue.isEmpty()) {
             PoolCall c = queue.pollFirst();
             assign(w, c);
+            if (out == null) {
+                out = new ArrayList<>(2);
+            }
             out.add(c);
         }
+        return out;
     }
 
     /** Gives queued calls to any worker with room (lock held). */
@@ -423,6 +476,12 @@ public final class NamedPool {
         }
         sendAll(next);
         rt.listener.workerStopped(w.stats(name()), why, detail);
+        if (!w.isLocal() && !w.stopRequested) {
+            String lost = w.describe() + " of pool '" + name() + "' left (" + detail + "); its calls failed and its slot is "
+                    + "free. The pool does not restart remote workers: whoever started it must start a new one";
+            LOG.warn("{}", lost);
+            rt.listener.remoteWorkerLost(w.stats(name()), lost);
+        }
     }
 
     /** Counts a death at start; opens the breaker when the crash-loop limit is reached (lock held). */
@@ -449,72 +508,23 @@ public final class NamedPool {
 
     // ------------------------------------------------------------------ supervision
 
-    /** The watch tick: ttl, idle_ttl and memory, all soft. */
-    void tick() {
-        List<Worker> snapshot;
-        synchronized (this) {
-            snapshot = new ArrayList<>(workers);
-        }
-        for (Worker w : snapshot) {
-            if (w.isLocal() && !w.gone) {
-                w.rss = ProcessTree.rssBytes(w.pid());
-            }
-        }
-        long now = System.nanoTime();
-        synchronized (this) {
-            for (Worker w : workers) {
-                if (!w.isLocal() || w.retiring != null || w.gone || w.state == WorkerState.STARTING) {
-                    continue;
-                }
-                if (!cfg.ttl().isZero() && now - w.launchedNanos >= cfg.ttl().toNanos()) {
-                    retire(w, RestartReason.TTL, false);
-                } else if (!cfg.idleTtl().isZero() && w.active == 0 && now - w.lastUsedNanos >= cfg.idleTtl().toNanos()) {
-                    retire(w, RestartReason.IDLE_TTL, false);
-                } else if (cfg.maxMemory() > 0 && w.rss > cfg.maxMemory()) {
-                    retire(w, RestartReason.MEMORY, false);
-                }
-            }
-        }
-    }
-
-    /** Rolling restart: one worker at a time, each replaced before the next is touched. */
-    CompletableFuture<Void> reload() {
-        List<Worker> snapshot;
-        synchronized (this) {
-            unhealthy = null;
-            breaker.reset();
-            snapshot = workers.stream().filter(Worker::isLocal).collect(Collectors.toList());
-            ensureCapacity(0);
-        }
-        return CompletableFuture.runAsync(() -> {
-            for (Worker w : snapshot) {
-                synchronized (this) {
-                    if (closed) {
-                        return;
-                    }
-                    if (w.gone || w.retiring != null) {
-                        continue;
-                    }
-                    retire(w, RestartReason.RELOAD, false);
-                    long end = System.nanoTime() + cfg.startTimeout().toNanos() * 2;
-                    while (w.accepting && !w.gone && !closed && unhealthy == null) {
-                        long left = end - System.nanoTime();
-                        if (left <= 0) {
-                            break;
-                        }
-                        try {
-                            TimeUnit.NANOSECONDS.timedWait(this, left);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        }
-                    }
-                }
-            }
-        }, rt.executor);
-    }
-
     // ------------------------------------------------------------------ state for others
+
+    /** A reload closes an open crash-loop breaker (lock held). */
+    void resetBreaker() {
+        unhealthy = null;
+        breaker.reset();
+    }
+
+    /** Whether the pool is closed (lock held, or racy read for a loop condition). */
+    boolean closedNow() {
+        return closed;
+    }
+
+    /** The breaker's reason, without taking the lock (for a loop that holds it). */
+    PoolUnhealthyException unhealthyNow() {
+        return unhealthy;
+    }
 
     synchronized boolean isClosed() {
         return closed;
@@ -522,6 +532,11 @@ public final class NamedPool {
 
     synchronized PoolUnhealthyException unhealthy() {
         return unhealthy;
+    }
+
+    /** The live list of workers (lock held). */
+    List<Worker> liveWorkers() {
+        return workers;
     }
 
     synchronized List<Worker> workers() {

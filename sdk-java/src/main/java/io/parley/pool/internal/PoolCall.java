@@ -33,4 +33,22 @@ final class PoolCall {
         long t = options.timeoutNanos();
         return t == 0 ? 0 : acceptedNanos + t;
     }
+
+    /** The options the call goes out with: the caller's deadline, or exec_ttl when it is shorter. */
+    CallOptions wireOptions(io.parley.pool.PoolConfig cfg) {
+        CallOptions opts = options;
+        long deadline = deadlineNanos();
+        long left = deadline == 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new io.parley.DeadlineExceededException("the deadline of " + method + " passed before a worker took it");
+        }
+        long execTtl = cfg.execTtl().toNanos();
+        if (execTtl > 0 && execTtl < left) {
+            opts = opts.withTimeout(cfg.execTtl());
+            execLimited = true;
+        } else if (deadline != 0) {
+            opts = opts.withTimeout(java.time.Duration.ofNanos(left));
+        }
+        return opts;
+    }
 }

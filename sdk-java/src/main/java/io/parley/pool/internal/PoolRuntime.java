@@ -55,6 +55,7 @@ public final class PoolRuntime {
     private final NamedPool defaultPool;
     private final AtomicInteger workerIds = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Map<NamedPool, LocalListener> localListeners = new java.util.concurrent.ConcurrentHashMap<>();
     private FileWatcher watcher;
     private RemoteAcceptor remote;
 
@@ -67,10 +68,6 @@ public final class PoolRuntime {
         this.launcher = new Launcher(handlers, sessionOptions);
         this.listener = listener;
         for (PoolConfig c : configs) {
-            if (c.transport() != io.parley.pool.WorkerTransport.STDIO) {
-                throw new IllegalArgumentException("pool '" + c.name() + "': transport " + c.transport()
-                        + " for local workers is not implemented yet; use stdio (the default), or remote workers over TCP");
-            }
             if (pools.put(c.name(), new NamedPool(c, this)) != null) {
                 throw new IllegalArgumentException("two pools are named '" + c.name() + "'");
             }
@@ -93,8 +90,13 @@ public final class PoolRuntime {
         PoolRuntime rt = new PoolRuntime(configs, handlers, sessionOptions, listener);
         try {
             for (NamedPool p : rt.pools.values()) {
+                if (p.cfg.transport() != io.parley.pool.WorkerTransport.STDIO) {
+                    rt.localListeners.put(p, LocalListener.start(p.cfg, rt));
+                }
+            }
+            for (NamedPool p : rt.pools.values()) {
                 long tick = p.cfg.watchTick().toNanos();
-                rt.scheduler.scheduleWithFixedDelay(rt.guard(p::tick), tick, tick, TimeUnit.NANOSECONDS);
+                rt.scheduler.scheduleWithFixedDelay(rt.guard(() -> Recycling.tick(p)), tick, tick, TimeUnit.NANOSECONDS);
                 synchronized (p) {
                     p.ensureCapacity(0);
                 }
@@ -135,6 +137,11 @@ public final class PoolRuntime {
         };
     }
 
+    /** Where the local socket workers of {@code p} dial in; null for stdio. */
+    LocalListener localListener(NamedPool p) {
+        return localListeners.get(p);
+    }
+
     int nextWorkerId() {
         return workerIds.incrementAndGet();
     }
@@ -166,10 +173,12 @@ public final class PoolRuntime {
 
     // ------------------------------------------------------------------ calls
 
+    /** A blocking call: on the caller's thread when a worker is free (see {@link NamedPool#callSync}). */
     public Object call(String method, Object params, TypeRef<?> type, CallOptions options) {
-        CompletableFuture<Object> f = callAsync(method, params, type, options);
+        PoolCall c = new PoolCall(method, params, type, options == null ? CallOptions.none() : options);
+        CompletableFuture<Object> f = c.future;
         try {
-            return f.get();
+            return route(method).callSync(c);
         } catch (InterruptedException e) {
             f.cancel(true);
             Thread.currentThread().interrupt();
@@ -253,7 +262,7 @@ public final class PoolRuntime {
     public CompletableFuture<Void> reload() {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (NamedPool p : pools.values()) {
-            all.add(p.reload());
+            all.add(Recycling.reload(p, executor));
         }
         return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
     }
@@ -319,6 +328,7 @@ public final class PoolRuntime {
                 ProcessTree.kill(h);
             }
         }
+        localListeners.values().forEach(LocalListener::close);
         scheduler.shutdownNow();
         executor.shutdown();
     }

@@ -59,7 +59,7 @@ final class RemoteAcceptor implements AutoCloseable {
         PoolConfig cfg = defaults != null ? defaults.cfg : rt.pools().values().iterator().next().cfg;
         Session s;
         try {
-            s = rt.launcher.open(t, cfg, null);
+            s = rt.launcher.open(t, cfg, null, false);
         } catch (IOException | RuntimeException e) {
             LOG.warn("a remote worker from {} failed its handshake: {}", t.description(), e.getMessage());
             try {

@@ -13,6 +13,10 @@ import io.parley.pool.WorkerState;
 import io.parley.transport.ChildProcessTransport;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,23 +55,38 @@ final class Supervisor {
             pool.onStartFailed(null, new IOException("the pool is closed"));
             return;
         }
+        int id = rt.nextWorkerId();
+        LocalListener listener = rt.localListener(pool);
+        CompletableFuture<Session> dialled = listener == null ? null : listener.expect(id);
         ChildProcessTransport child;
         try {
-            child = rt.launcher.launch(cfg);
+            child = rt.launcher.launch(cfg, listener == null ? Map.of() : listener.environment(id));
         } catch (IOException | RuntimeException e) {
+            if (dialled != null) {
+                dialled.cancel(false);
+            }
             pool.onStartFailed(null, e);
             return;
         }
-        Worker w = new Worker(rt.nextWorkerId(), child, null, -1);
+        Worker w = new Worker(id, child, null, -1);
+        if (dialled != null) {
+            w.socket = true;
+            discardStdout(w);
+            w.process.onExit().thenRun(() -> dialled.completeExceptionally(new IOException(w.describe() + " exited before it "
+                    + "dialled in to " + listener.address())));
+        }
         if (!pool.added(w)) {
             ProcessTree.kill(w.process);
             child.kill();
+            if (dialled != null) {
+                dialled.cancel(false);
+            }
             pool.onStartFailed(w, new IOException("the pool is closed"));
             return;
         }
         Session s;
         try {
-            s = rt.launcher.open(child, cfg, null);
+            s = dialled == null ? rt.launcher.open(child, cfg, null, false) : awaitDialIn(w, dialled, listener);
         } catch (IOException | RuntimeException e) {
             ProcessTree.kill(w.process);
             child.kill();
@@ -75,6 +94,51 @@ final class Supervisor {
             return;
         }
         join(w, s);
+    }
+
+    /** Waits (bounded by start_timeout) for a socket worker to dial in and finish its handshake. */
+    private Session awaitDialIn(Worker w, CompletableFuture<Session> dialled, LocalListener listener) throws IOException {
+        try {
+            return dialled.get(pool.cfg.startTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            dialled.cancel(false);
+            throw new IOException(w.describe() + " did not dial in to " + listener.address() + " within start_timeout ("
+                    + pool.cfg.startTimeout() + "). Its script must call Parley::worker(), which dials the address in "
+                    + LocalListener.ENV_ADDRESS + " when it is set");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            dialled.cancel(false);
+            throw new IOException("interrupted while waiting for " + w.describe() + " to dial in", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof IOException ? (IOException) cause : new IOException(String.valueOf(cause.getMessage()), cause);
+        }
+    }
+
+    /**
+     * A socket worker's stdout carries no frames: it is read and dropped so the worker never blocks
+     * on a full pipe; the pipes are closed once it exits.
+     */
+    private void discardStdout(Worker w) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            try {
+                while (w.child.read(buf, 0, buf.length) >= 0) {
+                    // dropped
+                }
+            } catch (IOException ignored) {
+                // the pipe closed
+            }
+        }, "parley-pool-" + pool.name() + "-stdout-" + w.id);
+        t.setDaemon(true);
+        t.start();
+        w.process.onExit().thenRunAsync(() -> {
+            try {
+                w.child.close();
+            } catch (IOException | RuntimeException ignored) {
+                // nothing left to release
+            }
+        }, rt.executor);
     }
 
     /** A worker whose handshake is done (local or remote) enters the pool. */
@@ -216,6 +280,12 @@ final class Supervisor {
                 tail = pg.stderrTail();
             }
         }
+        if (exit == null && w.socket) {
+            // a socket only says the connection ended: the exit status is the process's
+            PeerGoneException pg = w.child.peerGone(method);
+            exit = pg.exitCode().isPresent() ? pg.exitCode().getAsInt() : null;
+            tail = pg.stderrTail();
+        }
         Integer signal = ProcessTree.signalOf(exit);
         StringBuilder msg = new StringBuilder(w.describe()).append(" of pool '").append(pool.name()).append("' died during ")
                 .append(method).append(": ");
@@ -229,7 +299,13 @@ final class Supervisor {
         if (w.stopRequested && w.retiring == RestartReason.EXEC_TTL) {
             msg.append(" (the pool killed it: another call on it passed exec_ttl)");
         }
-        msg.append(". The call was not retried; the worker is replaced");
+        if (w.isLocal()) {
+            msg.append(". The call was not retried; the worker is replaced");
+        } else {
+            msg.append(". The call was not retried. The pool does not restart remote workers: whoever started this one "
+                    + "(a container orchestrator, systemd, a supervisor on its host) must start a new one, which joins "
+                    + "when it connects");
+        }
         if (!tail.isEmpty()) {
             msg.append(". Last stderr lines:");
             for (String line : tail.subList(Math.max(0, tail.size() - 10), tail.size())) {

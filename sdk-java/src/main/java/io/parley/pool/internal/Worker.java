@@ -39,6 +39,8 @@ final class Worker {
     /** Whether it ever got a call (a worker that dies before that died "at start"). */
     boolean everDispatched;
     volatile long rss = -1;
+    /** A local worker that dialled in over a socket (its exit status is read from the process). */
+    volatile boolean socket;
 
     Worker(int id, ChildProcessTransport child, String remote, long remotePid) {
         this.id = id;

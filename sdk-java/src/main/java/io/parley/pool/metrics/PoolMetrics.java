@@ -83,13 +83,13 @@ public final class PoolMetrics implements MeterBinder {
         gauge(registry, "parley.pool.healthy", "1 while healthy, 0 while a crash-loop breaker is open", null, null,
                 s -> s.healthy() ? 1 : 0, null);
         for (CallOutcome outcome : CallOutcome.values()) {
-            FunctionCounter.builder("parley.pool.calls", snapshots, sn -> sn.get().calls(outcome))
+            FunctionCounter.builder("parley.pool.calls", snapshots, strong(sn -> sn.get().calls(outcome)))
                     .description("Finished pool calls by outcome")
                     .tags(tags).tag("outcome", key(outcome))
                     .register(registry);
         }
         for (RestartReason reason : RestartReason.values()) {
-            FunctionCounter.builder("parley.pool.restarts", snapshots, sn -> sn.get().restarts(reason))
+            FunctionCounter.builder("parley.pool.restarts", snapshots, strong(sn -> sn.get().restarts(reason)))
                     .description("Worker replacements by reason")
                     .tags(tags).tag("reason", key(reason))
                     .register(registry);
@@ -105,12 +105,23 @@ public final class PoolMetrics implements MeterBinder {
         return "PoolMetrics[pool=" + pool + "]";
     }
 
+    /**
+     * Micrometer holds a meter's state object weakly, and {@code bindTo(new PoolMetrics(pool))}
+     * keeps no other reference: the function holds it strongly so the meters keep reading (they
+     * would freeze at their last value after a GC otherwise). Gauges use {@code strongReference}.
+     */
+    private java.util.function.ToDoubleFunction<Snapshots> strong(java.util.function.ToDoubleFunction<Snapshots> f) {
+        Snapshots held = snapshots;
+        return sn -> f.applyAsDouble(held);
+    }
+
     private void gauge(MeterRegistry registry, String name, String description, String tagKey, Enum<?> tagValue,
             ToDoubleFunction<PoolStats> value, String unit) {
         Gauge.Builder<Snapshots> builder = Gauge.builder(name, snapshots, sn -> value.applyAsDouble(sn.get()))
                 .description(description)
                 .tags(tags)
-                .baseUnit(unit);
+                .baseUnit(unit)
+                .strongReference(true);
         if (tagKey != null) {
             builder.tag(tagKey, key(tagValue));
         }
@@ -119,7 +130,7 @@ public final class PoolMetrics implements MeterBinder {
 
     private void latency(MeterRegistry registry, String quantile, Function<LatencyStats, Duration> pick) {
         TimeGauge.builder("parley.pool.call.latency", snapshots, TimeUnit.NANOSECONDS,
-                        sn -> pick.apply(sn.get().latency()).toNanos())
+                        strong(sn -> pick.apply(sn.get().latency()).toNanos()))
                 .description("Pool call latency (queueing included) at this quantile, over the pool's life")
                 .tags(tags).tag("quantile", quantile)
                 .register(registry);

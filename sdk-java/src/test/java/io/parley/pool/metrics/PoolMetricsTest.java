@@ -29,6 +29,18 @@ class PoolMetricsTest {
     }
 
     @Test
+    void metersKeepReadingAfterTheBinderIsGarbageCollected() throws Exception {
+        // bindTo(new PoolMetrics(...)) keeps no reference: Micrometer holds meter state weakly
+        SimpleMeterRegistry registry = bound(Duration.ZERO);
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(registry.get("parley.pool.calls").tag("outcome", "ok").functionCounter().count()).isEqualTo(90.0);
+        assertThat(registry.get("parley.pool.queue.depth").gauge().value()).isEqualTo(4.0);
+    }
+
+    @Test
     void exportsWorkersQueueCallsRestartsAndLatencyFromTheSnapshot() {
         SimpleMeterRegistry registry = bound(Duration.ZERO);
 
