@@ -4,12 +4,12 @@
 
 declare(strict_types=1);
 
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\RequestContext;
 
 require __DIR__ . '/../common.php';
 
-$session = Parley::worker();
+$session = Ipc::worker();
 $session->handle('import', function (array $rows, RequestContext $ctx): array {
     $total = 0;
     foreach ($rows as $i => $row) {

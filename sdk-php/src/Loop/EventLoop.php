@@ -232,7 +232,7 @@ final class EventLoop
     {
         return new \LogicException(
             'a notification listener must not wait (SPEC §6.7: what arrived after the notification waits for '
-            . 'its listener); start the call and return, or wait inside Parley::async()',
+            . 'its listener); start the call and return, or wait inside Ipc::async()',
         );
     }
 

@@ -6,7 +6,7 @@ namespace Parley\Process;
 
 use Closure;
 use Parley\Loop\EventLoop;
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\Call;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
@@ -21,7 +21,7 @@ use function count;
  * ```php
  * $pool = new WorkerPool(['php', 'worker.php'], size: 4);
  * $calls = array_map(fn ($job) => $pool->call('resize', $job), $jobs);
- * $results = Parley::awaitAll($calls);
+ * $results = Ipc::awaitAll($calls);
  * $pool->close();
  * ```
  */
@@ -107,7 +107,7 @@ final class WorkerPool
 
     private function start(): Session
     {
-        $session = Parley::spawn($this->command, $this->options, loop: $this->loop);
+        $session = Ipc::spawn($this->command, $this->options, loop: $this->loop);
         if ($this->onStart !== null) {
             ($this->onStart)($session);
         }

@@ -60,7 +60,7 @@ final class Session
     private readonly Heartbeat $heartbeat;
 
     /**
-     * Usually made by {@see \Parley\Parley} (spawn, worker, connect, listen).
+     * Usually made by {@see \Parley\Ipc} (spawn, worker, connect, listen).
      *
      * @param float $defaultHeartbeat seconds between PINGs when $options sets no heartbeat (0 = off):
      *        the transport's default (SPEC §8.4: off on stdio, on for sockets)

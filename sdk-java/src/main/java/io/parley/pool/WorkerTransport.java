@@ -7,7 +7,7 @@ package io.parley.pool;
  *
  * <p>With {@link #UNIX} and {@link #TCP} the pool listens (a private socket file, or loopback with
  * a random token) and starts each worker with {@code PARLEY_ADDRESS} and {@code PARLEY_TOKEN} in
- * its environment; the worker script dials back with {@code Parley::connect(getenv('PARLEY_ADDRESS'),
+ * its environment; the worker script dials back with {@code Ipc::connect(getenv('PARLEY_ADDRESS'),
  * new SessionOptions(token: getenv('PARLEY_TOKEN')))}. Its stdout is then discarded.
  */
 public enum WorkerTransport {

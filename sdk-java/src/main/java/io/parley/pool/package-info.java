@@ -14,7 +14,7 @@
  * }</pre>
  *
  * <p>Each worker is one Parley session (SPEC §8) over the child's stdio (SPEC §9.1). The PHP side
- * is an ordinary {@code Parley::worker()} script.
+ * is an ordinary {@code Ipc::worker()} script.
  *
  * <h2>Options</h2>
  *
@@ -112,7 +112,7 @@
  * <h2>Remote workers</h2>
  *
  * With {@link io.parley.pool.RemoteWorkers} the pool listens on TCP (TLS optional, token required,
- * SPEC §9.3). A PHP worker on another host connects with {@code Parley::connect($address, new
+ * SPEC §9.3). A PHP worker on another host connects with {@code Ipc::connect($address, new
  * SessionOptions(token: $token, peerName: 'pool:slow'))} and joins the named pool {@code slow}; it
  * leaves when its connection ends. Remote workers are not recycled or restarted by the pool; on
  * exec_ttl their connection is cut.

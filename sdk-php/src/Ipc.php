@@ -22,17 +22,17 @@ use Parley\Transport\SocketServer;
  *
  * ```php
  * // parent.php
- * $worker = Parley::spawn(['php', 'worker.php']);
+ * $worker = Ipc::spawn(['php', 'worker.php']);
  * echo $worker->call('greet', ['name' => 'Ada'])->await();
  * $worker->close();
  *
  * // worker.php
- * $session = Parley::worker();
+ * $session = Ipc::worker();
  * $session->handle('greet', fn (array $p) => "Hello, {$p['name']}");
  * $session->run();
  * ```
  */
-final class Parley
+final class Ipc
 {
     /**
      * Starts a child process that speaks Parley on its stdin/stdout (SPEC §9.1) and returns the
