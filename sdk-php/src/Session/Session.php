@@ -66,14 +66,19 @@ final class Session
      *        the transport's default (SPEC §8.4: off on stdio, on for sockets)
      */
     private readonly Transport $transport;
+    private readonly EventLoop $loop;
 
     public function __construct(
         Transport $transport,
         private readonly Role $role,
         private readonly SessionOptions $options = new SessionOptions(),
-        private readonly EventLoop $loop = new EventLoop(),
+        ?EventLoop $loop = null,
         float $defaultHeartbeat = 0.0,
     ) {
+        // Without an explicit loop, the process-wide one: sessions made by hand share the loop of
+        // spawn() and connect() (a private loop would serialise waits on two sessions).
+        $loop ??= EventLoop::get();
+        $this->loop = $loop;
         if ($options->transportDecorator !== null) {
             $transport = ($options->transportDecorator)($transport);
         }
@@ -316,6 +321,12 @@ final class Session
     public function isOpen(): bool
     {
         return $this->life->state() === SessionState::Open;
+    }
+
+    /** Whether the session is closed, whatever the reason (see {@see closeReason()}). */
+    public function isClosed(): bool
+    {
+        return $this->life->state() === SessionState::Closed;
     }
 
     /** Null while open or after a clean GOODBYE close; the failure otherwise. */

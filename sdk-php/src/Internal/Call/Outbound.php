@@ -54,6 +54,8 @@ final class Outbound
     private array $pending = [];
     /** @var list<OutboundCall> calls waiting for the handshake or for a free slot */
     private array $queued = [];
+    /** @var list<array{string, mixed, ?string, ?string}> notifications made before the handshake */
+    private array $queuedNotifications = [];
     private int $nextId = 1;
     private int $peerMaxInFlight = FrameDescriptor::DEFAULT_MAX_IN_FLIGHT;
     /** @var array<string, true> */
@@ -141,6 +143,17 @@ final class Outbound
         if (!isset($this->validMethods[$method])) {
             $this->checkMethodName($method);
         }
+        if ($state === SessionState::Connecting) {
+            // Like a call: encoded once the peer's HELLO says which codecs it takes (SPEC §8.2).
+            $this->queuedNotifications[] = [$method, $params, $codec, $compression];
+            return;
+        }
+        $this->sendNotification($method, $params, $codec, $compression);
+    }
+
+    /** @throws MessageTooLargeException */
+    private function sendNotification(string $method, mixed $params, ?string $codec, ?string $compression): void
+    {
         $json = $codec === null && $compression === null ? $this->bodies->smallJson($params) : null;
         if ($json !== null) {
             $this->writer->notificationJson($method, $json);
@@ -162,6 +175,20 @@ final class Outbound
     public function open(int $peerMaxInFlight): void
     {
         $this->peerMaxInFlight = $peerMaxInFlight;
+        $notifications = $this->queuedNotifications;
+        $this->queuedNotifications = [];
+        foreach ($notifications as [$method, $params, $codec, $compression]) {
+            try {
+                $this->sendNotification($method, $params, $codec, $compression);
+            } catch (\Throwable $e) {
+                // The sender has moved on: nobody to throw to.
+                $this->log->log('error', sprintf(
+                    'notification %s queued before the handshake was not sent: %s',
+                    $method,
+                    $e->getMessage(),
+                ));
+            }
+        }
         $this->sendQueued();
     }
 

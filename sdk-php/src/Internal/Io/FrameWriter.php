@@ -220,10 +220,9 @@ final class FrameWriter implements Flushable
             ) . $method . $json;
             $this->out[] = $frame;
             $this->outBytes += strlen($frame);
-            if (!$this->flushScheduled) {
-                $this->flushScheduled = true;
-                $this->loop->scheduleFlush($this);
-            }
+            // Live delivery: a notification made by blocking code (a handler that sleeps or waits
+            // on I/O between two notify() calls) must not wait for the loop to get control back.
+            $this->flush();
         }
         if ($backpressure && $this->outBytes > self::MAX_BUFFERED) {
             $this->awaitSpace();
@@ -234,6 +233,7 @@ final class FrameWriter implements Flushable
     public function notification(string $method, Encoded $body): void
     {
         $this->message(FrameKind::NOTIFICATION, 0, 0, $method, $body->codec, $body->compression, $body->bytes);
+        $this->flushNow();
         if ($this->outBytes > self::MAX_BUFFERED) {
             $this->awaitSpace();
         }
@@ -243,6 +243,19 @@ final class FrameWriter implements Flushable
     public function progress(int $id, Encoded $body): void
     {
         $this->message(FrameKind::PROGRESS, 0, $id, '', $body->codec, $body->compression, $body->bytes);
+        $this->flushNow();
+    }
+
+    /**
+     * A non-blocking write attempt at once (what the transport does not take is queued and goes
+     * out when the stream is writable): PROGRESS and notifications are live even when the code that
+     * makes them blocks before the loop gets control back.
+     */
+    private function flushNow(): void
+    {
+        if (!$this->held && !$this->closed && $this->out !== []) {
+            $this->flush();
+        }
     }
 
     /** CANCEL (§6.6): ahead of queued data. */
