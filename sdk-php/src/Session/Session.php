@@ -108,6 +108,7 @@ final class Session
             $this->life,
             $this->log,
             $options->defaultTimeout,
+            $options->defaultCodec,
         );
         $this->inbound = new Inbound($this->writer, $this->bodies, $loop, $this->life, $this->log, $options, $this);
         $this->heartbeat = new Heartbeat(

@@ -68,6 +68,7 @@ final class Outbound
         private readonly SessionGate $gate,
         private readonly Log $log,
         private readonly ?float $defaultTimeout,
+        private readonly ?string $defaultCodec = null,
     ) {
     }
 
@@ -83,6 +84,7 @@ final class Outbound
         if (!isset($this->validMethods[$method])) {
             $this->checkMethodName($method);
         }
+        $codec ??= $this->defaultCodec;
         $call = new OutboundCall($method, $this, $this->loop);
         $call->onProgress = $onProgress;
         $state = $this->gate->state();
@@ -143,6 +145,7 @@ final class Outbound
         if (!isset($this->validMethods[$method])) {
             $this->checkMethodName($method);
         }
+        $codec ??= $this->defaultCodec;
         if ($state === SessionState::Connecting) {
             // Like a call: encoded once the peer's HELLO says which codecs it takes (SPEC §8.2).
             $this->queuedNotifications[] = [$method, $params, $codec, $compression];
