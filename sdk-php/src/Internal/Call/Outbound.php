@@ -34,6 +34,7 @@ use function hrtime;
 use function is_array;
 use function is_int;
 use function is_string;
+use function json_decode;
 use function json_encode;
 use function max;
 use function preg_match;
@@ -287,10 +288,17 @@ final class Outbound
             $call->timer = null;
         }
         if (!$call->isDone()) {
-            try {
-                $call->complete($this->bodies->decode($message));
-            } catch (CodecException $e) {
-                $call->fail($e);
+            // Bodies::decode(), inlined for the common small JSON answer (errors take the full path).
+            $result = $message->codec === FrameDescriptor::CODEC_JSON && $message->compression === 0
+                && $message->body !== '' ? json_decode($message->body, $this->bodies->jsonAssoc) : null;
+            if ($result !== null) {
+                $call->complete($result);
+            } else {
+                try {
+                    $call->complete($this->bodies->decode($message));
+                } catch (CodecException $e) {
+                    $call->fail($e);
+                }
             }
         }
         // ended(), inlined for the common answer.
