@@ -10,7 +10,7 @@ use Parley\Loop\EventLoop;
 use Parley\Process\WorkerPool;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
-use Parley\Tests\Support\TempDir;
+use Parley\Tests\Support\SessionPair;
 use Parley\Transport\ChildProcessTransport;
 use PHPUnit\Framework\TestCase;
 
@@ -103,6 +103,30 @@ final class DeveloperExperienceTest extends TestCase
         }
         self::assertSame('released by the parent', $result);
         self::assertSame(['progress 1', 'notify 1', 'progress 2'], $events);
+    }
+
+    public function testABurstOfNotificationsIsDeliveredWhole(): void
+    {
+        // Notifications within the eager-write interval are coalesced: they must still go out.
+        $pair = new SessionPair();
+        try {
+            $got = [];
+            $pair->server->onNotification('n', static function (int $i) use (&$got): void {
+                $got[] = $i;
+            });
+            $pair->client->awaitOpen();
+            $pair->server->awaitOpen();
+            for ($i = 1; $i <= 5; $i++) {
+                $pair->client->notify('n', $i);
+            }
+            $deadline = microtime(true) + 5;
+            while (count($got) < 5 && microtime(true) < $deadline) {
+                $pair->loop->tick(true, 0.05);
+            }
+            self::assertSame([1, 2, 3, 4, 5], $got);
+        } finally {
+            $pair->dispose();
+        }
     }
 
     public function testScriptStyleWorkerLosesNothingAtScriptEnd(): void

@@ -231,6 +231,10 @@ final class FrameWriter implements Flushable
             if ($now - $this->lastEager >= self::EAGER_INTERVAL_NS) {
                 $this->lastEager = $now;
                 $this->flush();
+            } elseif (!$this->flushScheduled) {
+                // In a burst: coalesced, flushed when the loop gets control.
+                $this->flushScheduled = true;
+                $this->loop->scheduleFlush($this);
             }
         }
         if ($backpressure && $this->outBytes > self::MAX_BUFFERED) {
