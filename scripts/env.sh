@@ -79,6 +79,19 @@ parley_require_tools() {
   fi
 }
 
+# $1 = why, $2 = a file of the library, $3 = its Debian package: installs it when possible; never
+# fails (the test that needs it is skipped with a message when it is missing).
+parley_optional_php_library() {
+  [ -f "$2" ] && return 0
+  if parley_can_install; then
+    echo "parley: $1 needs $3 (optional)" >&2
+    ( parley_apt_install "$3" ) || echo "parley: could not install $3; $1 will be skipped" >&2
+  else
+    echo "parley: $3 is not installed; $1 will be skipped (install: sudo apt-get install $3)" >&2
+  fi
+  return 0
+}
+
 parley_find_maven() {
   parley_require_tools "the build" mvn maven
 }
@@ -161,6 +174,7 @@ parley_setup_tools() {
   parley_plan_tools "$@"
   [ "$PARLEY_NEED_PHP" = 1 ] && parley_find_php "this command (it runs PHP peers or workers)"
   [ "$PARLEY_NEED_PHPUNIT" = 1 ] && parley_require_tools "sdk-php's tests" phpunit phpunit
+  [ "$PARLEY_NEED_PHPUNIT" = 1 ] && parley_optional_php_library "the AMPHP v2 adapter test" /usr/share/php/Amp/autoload.php php-amphp-amp
   [ "$PARLEY_NEED_PHPCS" = 1 ] && parley_require_tools "sdk-php's style check" phpcs php-codesniffer
   [ "$PARLEY_NEED_COMPOSER" = 1 ] && parley_require_tools "the quick-start smoke test" composer composer
   [ "$PARLEY_NEED_TSHARK" = 1 ] && parley_require_tools "the Wireshark dissector test" tshark tshark

@@ -10,9 +10,9 @@ declare(strict_types=1);
 
 require __DIR__ . '/../../sdk-php/src/autoload.php';
 
-use Parley\Parley;
+use Parley\Ipc;
 
-$session = Parley::worker();
+$session = Ipc::worker();
 
 $session->handle('noop', static fn (mixed $p): mixed => $p);
 

@@ -10,6 +10,9 @@ $samples = [
     '03-progress/parent.php',
     '04-parallel-workers/parent.php',
     '05-background-monitor/monitor.php',
+    '06-script-worker/parent.php',
+    '07-typed-dtos/parent.php',
+    '08-from-streams/parent.php',
 ];
 $failed = 0;
 foreach ($samples as $sample) {

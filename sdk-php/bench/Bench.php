@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace Parley\Bench;
 
 use Parley\Codec\Payload;
-use Parley\Parley;
+use Parley\Ipc;
 use RuntimeException;
 
 /**
@@ -35,7 +35,7 @@ final class Bench
     /** @return array{cpu_us: float, parent_us: float, child_us: float, rps: float} */
     public static function parleyEcho(int $size, int $n, int $warm): array
     {
-        $worker = Parley::spawn([PHP_BINARY, __DIR__ . '/worker.php']);
+        $worker = Ipc::spawn([PHP_BINARY, __DIR__ . '/worker.php']);
         $payload = str_repeat('x', $size);
         for ($i = 0; $i < $warm; $i++) {
             $worker->call('echo', $payload)->await();
@@ -65,7 +65,7 @@ final class Bench
     /** @return array{mibps: float, cpu_us: float} */
     public static function parleyBigEcho(int $size, int $n, int $warm): array
     {
-        $worker = Parley::spawn([PHP_BINARY, __DIR__ . '/worker.php']);
+        $worker = Ipc::spawn([PHP_BINARY, __DIR__ . '/worker.php']);
         $payload = str_repeat('x', $size);
         for ($i = 0; $i < $warm; $i++) {
             $worker->call('bytes', Payload::raw($payload))->await();
@@ -90,7 +90,7 @@ final class Bench
     /** @return array{msgps: float} */
     public static function parleyNotify(int $size, int $n, int $warm): array
     {
-        $worker = Parley::spawn([PHP_BINARY, __DIR__ . '/worker.php']);
+        $worker = Ipc::spawn([PHP_BINARY, __DIR__ . '/worker.php']);
         $count = 0;
         $worker->onNotification('n', static function () use (&$count): void {
             $count++;

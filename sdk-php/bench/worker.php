@@ -7,7 +7,7 @@
 declare(strict_types=1);
 
 use Parley\Codec\Payload;
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\RequestContext;
 
 require __DIR__ . '/../src/autoload.php';
@@ -18,7 +18,7 @@ $cpu = static function (): float {
         + $usage['ru_stime.tv_sec'] + $usage['ru_stime.tv_usec'] / 1e6;
 };
 $mark = 0.0;
-$session = Parley::worker();
+$session = Ipc::worker();
 $session->handle('echo', static fn (mixed $params): mixed => $params);
 $session->handle('bytes', static fn (string $bytes): Payload => Payload::raw($bytes));
 $session->handle('mark', static function () use (&$mark, $cpu): bool {

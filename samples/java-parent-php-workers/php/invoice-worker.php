@@ -20,7 +20,7 @@ spl_autoload_register(static function (string $class): void {
     }
 });
 
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\RequestContext;
 use ParleyDemo\Invoices\InvoiceCalculator;
 use ParleyDemo\Invoices\InvoiceRenderer;
@@ -30,7 +30,7 @@ use ParleyDemo\Invoices\ReferenceData;
 $calculator = new InvoiceCalculator(ReferenceData::load(__DIR__ . '/../data'));
 $renderer = new InvoiceRenderer();
 
-$session = Parley::worker();
+$session = Ipc::worker();
 
 /*
  * invoice.render {order: {...}, out_dir: "...", pace_ms: 15}

@@ -11,10 +11,10 @@ declare(strict_types=1);
 require __DIR__ . '/../../../sdk-php/src/autoload.php';
 
 use Parley\Exception\RemoteException;
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\RequestContext;
 
-$session = Parley::worker();
+$session = Ipc::worker();
 
 // Plain request/response: an invoice total with VAT, the kind of logic that lives in old PHP.
 $session->handle('invoice.total', static function (array $invoice): array {

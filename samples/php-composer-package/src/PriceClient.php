@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace Checkout;
 
 use Parley\Exception\RemoteException;
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\Session;
 
 /**
@@ -19,7 +19,7 @@ final class PriceClient
 
     public static function connect(string $socketPath): self
     {
-        return new self(Parley::connect('unix://' . $socketPath));
+        return new self(Ipc::connect('unix://' . $socketPath));
     }
 
     /**

@@ -6,11 +6,11 @@ declare(strict_types=1);
 
 use Parley\Exception\DeadlineExceededException;
 use Parley\Exception\RemoteException;
-use Parley\Parley;
+use Parley\Ipc;
 
 require __DIR__ . '/../common.php';
 
-$worker = Parley::spawn([PHP_BINARY, __DIR__ . '/worker.php']);
+$worker = Ipc::spawn([PHP_BINARY, __DIR__ . '/worker.php']);
 
 $greeting = $worker->call('greet', ['name' => 'Ada'])->await();
 echo "greet: $greeting\n";

@@ -5,12 +5,12 @@
 declare(strict_types=1);
 
 use Parley\Exception\RemoteException;
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\RequestContext;
 
 require __DIR__ . '/../common.php';
 
-$session = Parley::worker();
+$session = Ipc::worker();
 $session->handle('greet', fn (array $p): string => "Hello, {$p['name']}");
 $session->handle('divide', function (array $p): float {
     if ($p['by'] == 0) {

@@ -4,11 +4,11 @@
 
 declare(strict_types=1);
 
-use Parley\Parley;
+use Parley\Ipc;
 
 require __DIR__ . '/../common.php';
 
-$worker = Parley::spawn([PHP_BINARY, __DIR__ . '/worker.php']);
+$worker = Ipc::spawn([PHP_BINARY, __DIR__ . '/worker.php']);
 $flushed = [];
 $worker->onNotification('cache.flushed', function (array $p) use (&$flushed): void {
     echo "cache.flushed from worker {$p['worker_pid']}: " . implode(', ', $p['keys']) . "\n";
@@ -20,7 +20,7 @@ $worker->notify('cache.flush', ['keys' => ['prices']]);
 
 $deadline = microtime(true) + 5;
 while (count($flushed) < 2 && microtime(true) < $deadline) {
-    Parley::sleep(0.01); // the loop runs (and listeners with it) while we wait
+    Ipc::sleep(0.01); // the loop runs (and listeners with it) while we wait
 }
 expect($flushed === [['users', 'orders'], ['prices']], 'both notifications, in order');
 

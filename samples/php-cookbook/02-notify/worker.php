@@ -4,12 +4,12 @@
 
 declare(strict_types=1);
 
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\Session;
 
 require __DIR__ . '/../common.php';
 
-$session = Parley::worker();
+$session = Ipc::worker();
 $session->onNotification('cache.flush', function (array $p, Session $s): void {
     $s->notify('cache.flushed', ['keys' => $p['keys'], 'worker_pid' => getmypid()]);
 });

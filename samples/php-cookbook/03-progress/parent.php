@@ -4,11 +4,11 @@
 
 declare(strict_types=1);
 
-use Parley\Parley;
+use Parley\Ipc;
 
 require __DIR__ . '/../common.php';
 
-$worker = Parley::spawn([PHP_BINARY, __DIR__ . '/worker.php']);
+$worker = Ipc::spawn([PHP_BINARY, __DIR__ . '/worker.php']);
 $rows = [];
 for ($i = 1; $i <= 5; $i++) {
     $rows[] = ['id' => "row-$i", 'amount' => $i * 10];

@@ -4,7 +4,7 @@
 
 declare(strict_types=1);
 
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Process\WorkerPool;
 
 require __DIR__ . '/../common.php';
@@ -16,7 +16,7 @@ $calls = [];
 for ($id = 1; $id <= 12; $id++) {
     $calls[$id] = $pool->call('digest', ['id' => $id, 'text' => "job $id", 'rounds' => 20_000]);
 }
-$results = Parley::awaitAll($calls); // same keys as $calls
+$results = Ipc::awaitAll($calls); // same keys as $calls
 
 $byWorker = [];
 foreach ($results as $id => $r) {

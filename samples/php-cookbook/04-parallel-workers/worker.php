@@ -4,11 +4,11 @@
 
 declare(strict_types=1);
 
-use Parley\Parley;
+use Parley\Ipc;
 
 require __DIR__ . '/../common.php';
 
-$session = Parley::worker();
+$session = Ipc::worker();
 $session->handle('digest', function (array $job): array {
     $hash = $job['text'];
     for ($i = 0; $i < $job['rounds']; $i++) {

@@ -5,11 +5,11 @@
 
 declare(strict_types=1);
 
-use Parley\Parley;
+use Parley\Ipc;
 
 require __DIR__ . '/../common.php';
 
-$worker = Parley::spawn([PHP_BINARY, __DIR__ . '/worker.php']);
+$worker = Ipc::spawn([PHP_BINARY, __DIR__ . '/worker.php']);
 $statuses = 0;
 $done = false;
 $worker->onNotification('job.status', function (array $s) use (&$statuses): void {
@@ -29,7 +29,7 @@ $ownWork = 0;
 $deadline = microtime(true) + 10;
 while (!$done && microtime(true) < $deadline) {
     $ownWork++;
-    Parley::sleep(0.01);
+    Ipc::sleep(0.01);
 }
 echo "monitor did $ownWork slices of its own work meanwhile\n";
 expect($done && $statuses === 6, 'six status updates, then done');

@@ -5,16 +5,16 @@
 
 declare(strict_types=1);
 
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\Session;
 
 require __DIR__ . '/../common.php';
 
-$session = Parley::worker();
+$session = Ipc::worker();
 $session->handle('job.start', function (array $p) use ($session): string {
-    Parley::async(function () use ($session, $p): void {
+    Ipc::async(function () use ($session, $p): void {
         for ($step = 1; $step <= $p['steps']; $step++) {
-            Parley::sleep(0.05); // a slice of work; the loop sends the status meanwhile
+            Ipc::sleep(0.05); // a slice of work; the loop sends the status meanwhile
             $session->notify('job.status', ['job' => $p['job'], 'step' => $step, 'of' => $p['steps']]);
         }
         $session->notify('job.done', ['job' => $p['job']]);

@@ -62,6 +62,37 @@ final class PhpSerializeCodec implements Codec
         if ($value === false || $problem !== null) {
             throw new CodecException('body is not valid PHP serialize() output' . ($problem ? ": $problem" : ''));
         }
+        if ($this->allowedClasses !== true && (is_object($value) || is_array($value))) {
+            $missing = self::incompleteClass($value, 0);
+            if ($missing !== null) {
+                throw new CodecException(sprintf(
+                    'the php codec received an object of class %s, which is not in allowedClasses: add it to '
+                    . 'SessionOptions(allowedClasses: [...]) on this side (the decoding side) to receive it',
+                    $missing,
+                ));
+            }
+        }
         return $value;
+    }
+
+    /** The class name of the first __PHP_Incomplete_Class in $value, or null. */
+    private static function incompleteClass(mixed $value, int $depth): ?string
+    {
+        if ($value instanceof \__PHP_Incomplete_Class) {
+            $name = ((array) $value)['__PHP_Incomplete_Class_Name'] ?? null;
+            return is_string($name) ? $name : '(unknown)';
+        }
+        if ($depth > 64 || (!is_array($value) && !is_object($value))) {
+            return null;
+        }
+        foreach ((array) $value as $item) {
+            if (is_array($item) || is_object($item)) {
+                $found = self::incompleteClass($item, $depth + 1);
+                if ($found !== null) {
+                    return $found;
+                }
+            }
+        }
+        return null;
     }
 }

@@ -52,6 +52,8 @@ final class EventLoop
     /** @internal > 0 while a notification listener runs: waiting there would reorder messages */
     public int $listenerDepth = 0;
 
+    private bool $stopped = false;
+
     public function __construct(?Poller $poller = null)
     {
         $this->poller = $poller ?? self::defaultPoller();
@@ -203,7 +205,20 @@ final class EventLoop
             return;
         }
         $fiber = Fiber::getCurrent();
-        if ($fiber !== null && $this->fibers->owns($fiber)) {
+        if ($fiber !== null && !$this->fibers->owns($fiber)) {
+            // A Fiber of the application (or of another scheduler): suspend it instead of blocking
+            // the process, so its siblings run. Each time it is resumed, the loop does one
+            // non-blocking step; the scheduler resumes it again until the awaitable is done.
+            while (!$awaitable->isDone()) {
+                $this->tick(false);
+                if ($awaitable->isDone()) {
+                    break;
+                }
+                Fiber::suspend();
+            }
+            return;
+        }
+        if ($fiber !== null) {
             do {
                 $awaitable->addWaiter($fiber);
                 try {
@@ -232,7 +247,7 @@ final class EventLoop
     {
         return new \LogicException(
             'a notification listener must not wait (SPEC §6.7: what arrived after the notification waits for '
-            . 'its listener); start the call and return, or wait inside Parley::async()',
+            . 'its listener); start the call and return, or wait inside Ipc::async()',
         );
     }
 
@@ -251,18 +266,33 @@ final class EventLoop
     /** Runs until no watcher, timer or task is left (or {@see stop()}). */
     public function run(): void
     {
-        while ($this->hasWork()) {
+        $this->stopped = false;
+        while (!$this->stopped && $this->hasWork()) {
             $this->tick(true);
         }
+        $this->stopped = false;
+    }
+
+    /**
+     * Makes {@see run()} return after the current iteration; watchers and timers stay registered
+     * (a later run() or await() goes on with them).
+     */
+    public function stop(): void
+    {
+        $this->stopped = true;
     }
 
     /**
      * One iteration: queued tasks, pending writes, then waiting for streams and timers.
      *
+     * A host event loop drives this one with `tick(true, $seconds)` (or `tick(false)` from its own
+     * readiness callbacks); see {@see \Parley\Loop\HostLoop}.
+     *
      * @param bool $block whether to wait for an event when nothing is ready
+     * @param float|null $maxWait the longest wait in seconds when blocking (null: until an event)
      * @return bool false when nothing at all is pending (waiting would be forever)
      */
-    public function tick(bool $block = true): bool
+    public function tick(bool $block = true, ?float $maxWait = null): bool
     {
         $ranTasks = false;
         if ($this->queue !== []) {
@@ -288,6 +318,9 @@ final class EventLoop
             $timeout = max(0.0, $this->nextDue() - hrtime(true) / 1e9);
         } elseif ($this->readCallbacks === [] && $this->writeCallbacks === []) {
             return false;
+        }
+        if ($maxWait !== null && ($timeout === null || $timeout > $maxWait)) {
+            $timeout = max(0.0, $maxWait);
         }
         if (
             $timeout === null && $this->writeCallbacks === [] && count($this->readCallbacks) === 1

@@ -36,7 +36,7 @@ use function sprintf;
  * With neither, the worker only notices the parent's death at the end of its stdin, when its
  * event loop runs (a blocking or CPU-bound handler delays that); a warning says so.
  *
- * Children the worker starts with Parley::spawn() run their own ParentWatch (they lead their own
+ * Children the worker starts with Ipc::spawn() run their own ParentWatch (they lead their own
  * group), so a chain of workers unwinds from the top.
  */
 final class ParentWatch

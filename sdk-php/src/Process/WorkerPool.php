@@ -6,7 +6,7 @@ namespace Parley\Process;
 
 use Closure;
 use Parley\Loop\EventLoop;
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\Call;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
@@ -21,18 +21,24 @@ use function count;
  * ```php
  * $pool = new WorkerPool(['php', 'worker.php'], size: 4);
  * $calls = array_map(fn ($job) => $pool->call('resize', $job), $jobs);
- * $results = Parley::awaitAll($calls);
+ * $results = Ipc::awaitAll($calls);
  * $pool->close();
  * ```
  */
 final class WorkerPool
 {
+    /** The environment variable that tells each worker its index in the pool. */
+    public const INDEX_VARIABLE = 'PARLEY_WORKER_INDEX';
+
     /** @var list<Session> */
     private array $workers = [];
 
     /**
      * @param list<string>|string $command
-     * @param Closure(Session): void|null $onStart registers handlers on each new worker session
+     * Each worker gets its index (0 to size-1; a replacement gets the index of the worker it
+     * replaces) in the environment variable PARLEY_WORKER_INDEX, and $onStart receives it too.
+     *
+     * @param Closure(Session, int): void|null $onStart registers handlers on each new worker session
      */
     public function __construct(
         private readonly array|string $command,
@@ -45,7 +51,7 @@ final class WorkerPool
             throw new \InvalidArgumentException('a pool needs at least one worker');
         }
         for ($i = 0; $i < $size; $i++) {
-            $this->workers[] = $this->start();
+            $this->workers[] = $this->start($i);
         }
     }
 
@@ -93,7 +99,7 @@ final class WorkerPool
         $bestLoad = PHP_INT_MAX;
         foreach ($this->workers as $i => $worker) {
             if ($worker->closeReason() !== null || $worker->state() === \Parley\Session\SessionState::Closed) {
-                $worker = $this->workers[$i] = $this->start();
+                $worker = $this->workers[$i] = $this->start($i);
             }
             $load = $worker->stats()['pending_calls'];
             if ($load < $bestLoad) {
@@ -105,11 +111,13 @@ final class WorkerPool
         return $best;
     }
 
-    private function start(): Session
+    private function start(int $index): Session
     {
-        $session = Parley::spawn($this->command, $this->options, loop: $this->loop);
+        $env = getenv();
+        $env[self::INDEX_VARIABLE] = (string) $index;
+        $session = Ipc::spawn($this->command, $this->options, env: $env, loop: $this->loop);
         if ($this->onStart !== null) {
-            ($this->onStart)($session);
+            ($this->onStart)($session, $index);
         }
         return $session;
     }

@@ -76,6 +76,35 @@ final class Call implements Awaitable
         return $this;
     }
 
+    /**
+     * Calls $listener($this) once the call has completed or failed, from the event loop (at the
+     * next loop iteration when it is already done): a host event loop needs no polling.
+     *
+     * @param Closure(Call): void $listener
+     */
+    public function onComplete(Closure $listener): self
+    {
+        $this->state->onComplete(fn () => $listener($this));
+        return $this;
+    }
+
+    /**
+     * Calls $onResult with the result, or $onError with the failure, once the call is done.
+     *
+     * @param Closure(mixed): void $onResult
+     * @param Closure(\Throwable): void|null $onError
+     */
+    public function then(Closure $onResult, ?Closure $onError = null): self
+    {
+        return $this->onComplete(static function (Call $call) use ($onResult, $onError): void {
+            if ($call->succeeded()) {
+                $onResult($call->await());
+            } elseif ($onError !== null) {
+                $onError($call->error());
+            }
+        });
+    }
+
     /** @internal the loop registers a Fiber to resume on completion */
     public function addWaiter(Fiber $fiber): void
     {

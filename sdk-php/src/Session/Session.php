@@ -60,20 +60,25 @@ final class Session
     private readonly Heartbeat $heartbeat;
 
     /**
-     * Usually made by {@see \Parley\Parley} (spawn, worker, connect, listen).
+     * Usually made by {@see \Parley\Ipc} (spawn, worker, connect, listen).
      *
      * @param float $defaultHeartbeat seconds between PINGs when $options sets no heartbeat (0 = off):
      *        the transport's default (SPEC §8.4: off on stdio, on for sockets)
      */
     private readonly Transport $transport;
+    private readonly EventLoop $loop;
 
     public function __construct(
         Transport $transport,
         private readonly Role $role,
         private readonly SessionOptions $options = new SessionOptions(),
-        private readonly EventLoop $loop = new EventLoop(),
+        ?EventLoop $loop = null,
         float $defaultHeartbeat = 0.0,
     ) {
+        // Without an explicit loop, the process-wide one: sessions made by hand share the loop of
+        // spawn() and connect() (a private loop would serialise waits on two sessions).
+        $loop ??= EventLoop::get();
+        $this->loop = $loop;
         if ($options->transportDecorator !== null) {
             $transport = ($options->transportDecorator)($transport);
         }
@@ -103,6 +108,7 @@ final class Session
             $this->life,
             $this->log,
             $options->defaultTimeout,
+            $options->defaultCodec,
         );
         $this->inbound = new Inbound($this->writer, $this->bodies, $loop, $this->life, $this->log, $options, $this);
         $this->heartbeat = new Heartbeat(
@@ -316,6 +322,12 @@ final class Session
     public function isOpen(): bool
     {
         return $this->life->state() === SessionState::Open;
+    }
+
+    /** Whether the session is closed, whatever the reason (see {@see closeReason()}). */
+    public function isClosed(): bool
+    {
+        return $this->life->state() === SessionState::Closed;
     }
 
     /** Null while open or after a clean GOODBYE close; the failure otherwise. */

@@ -40,6 +40,8 @@ final class SessionOptions
      * @param Closure(\Parley\Transport\Transport): \Parley\Transport\Transport|null $transportDecorator
      *        wraps the transport before the session uses it (byte metering, tracing, test taps);
      *        {@see Session::transport()} returns the wrapper
+     * @param string|null $defaultCodec the codec of calls and notifications sent without one (e.g. "php"
+     *        for typed DTOs between PHP peers); answers use the codec of their request (SPEC §10.1)
      */
     public function __construct(
         public readonly string $peerName = 'parley-php/' . self::VERSION,
@@ -63,7 +65,15 @@ final class SessionOptions
         public readonly ?Closure $onStray = null,
         public readonly ?Closure $onLog = null,
         public readonly ?Closure $transportDecorator = null,
+        public readonly ?string $defaultCodec = null,
     ) {
+        if ($defaultCodec !== null && $defaultCodec !== 'json' && !in_array($defaultCodec, $codecs, true)) {
+            throw new \InvalidArgumentException(sprintf(
+                'defaultCodec "%s" is not among the enabled codecs (%s)',
+                $defaultCodec,
+                implode(', ', $codecs),
+            ));
+        }
         if ($maxFrame < FrameDescriptor::MIN_MAX_FRAME || $maxFrame > FrameDescriptor::MAX_MAX_FRAME) {
             throw new \InvalidArgumentException(sprintf(
                 'maxFrame must be between %d and %d bytes (SPEC §3.2), got %d',

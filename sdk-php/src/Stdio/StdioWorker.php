@@ -60,7 +60,39 @@ final class StdioWorker
         if ($captureOutput) {
             self::captureOutput($session);
         }
+        register_shutdown_function(self::finishAtScriptEnd(...), $session);
         return $session;
+    }
+
+    /**
+     * A script-style worker (no {@see Session::run()}: it sends, then its script ends) loses
+     * nothing: at the end of the script the handshake is completed, queued messages are sent and
+     * the session is closed with GOODBYE, bounded by the handshake and drain timeouts. When that
+     * fails the loss is reported on stderr, never silent.
+     */
+    private static function finishAtScriptEnd(Session $session): void
+    {
+        if ($session->isClosed() || $session->stats()['in_flight'] > 0) {
+            // Closed already, or exit() inside a handler: that is a crash, not the end of a script.
+            return;
+        }
+        try {
+            $session->close('the worker script ended');
+        } catch (\Throwable $e) {
+            @fwrite(STDERR, sprintf(
+                "parley: closing the session at the end of the script failed: %s\n",
+                $e->getMessage(),
+            ));
+            return;
+        }
+        $reason = $session->closeReason();
+        if ($reason !== null) {
+            @fwrite(STDERR, sprintf(
+                "parley: the session ended without a clean close at the end of the script; messages still"
+                . " queued were lost: %s\n",
+                $reason->getMessage(),
+            ));
+        }
     }
 
     /** Moves the frame stream to a duplicate of fd 1 and points fd 1 at stderr. */

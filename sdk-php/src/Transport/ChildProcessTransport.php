@@ -95,6 +95,9 @@ final class ChildProcessTransport extends StreamTransport
             $this->child->exitDescription(),
             $reason,
         );
+        if ($this->child->exitStatus() === 0) {
+            $message .= ' (it exited normally without closing the session: did the worker call run()?)';
+        }
         if ($tail !== []) {
             $message .= "\nlast stderr lines:\n  " . implode("\n  ", array_slice($tail, -10));
         }

@@ -2,13 +2,13 @@
 
 /**
  * A PHP parent for the no-orphans test: `php orphan-parent.php spawn|pool spin|block <pidfile> [php args
- * for the worker...]` starts tests/Fixtures/orphan-worker.php (with Parley::spawn or a WorkerPool of 2),
+ * for the worker...]` starts tests/Fixtures/orphan-worker.php (with Ipc::spawn or a WorkerPool of 2),
  * asks it to `hold`, and waits for the answer that never comes, until the test kills this process.
  */
 
 declare(strict_types=1);
 
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Process\WorkerPool;
 
 require __DIR__ . '/../../src/autoload.php';
@@ -21,5 +21,5 @@ if ($kind === 'pool') {
     $pool->call('pid')->await(); // both workers up; the next call goes to the other (least busy) one
     $pool->call('hold', $params)->await();
 } else {
-    Parley::spawn($command)->call('hold', $params)->await();
+    Ipc::spawn($command)->call('hold', $params)->await();
 }

@@ -8,12 +8,12 @@
 
 declare(strict_types=1);
 
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Process\ParentWatch;
 
 require __DIR__ . '/../../src/autoload.php';
 
-$session = Parley::worker();
+$session = Ipc::worker();
 $session->handle('pid', static fn (): int => getmypid());
 /** Starts `sleep 300` and keeps its handle (never closed: proc_close() would wait for it). */
 $startGrandchild = static function (): int {

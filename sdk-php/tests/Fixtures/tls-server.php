@@ -6,14 +6,14 @@
 
 declare(strict_types=1);
 
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 
 require __DIR__ . '/../../src/autoload.php';
 
-$server = Parley::listen('tls://127.0.0.1:0', static function (Session $session): void {
+$server = Ipc::listen('tls://127.0.0.1:0', static function (Session $session): void {
     $session->handle('echo', static fn (mixed $p): mixed => $p);
 }, new SessionOptions(logger: static fn () => null), ['local_cert' => $argv[1]]);
 echo 'LISTENING ', $server->displayAddress(), "\n";
-Parley::run();
+Ipc::run();

@@ -7,13 +7,13 @@
 declare(strict_types=1);
 
 use Parley\Codec\Payload;
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\RequestContext;
 use Parley\Session\SessionOptions;
 
 require __DIR__ . '/../../src/autoload.php';
 
-$session = Parley::worker(new SessionOptions(peerName: 'test-worker'));
+$session = Ipc::worker(new SessionOptions(peerName: 'test-worker'));
 $session->handle('echo', static fn (mixed $params): mixed => $params);
 $session->handle('pid', static fn (): int => getmypid());
 $session->handle('bytes', static fn (string $bytes): Payload => Payload::raw($bytes));

@@ -10,7 +10,7 @@ use Parley\Loop\EpollPoller;
 use Parley\Loop\EventLoop;
 use Parley\Loop\Poller;
 use Parley\Loop\StreamSelectPoller;
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use PHPUnit\Framework\TestCase;
@@ -127,7 +127,7 @@ final class ManyConnectionsTest extends TestCase
     {
         $loop = new EventLoop($poller);
         $quiet = static fn () => null;
-        $server = Parley::listen('tcp://127.0.0.1:0', static function (Session $session): void {
+        $server = Ipc::listen('tcp://127.0.0.1:0', static function (Session $session): void {
             $session->handle('echo', static fn (mixed $p): mixed => $p);
         }, new SessionOptions(logger: $quiet, handshakeTimeout: 300.0), loop: $loop); // idle ones must stay
         try {
@@ -146,7 +146,7 @@ final class ManyConnectionsTest extends TestCase
             $accepted = count($server->sessions());
             self::assertSame($count, $accepted, 'the server accepted the idle connections');
             $start = hrtime(true);
-            $client = Parley::connect($address, new SessionOptions(logger: $quiet), loop: $loop);
+            $client = Ipc::connect($address, new SessionOptions(logger: $quiet), loop: $loop);
             self::assertSame(['hi' => 1], $client->call('echo', ['hi' => 1])->await());
             $latency = (hrtime(true) - $start) / 1e6;
             $client->close();

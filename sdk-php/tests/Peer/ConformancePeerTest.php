@@ -11,7 +11,7 @@ use Parley\Exception\ErrorCode;
 use Parley\Exception\PeerGoneException;
 use Parley\Exception\RemoteException;
 use Parley\Loop\EventLoop;
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Session\SessionState;
@@ -65,7 +65,7 @@ final class ConformancePeerTest extends TestCase
         $loop = new EventLoop();
         $peer = dirname(__DIR__, 3) . '/conformance-tests/peers/php/bin/parley-peer';
         if ($transport === 'stdio') {
-            $this->session = Parley::spawn(
+            $this->session = Ipc::spawn(
                 array_merge([PHP_BINARY, $peer, 'serve', '--transport', 'stdio'], $serverArgs),
                 $options,
                 loop: $loop,
@@ -74,7 +74,7 @@ final class ConformancePeerTest extends TestCase
             $this->dir = new TempDir();
             $listen = $transport === 'unix' ? $this->dir->path . '/peer.sock' : '127.0.0.1:0';
             $this->server = new PeerProcess($transport, $listen, $serverArgs);
-            $this->session = Parley::connect($this->server->address, $options, loop: $loop);
+            $this->session = Ipc::connect($this->server->address, $options, loop: $loop);
         }
         return $this->session;
     }
@@ -229,7 +229,7 @@ final class ConformancePeerTest extends TestCase
         $peer = dirname(__DIR__, 3) . '/conformance-tests/peers/php/bin/parley-peer';
         $args = ['--token', 's3cret', '--max-frame', '16384', '--max-in-flight', '2'];
         if ($transport === 'stdio') {
-            $this->session = Parley::spawn(
+            $this->session = Ipc::spawn(
                 array_merge([PHP_BINARY, $peer, 'serve', '--transport', 'stdio'], $args),
                 $options,
                 loop: $loop,
@@ -241,7 +241,7 @@ final class ConformancePeerTest extends TestCase
                 $transport === 'unix' ? $this->dir->path . '/p.sock' : '127.0.0.1:0',
                 $args,
             );
-            $this->session = Parley::connect($this->server->address, $options, loop: $loop);
+            $this->session = Ipc::connect($this->server->address, $options, loop: $loop);
         }
         $this->session->awaitOpen();
         self::assertSame(16384, $this->session->peer()?->maxFrame);

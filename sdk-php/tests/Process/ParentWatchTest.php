@@ -5,13 +5,13 @@ declare(strict_types=1);
 namespace Parley\Tests\Process;
 
 use Parley\Loop\EventLoop;
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Tests\Support\ProcessTable;
 use Parley\Tests\Support\TempDir;
 use PHPUnit\Framework\TestCase;
 
 /**
- * No orphans (SPEC §9.1): a PHP parent (Parley::spawn or a WorkerPool) is SIGKILLed while its
+ * No orphans (SPEC §9.1): a PHP parent (Ipc::spawn or a WorkerPool) is SIGKILLed while its
  * worker spins in a CPU loop or blocks in sleep() with a grandchild running: the worker, its
  * watchdog and the grandchild are all gone soon after (polled for at most 10 s; the time it took is
  * printed, not asserted). Run with FFI (pdeathsig + watchdog) and without (the watchdog alone).
@@ -108,7 +108,7 @@ final class ParentWatchTest extends TestCase
 
     public function testAWorkerThatExitsTakesTheChildrenItLeftWithIt(): void
     {
-        $worker = Parley::spawn([PHP_BINARY, self::FIXTURES . '/orphan-worker.php'], loop: new EventLoop());
+        $worker = Ipc::spawn([PHP_BINARY, self::FIXTURES . '/orphan-worker.php'], loop: new EventLoop());
         $grandchild = $worker->call('grandchild')->await();
         $this->leftovers = [$grandchild];
         self::assertTrue(ProcessTable::isRunning($grandchild));

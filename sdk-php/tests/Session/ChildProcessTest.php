@@ -11,7 +11,7 @@ use Parley\Exception\ErrorCode;
 use Parley\Exception\PeerGoneException;
 use Parley\Exception\SessionClosedException;
 use Parley\Loop\EventLoop;
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Session\SessionState;
@@ -52,7 +52,7 @@ final class ChildProcessTest extends TestCase
         $options ??= new SessionOptions(logger: function (string $level, string $message): void {
             $this->logs[] = [$level, $message];
         });
-        $session = Parley::spawn(
+        $session = Ipc::spawn(
             [PHP_BINARY, dirname(__DIR__) . '/Fixtures/worker.php'],
             $options,
             loop: $this->loop,

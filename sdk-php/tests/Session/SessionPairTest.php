@@ -111,11 +111,18 @@ final class SessionPairTest extends TestCase
     public function testPhpCodecInstantiatesNoClassByDefault(): void
     {
         $pair = $this->pair();
-        $pair->server->handle('class', static fn (mixed $p): string => get_class($p));
-        self::assertSame(
-            '__PHP_Incomplete_Class',
-            $pair->client->call('class', Payload::php(new \ArrayObject([1])))->await(),
-        );
+        $ran = false;
+        $pair->server->handle('class', static function (mixed $p) use (&$ran): string {
+            $ran = true;
+            return get_class($p);
+        });
+        try {
+            $pair->client->call('class', Payload::php(new \ArrayObject([1])))->await();
+            self::fail('the server does not allow ArrayObject');
+        } catch (RemoteException $e) {
+            self::assertStringContainsString('ArrayObject', $e->getMessage());
+        }
+        self::assertFalse($ran, 'no handler sees an object it cannot use');
     }
 
     public function testErrorsCarryCodeMessageAndData(): void

@@ -6,7 +6,7 @@ namespace Parley\Tests\Session;
 
 use Parley\Exception\TransportException;
 use Parley\Loop\EventLoop;
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Tests\Support\TempDir;
@@ -47,7 +47,7 @@ final class SocketTest extends TestCase
 
     private function listen(string $address, ?SessionOptions $options = null): \Parley\Transport\SocketServer
     {
-        $server = Parley::listen($address, static function (Session $session): void {
+        $server = Ipc::listen($address, static function (Session $session): void {
             $session->handle('echo', static fn (mixed $p): mixed => $p);
             $session->handle(
                 'callback',
@@ -60,7 +60,7 @@ final class SocketTest extends TestCase
 
     private function connect(string $address, ?SessionOptions $options = null): Session
     {
-        $session = Parley::connect(
+        $session = Ipc::connect(
             $address,
             $options ?? new SessionOptions(logger: static fn () => null),
             loop: $this->loop,
@@ -186,7 +186,7 @@ final class SocketTest extends TestCase
             $line = (string) fgets($pipes[1]);
             self::assertStringStartsWith('LISTENING ', $line);
             $address = 'tls://' . trim(substr($line, 10));
-            $client = Parley::connect($address, new SessionOptions(logger: static fn () => null), tls: [
+            $client = Ipc::connect($address, new SessionOptions(logger: static fn () => null), tls: [
                 'cafile' => $pem,
                 'peer_name' => 'localhost',
             ], loop: $this->loop);

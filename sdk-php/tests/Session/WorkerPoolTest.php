@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace Parley\Tests\Session;
 
 use Parley\Loop\EventLoop;
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Process\WorkerPool;
 use Parley\Session\SessionOptions;
 use PHPUnit\Framework\TestCase;
@@ -31,7 +31,7 @@ final class WorkerPoolTest extends TestCase
                 $pids[] = $worker->call('pid')->await();
             }
             self::assertCount(3, array_unique($pids));
-            self::assertSame(array_fill(0, 6, 'slept'), Parley::awaitAll($calls));
+            self::assertSame(array_fill(0, 6, 'slept'), Ipc::awaitAll($calls));
 
             posix_kill($pids[0], SIGKILL);
             $pool->workers()[0]->closed()->await();

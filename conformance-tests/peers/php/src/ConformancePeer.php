@@ -6,7 +6,7 @@ namespace Parley\Peer;
 
 use Parley\Exception\ParleyException;
 use Parley\Loop\EventLoop;
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Transport\Transport;
@@ -57,7 +57,7 @@ final class ConformancePeer
         $transport = $options['transport'] ?? 'stdio';
         $sessionOptions = self::sessionOptions($options);
         if ($transport === 'stdio') {
-            $session = Parley::worker($sessionOptions);
+            $session = Ipc::worker($sessionOptions);
             ConformanceService::register($session);
             $session->run();
             return 0;
@@ -72,7 +72,7 @@ final class ConformancePeer
         };
         $loop = EventLoop::get();
         $server = null;
-        $server = Parley::listen($address, static function (Session $session) use (&$server): void {
+        $server = Ipc::listen($address, static function (Session $session) use (&$server): void {
             ConformanceService::register($session, static function () use (&$server): void {
                 $server?->close();
             });

@@ -43,7 +43,8 @@ use function strlen;
 final class Bodies
 {
     private readonly JsonCodec $json;
-    private readonly bool $jsonAssoc;
+    /** json_decode()'s $associative (read by the inlined fast paths of Outbound and Inbound) */
+    public readonly bool $jsonAssoc;
     private readonly int $threshold;
     private readonly int $maxMessage;
     /** @var array<int, Codec> codecs this peer decodes, by id */

@@ -30,6 +30,7 @@ use function hrtime;
 use function is_array;
 use function is_object;
 use function is_string;
+use function json_decode;
 use function max;
 use function sprintf;
 use function str_starts_with;
@@ -174,8 +175,11 @@ final class Inbound
             $this->answerNow($id, ErrorCode::MethodNotFound, "method not found: $method");
             return;
         }
+        // Bodies::decode(), inlined for the common small JSON params (null and errors: full path).
+        $params = $message->codec === FrameDescriptor::CODEC_JSON && $message->compression === 0
+            && $message->body !== '' ? json_decode($message->body, $this->bodies->jsonAssoc) : null;
         try {
-            $params = $this->bodies->decode($message);
+            $params ??= $this->bodies->decode($message);
         } catch (CodecException $e) {
             $this->answerNow($id, $e->errorCode() ?? ErrorCode::ParseError, sprintf(
                 'cannot decode the params of %s: %s',

@@ -34,6 +34,7 @@ use function hrtime;
 use function is_array;
 use function is_int;
 use function is_string;
+use function json_decode;
 use function json_encode;
 use function max;
 use function preg_match;
@@ -54,6 +55,8 @@ final class Outbound
     private array $pending = [];
     /** @var list<OutboundCall> calls waiting for the handshake or for a free slot */
     private array $queued = [];
+    /** @var list<array{string, mixed, ?string, ?string}> notifications made before the handshake */
+    private array $queuedNotifications = [];
     private int $nextId = 1;
     private int $peerMaxInFlight = FrameDescriptor::DEFAULT_MAX_IN_FLIGHT;
     /** @var array<string, true> */
@@ -66,6 +69,7 @@ final class Outbound
         private readonly SessionGate $gate,
         private readonly Log $log,
         private readonly ?float $defaultTimeout,
+        private readonly ?string $defaultCodec = null,
     ) {
     }
 
@@ -81,6 +85,7 @@ final class Outbound
         if (!isset($this->validMethods[$method])) {
             $this->checkMethodName($method);
         }
+        $codec ??= $this->defaultCodec;
         $call = new OutboundCall($method, $this, $this->loop);
         $call->onProgress = $onProgress;
         $state = $this->gate->state();
@@ -141,6 +146,18 @@ final class Outbound
         if (!isset($this->validMethods[$method])) {
             $this->checkMethodName($method);
         }
+        $codec ??= $this->defaultCodec;
+        if ($state === SessionState::Connecting) {
+            // Like a call: encoded once the peer's HELLO says which codecs it takes (SPEC §8.2).
+            $this->queuedNotifications[] = [$method, $params, $codec, $compression];
+            return;
+        }
+        $this->sendNotification($method, $params, $codec, $compression);
+    }
+
+    /** @throws MessageTooLargeException */
+    private function sendNotification(string $method, mixed $params, ?string $codec, ?string $compression): void
+    {
         $json = $codec === null && $compression === null ? $this->bodies->smallJson($params) : null;
         if ($json !== null) {
             $this->writer->notificationJson($method, $json);
@@ -162,6 +179,20 @@ final class Outbound
     public function open(int $peerMaxInFlight): void
     {
         $this->peerMaxInFlight = $peerMaxInFlight;
+        $notifications = $this->queuedNotifications;
+        $this->queuedNotifications = [];
+        foreach ($notifications as [$method, $params, $codec, $compression]) {
+            try {
+                $this->sendNotification($method, $params, $codec, $compression);
+            } catch (\Throwable $e) {
+                // The sender has moved on: nobody to throw to.
+                $this->log->log('error', sprintf(
+                    'notification %s queued before the handshake was not sent: %s',
+                    $method,
+                    $e->getMessage(),
+                ));
+            }
+        }
         $this->sendQueued();
     }
 
@@ -257,10 +288,17 @@ final class Outbound
             $call->timer = null;
         }
         if (!$call->isDone()) {
-            try {
-                $call->complete($this->bodies->decode($message));
-            } catch (CodecException $e) {
-                $call->fail($e);
+            // Bodies::decode(), inlined for the common small JSON answer (errors take the full path).
+            $result = $message->codec === FrameDescriptor::CODEC_JSON && $message->compression === 0
+                && $message->body !== '' ? json_decode($message->body, $this->bodies->jsonAssoc) : null;
+            if ($result !== null) {
+                $call->complete($result);
+            } else {
+                try {
+                    $call->complete($this->bodies->decode($message));
+                } catch (CodecException $e) {
+                    $call->fail($e);
+                }
             }
         }
         // ended(), inlined for the common answer.

@@ -52,6 +52,8 @@ final class OutboundCall implements Awaitable
     public mixed $params = null;
     public ?string $codecName = null;
     public ?string $compressionName = null;
+    /** @var list<Closure(): void> completion listeners */
+    private array $onComplete = [];
 
     /** The properties are not `readonly` on purpose: one is made per call (cheaper to build). */
     public function __construct(
@@ -100,6 +102,29 @@ final class OutboundCall implements Awaitable
         throw $this->error;
     }
 
+    /** Runs $listener once the call completes or fails (through the loop; at once if it is done). */
+    public function onComplete(Closure $listener): void
+    {
+        if ($this->state !== self::PENDING) {
+            $this->loop->defer($listener);
+            return;
+        }
+        $this->onComplete[] = $listener;
+    }
+
+    private function completed(): void
+    {
+        if ($this->waiters !== []) {
+            $this->wakeWaiters($this->loop);
+        }
+        if ($this->onComplete !== []) {
+            foreach ($this->onComplete as $listener) {
+                $this->loop->defer($listener);
+            }
+            $this->onComplete = [];
+        }
+    }
+
     /** The caller gives up: fails at once, CANCEL goes out once (§6.6). */
     public function cancel(): void
     {
@@ -117,8 +142,8 @@ final class OutboundCall implements Awaitable
         }
         $this->state = self::DONE;
         $this->result = $result;
-        if ($this->waiters !== []) {
-            $this->wakeWaiters($this->loop);
+        if ($this->waiters !== [] || $this->onComplete !== []) {
+            $this->completed();
         }
     }
 
@@ -130,8 +155,8 @@ final class OutboundCall implements Awaitable
         $this->state = self::FAILED;
         $this->error = $error;
         $this->onProgress = null;
-        if ($this->waiters !== []) {
-            $this->wakeWaiters($this->loop);
+        if ($this->waiters !== [] || $this->onComplete !== []) {
+            $this->completed();
         }
     }
 }

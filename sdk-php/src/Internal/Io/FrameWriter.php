@@ -19,6 +19,7 @@ use function array_shift;
 use function array_splice;
 use function array_unshift;
 use function count;
+use function hrtime;
 use function implode;
 use function max;
 use function min;
@@ -62,6 +63,10 @@ final class FrameWriter implements Flushable
     private ?int $writeWatcher = null;
     private bool $closed = false;
     private bool $held = true;
+    /** At most one eager (write-at-once) flush of notifications and progress per this many ns. */
+    private const EAGER_INTERVAL_NS = 1_000_000;
+    /** hrtime() of the last eager flush. */
+    private int $lastEager = 0;
     /** @var list<array{int, int, int, string, int, int, string}> messages held until the handshake */
     private array $afterHandshake = [];
     private ?Deferred $drained = null;
@@ -220,7 +225,14 @@ final class FrameWriter implements Flushable
             ) . $method . $json;
             $this->out[] = $frame;
             $this->outBytes += strlen($frame);
-            if (!$this->flushScheduled) {
+            // Live delivery: a notification made by blocking code (a handler that sleeps or waits
+            // on I/O between two notify() calls) must not wait for the loop to get control back.
+            $now = hrtime(true);
+            if ($now - $this->lastEager >= self::EAGER_INTERVAL_NS) {
+                $this->lastEager = $now;
+                $this->flush();
+            } elseif (!$this->flushScheduled) {
+                // In a burst: coalesced, flushed when the loop gets control.
                 $this->flushScheduled = true;
                 $this->loop->scheduleFlush($this);
             }
@@ -234,6 +246,7 @@ final class FrameWriter implements Flushable
     public function notification(string $method, Encoded $body): void
     {
         $this->message(FrameKind::NOTIFICATION, 0, 0, $method, $body->codec, $body->compression, $body->bytes);
+        $this->flushNow();
         if ($this->outBytes > self::MAX_BUFFERED) {
             $this->awaitSpace();
         }
@@ -243,6 +256,25 @@ final class FrameWriter implements Flushable
     public function progress(int $id, Encoded $body): void
     {
         $this->message(FrameKind::PROGRESS, 0, $id, '', $body->codec, $body->compression, $body->bytes);
+        $this->flushNow();
+    }
+
+    /**
+     * A non-blocking write attempt at once (what the transport does not take is queued and goes
+     * out when the stream is writable): PROGRESS and notifications are live even when the code that
+     * makes them blocks before the loop gets control back. In a burst (another eager write less
+     * than {@see EAGER_INTERVAL_NS} ago) frames are coalesced as before: they go out with the next
+     * eager write or the loop's flush, whichever comes first.
+     */
+    private function flushNow(): void
+    {
+        if (!$this->held && !$this->closed && $this->out !== []) {
+            $now = hrtime(true);
+            if ($now - $this->lastEager >= self::EAGER_INTERVAL_NS) {
+                $this->lastEager = $now;
+                $this->flush();
+            }
+        }
     }
 
     /** CANCEL (§6.6): ahead of queued data. */

@@ -22,6 +22,7 @@ use Parley\Internal\Io\MessageSink;
 use Parley\Internal\Log;
 use Parley\Session\SessionState;
 
+use function hrtime;
 use function json_encode;
 use function sprintf;
 use function strlen;
@@ -37,6 +38,19 @@ use function substr;
  */
 final class Dispatcher implements MessageSink
 {
+    /** Stray-byte warnings shown in full before rate limiting starts. */
+    private const STRAY_REPORTS_IN_FULL = 3;
+    /** Then at most one stray-byte warning per this many seconds. */
+    private const STRAY_REPORT_INTERVAL = 5.0;
+    /** The last stray bytes kept for the exception that reports the peer's end. */
+    private const STRAY_TAIL = 200;
+
+    private string $strayTail = '';
+    private int $strayReports = 0;
+    private int $straySuppressed = 0;
+    private int $strayBytes = 0;
+    private float $strayQuietUntil = 0.0;
+
     /**
      * @param Closure(string): void|null $onStray the application's stray-bytes listener
      */
@@ -117,7 +131,12 @@ final class Dispatcher implements MessageSink
 
     public function onEndOfStream(string $truncated): void
     {
-        $this->life->onEndOfStream($truncated);
+        // What a dying child printed instead of frames ("Could not open input file: ...").
+        $this->life->onEndOfStream(
+            $truncated,
+            $this->strayTail === '' ? '' : '; it wrote non-Parley output: '
+                . json_encode(substr($this->strayTail, -self::STRAY_TAIL), Bodies::CONTROL_FLAGS),
+        );
     }
 
     /** Bytes between frames that are not Parley frames (§3.6): reported, then skipped. */
@@ -126,14 +145,32 @@ final class Dispatcher implements MessageSink
         if ($this->onStray !== null) {
             ($this->onStray)($bytes);
         }
+        $this->strayTail = substr($this->strayTail . $bytes, -self::STRAY_TAIL);
+        $this->strayReports++;
+        $this->strayBytes += strlen($bytes);
+        $now = hrtime(true) / 1e9;
+        if ($this->strayReports > self::STRAY_REPORTS_IN_FULL && $now < $this->strayQuietUntil) {
+            // Rate-limited: counted, summed up in the next warning.
+            $this->straySuppressed++;
+            return;
+        }
+        $this->strayQuietUntil = $now + self::STRAY_REPORT_INTERVAL;
         $shown = substr($bytes, 0, FrameDescriptor::STRAY_REPORT_BYTES);
         $this->log->log('warning', sprintf(
-            'skipped %d stray bytes from %s (not Parley frames): %s%s',
+            'skipped %d stray bytes from %s (not Parley frames): %s%s%s',
             strlen($bytes),
             $this->peerDescription,
             json_encode($shown, Bodies::CONTROL_FLAGS),
             strlen($bytes) > strlen($shown) ? ' ...' : '',
+            $this->straySuppressed > 0
+                ? sprintf(
+                    ' (%d more stray-byte reports not shown; %d bytes in all)',
+                    $this->straySuppressed,
+                    $this->strayBytes,
+                )
+                : '',
         ));
+        $this->straySuppressed = 0;
     }
 
     /** @throws ProtocolException a second HELLO, or a fatal ERROR */

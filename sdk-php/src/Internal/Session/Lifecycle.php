@@ -314,8 +314,12 @@ final class Lifecycle implements SessionGate
         }
     }
 
-    /** The peer ended its direction (or the transport did). */
-    public function onEndOfStream(string $truncated): void
+    /**
+     * The peer ended its direction (or the transport did).
+     *
+     * @param string $strayNote what the peer wrote that was not frames, for the report of its end
+     */
+    public function onEndOfStream(string $truncated, string $strayNote = ''): void
     {
         if ($this->state === SessionState::Closed) {
             return;
@@ -325,7 +329,7 @@ final class Lifecycle implements SessionGate
             return;
         }
         $this->abort(
-            $this->transport->peerGone('the peer closed the connection (end of stream)' . $truncated),
+            $this->transport->peerGone('the peer closed the connection (end of stream)' . $truncated . $strayNote),
             false,
         );
     }
@@ -371,7 +375,10 @@ final class Lifecycle implements SessionGate
         $this->release();
         $this->log->log(match (true) {
             $reason::class === SessionClosedException::class => 'debug',
-            $reason instanceof PeerGoneException => 'warning',
+            // No warning when the application observes the close (close listener, calls in flight).
+            $reason instanceof PeerGoneException
+                && $this->closeListeners === [] && $this->outbound->isIdle() => 'warning',
+            $reason instanceof PeerGoneException => 'debug',
             default => 'error',
         }, 'session closed: ' . $reason->getMessage());
         $this->outbound->failAll($reason);

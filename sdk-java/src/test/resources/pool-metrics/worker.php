@@ -7,9 +7,9 @@ declare(strict_types=1);
 require __DIR__ . '/../../../../../sdk-php/src/autoload.php';
 
 use Parley\Exception\RemoteException;
-use Parley\Parley;
+use Parley\Ipc;
 
-$session = Parley::worker();
+$session = Ipc::worker();
 $session->handle('echo', static fn (mixed $p): mixed => $p);
 $session->handle('fail', static function (): never {
     throw new RemoteException('refused on purpose', 4001);

@@ -5,7 +5,7 @@ declare(strict_types=1);
 // A pool test worker (sdk-java/src/test/java/io/parley/pool). Uses the SDK from this repository.
 require dirname(__DIR__, 5) . '/sdk-php/src/autoload.php';
 
-use Parley\Parley;
+use Parley\Ipc;
 use Parley\Session\RequestContext;
 
 if (getenv('WORKER_FAIL_AT_START') === '1') {
@@ -18,7 +18,7 @@ $version = $versionFile !== false ? trim((string) file_get_contents($versionFile
 $hoard = [];
 
 pcntl_async_signals(true);
-$session = Parley::worker();
+$session = Ipc::worker();
 $session->handle('echo', fn (mixed $p) => $p);
 $session->handle('square', fn (array $p) => $p['n'] * $p['n']);
 $session->handle('pid', fn () => getmypid());

@@ -7,7 +7,7 @@ import javax.net.ssl.SSLContext;
 /**
  * Where the pool accepts remote workers: PHP workers started on other hosts (by containers,
  * Kubernetes, systemd) that dial in over TCP and join a named pool. A remote worker connects with
- * {@code Parley::connect('tls://pool-host:9443', new SessionOptions(token: $t, peerName:
+ * {@code Ipc::connect('tls://pool-host:9443', new SessionOptions(token: $t, peerName:
  * 'pool:slow'))}, registers its handlers and runs; its HELLO peer name {@code pool:<name>} picks
  * the pool it joins (any other name joins {@value PoolConfig#DEFAULT_POOL}). It leaves when its
  * connection ends. The pool cannot signal a remote process: on exec_ttl it closes the connection.

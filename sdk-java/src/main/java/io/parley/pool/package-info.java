@@ -14,7 +14,7 @@
  * }</pre>
  *
  * <p>Each worker is one Parley session (SPEC §8) over the child's stdio (SPEC §9.1). The PHP side
- * is an ordinary {@code Parley::worker()} script.
+ * is an ordinary {@code Ipc::worker()} script.
  *
  * <h2>Options</h2>
  *
@@ -31,7 +31,7 @@
  * <tr><td>workers</td><td>number of CPUs</td><td>local workers kept running</td></tr>
  * <tr><td>env</td><td>{}</td><td>variables added to the inherited environment</td></tr>
  * <tr><td>working_dir</td><td>current dir (file: its dir)</td><td>the workers' working directory</td></tr>
- * <tr><td>transport</td><td>stdio</td><td>stdio, unix (private 0600 socket) or tcp (loopback, per-pool token); the worker's {@code Parley::worker()} dials back</td></tr>
+ * <tr><td>transport</td><td>stdio</td><td>stdio, unix (private 0600 socket) or tcp (loopback, per-pool token); the worker's {@code Ipc::worker()} dials back</td></tr>
  * <tr><td>max_concurrent</td><td>1</td><td>calls per worker at once; 1 = one job at a time, more uses multiplexing</td></tr>
  * <tr><td>queue_size</td><td>1024</td><td>calls that may wait for a worker (FIFO)</td></tr>
  * <tr><td>allocate_timeout</td><td>60s</td><td>how long a call may wait for a worker</td></tr>
@@ -112,7 +112,7 @@
  * <h2>Remote workers</h2>
  *
  * With {@link io.parley.pool.RemoteWorkers} the pool listens on TCP (TLS optional, token required,
- * SPEC §9.3). A PHP worker on another host connects with {@code Parley::connect($address, new
+ * SPEC §9.3). A PHP worker on another host connects with {@code Ipc::connect($address, new
  * SessionOptions(token: $token, peerName: 'pool:slow'))} and joins the named pool {@code slow}; it
  * leaves when its connection ends. Remote workers are not recycled or restarted by the pool (it
  * cannot start processes on other hosts); on exec_ttl their connection is cut. When a remote worker

@@ -23,7 +23,7 @@ class CallCommandTest {
         Files.writeString(script, "<?php\n"
                 + "declare(strict_types=1);\n"
                 + "require " + phpString(sdk.toString()) + ";\n"
-                + "$w = Parley\\Parley::worker();\n"
+                + "$w = Parley\\Ipc::worker();\n"
                 + "$w->handle('add', fn (array $p): array => ['sum' => $p['a'] + $p['b']]);\n"
                 + "$w->handle('refuse', function (array $p): never { throw new Parley\\Exception\\RemoteException('no, because ' . $p['why'], 4001); });\n"
                 + "$w->run();\n");

@@ -103,7 +103,7 @@ final class Supervisor {
         } catch (TimeoutException e) {
             dialled.cancel(false);
             throw new IOException(w.describe() + " did not dial in to " + listener.address() + " within start_timeout ("
-                    + pool.cfg.startTimeout() + "). Its script must call Parley::worker(), which dials the address in "
+                    + pool.cfg.startTimeout() + "). Its script must call Ipc::worker(), which dials the address in "
                     + LocalListener.ENV_ADDRESS + " when it is set");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

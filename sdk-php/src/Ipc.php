@@ -16,6 +16,8 @@ use Parley\Stdio\StdioWorker;
 use Parley\Transport\ChildProcessTransport;
 use Parley\Transport\SocketConnector;
 use Parley\Transport\SocketServer;
+use Parley\Transport\StderrLines;
+use Parley\Transport\StreamTransport;
 
 /**
  * Entry points: start a worker process, be one, connect, listen; and the few helpers for running
@@ -23,17 +25,17 @@ use Parley\Transport\SocketServer;
  *
  * ```php
  * // parent.php
- * $worker = Parley::spawn(['php', 'worker.php']);
+ * $worker = Ipc::spawn(['php', 'worker.php']);
  * echo $worker->call('greet', ['name' => 'Ada'])->await();
  * $worker->close();
  *
  * // worker.php
- * $session = Parley::worker();
+ * $session = Ipc::worker();
  * $session->handle('greet', fn (array $p) => "Hello, {$p['name']}");
  * $session->run();
  * ```
  */
-final class Parley
+final class Ipc
 {
     /**
      * Starts a child process that speaks Parley on its stdin/stdout (SPEC §9.1) and returns the
@@ -77,6 +79,51 @@ final class Parley
         $options ??= new SessionOptions();
         $loop ??= EventLoop::get();
         return PoolDialIn::fromEnvironment($options, $loop) ?? StdioWorker::open($options, $loop, $captureOutput);
+    }
+
+    /**
+     * The parent side of a process started by other means (proc_open, symfony/process, a
+     * supervisor): frames are read from $out (the child's stdout) and written to $in (its stdin);
+     * lines on $err (its stderr, optional) go to $onStderrLine, or to the session's logger as
+     * warnings. The session shares the process-wide loop with {@see spawn()} and {@see connect()}.
+     *
+     * ```php
+     * $proc = proc_open(['php', 'worker.php'], [['pipe', 'r'], ['pipe', 'w'], ['pipe', 'w']], $pipes);
+     * $session = Ipc::fromStreams($pipes[1], $pipes[0], $pipes[2]);
+     * ```
+     *
+     * @param resource $out the stream the peer writes frames to (read here)
+     * @param resource $in the stream the peer reads frames from (written here)
+     * @param resource|null $err the peer's stderr
+     * @param Closure(string): void|null $onStderrLine every line read from $err
+     */
+    public static function fromStreams(
+        mixed $out,
+        mixed $in,
+        mixed $err = null,
+        ?SessionOptions $options = null,
+        ?Closure $onStderrLine = null,
+        ?EventLoop $loop = null,
+    ): Session {
+        $loop ??= EventLoop::get();
+        $options ??= new SessionOptions();
+        $session = new Session(
+            new StreamTransport($out, $in, 'a process on streams', true),
+            Role::Initiator,
+            $options,
+            $loop,
+            0.0,
+        );
+        if ($err !== null) {
+            StderrLines::watch($err, $loop, $onStderrLine ?? static function (string $line) use ($options): void {
+                if ($options->logger !== null) {
+                    ($options->logger)('warning', 'peer stderr: ' . $line);
+                } else {
+                    @fwrite(STDERR, $line . "\n");
+                }
+            });
+        }
+        return $session;
     }
 
     /**
