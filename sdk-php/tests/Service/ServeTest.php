@@ -27,7 +27,7 @@ final class ServeTest extends TestCase
         $this->pair = new SessionPair();
         $names = $this->pair->server->serve(new InvoiceService());
         self::assertSame(
-            ['invoice/render', 'invoice/total', 'invoice/codecOf', 'invoice/refuse', 'invoice/audit', 'invoice/audited'],
+            ['invoice/render', 'invoice/total', 'invoice/codecOf', 'invoice/refuse', 'invoice/quote', 'invoice/audit', 'invoice/audited'],
             $names,
         );
         return $this->pair;
@@ -88,6 +88,13 @@ final class ServeTest extends TestCase
         } catch (RemoteException $e) {
             self::assertSame(ErrorCode::MethodNotFound, $e->errorCode());
         }
+    }
+
+    public function testAServedMethodCanCallThePeerBack(): void
+    {
+        $pair = $this->served();
+        $pair->client->handle('pricing/price', static fn (array $p): float => $p[1] * 2.5);
+        self::assertSame(['sku' => 'X', 'qty' => 4, 'total' => 10.0], $pair->client->call('invoice/quote', ['sku' => 'X', 'qty' => 4])->await());
     }
 
     public function testAnObjectWithoutMarkedMethodsIsRefused(): void

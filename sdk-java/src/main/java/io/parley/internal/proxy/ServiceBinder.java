@@ -24,6 +24,15 @@ public final class ServiceBinder {
     /** Adds a handler to {@code handlers} for each annotated method of {@code impl}; returns their wire names. */
     public static List<String> bind(Object impl, Handlers handlers, ObjectMapper mapper) {
         List<String> names = new ArrayList<>();
+        java.util.Map<String, Method> seen = new java.util.HashMap<>();
+        for (ServiceMethod sm : ServiceMethod.scan(impl.getClass()).values()) {
+            Method m = sm.method();
+            Method before = seen.put(sm.name(), m);
+            if (before != null) {
+                throw new IllegalArgumentException("both " + before + " and " + m + " serve '" + sm.name()
+                        + "'; a served object has one method per name (variants such as async overloads belong on the calling side)");
+            }
+        }
         for (ServiceMethod sm : ServiceMethod.scan(impl.getClass()).values()) {
             Method m = sm.method();
             m.setAccessible(true);

@@ -116,10 +116,10 @@ public final class Lifecycle implements SessionGate {
             }
             handshake.get(cfg.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            fatal(ErrorCode.HANDSHAKE_FAILED, "no HELLO from the peer within " + cfg.handshakeTimeout());
+            fatal(ErrorCode.HANDSHAKE_FAILED, "no HELLO from the peer within " + io.parley.internal.Durations.text(cfg.handshakeTimeout()));
             awaitClosed(2000);
             throw new ProtocolException(ErrorCode.HANDSHAKE_FAILED.code(), "handshake with " + transport.description()
-                    + " timed out after " + cfg.handshakeTimeout() + ": is the peer a Parley peer, and is it started?");
+                    + " timed out after " + io.parley.internal.Durations.text(cfg.handshakeTimeout()) + ": is the peer a Parley peer, and is it started?");
         } catch (InterruptedException e) {
             abort();
             Thread.currentThread().interrupt();
