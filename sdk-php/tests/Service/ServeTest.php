@@ -27,7 +27,10 @@ final class ServeTest extends TestCase
         $this->pair = new SessionPair();
         $names = $this->pair->server->serve(new InvoiceService());
         self::assertSame(
-            ['invoice/render', 'invoice/total', 'invoice/codecOf', 'invoice/refuse', 'invoice/quote', 'invoice/audit', 'invoice/audited'],
+            [
+                'invoice/render', 'invoice/total', 'invoice/codecOf', 'invoice/refuse', 'invoice/quote',
+                'invoice/audit', 'invoice/audited',
+            ],
             $names,
         );
         return $this->pair;
@@ -36,13 +39,18 @@ final class ServeTest extends TestCase
     public function testParamsMapByNameByPositionAndWhole(): void
     {
         $c = $this->served()->client;
-        self::assertSame(['id' => 'A-1', 'copies' => 3, 'text' => 'Invoice A-1 x3'], $c->call('invoice/render', ['copies' => 3, 'id' => 'A-1'])->await());
-        self::assertSame(['id' => 'A-2', 'copies' => 2, 'text' => 'Invoice A-2 x2'], $c->call('invoice/render', ['A-2', 2])->await());
-        self::assertSame('Invoice A-3 x1', $c->call('invoice/render', ['id' => 'A-3'])->await()['text'], 'default used');
-        self::assertSame(6.0, $c->call('invoice/total', [1, 2, 3])->await(), 'a list goes whole to an array parameter');
-        self::assertSame(7.0, $c->call('invoice/total', [['qty' => 2, 'price' => 2.5], ['qty' => 1, 'price' => 2]])->await());
-        self::assertSame(5.0, $c->call('invoice/total', ['a' => 2, 'b' => 3])->await(), 'an object whose keys are not the parameter name goes whole');
-        self::assertSame('json!', $c->call('invoice/codecOf', ['suffix' => '!'])->await(), 'a RequestContext parameter gets the context');
+        $byName = $c->call('invoice/render', ['copies' => 3, 'id' => 'A-1'])->await();
+        self::assertSame(['id' => 'A-1', 'copies' => 3, 'text' => 'Invoice A-1 x3'], $byName);
+        $byPosition = $c->call('invoice/render', ['A-2', 2])->await();
+        self::assertSame(['id' => 'A-2', 'copies' => 2, 'text' => 'Invoice A-2 x2'], $byPosition);
+        self::assertSame('Invoice A-3 x1', $c->call('invoice/render', ['id' => 'A-3'])->await()['text'], 'default');
+        self::assertSame(6.0, $c->call('invoice/total', [1, 2, 3])->await(), 'a list goes whole to an array');
+        $lines = [['qty' => 2, 'price' => 2.5], ['qty' => 1, 'price' => 2]];
+        self::assertSame(7.0, $c->call('invoice/total', $lines)->await());
+        $whole = $c->call('invoice/total', ['a' => 2, 'b' => 3])->await();
+        self::assertSame(5.0, $whole, 'an object whose keys are not the parameter name goes whole');
+        $ctx = $c->call('invoice/codecOf', ['suffix' => '!'])->await();
+        self::assertSame('json!', $ctx, 'a RequestContext parameter gets the context');
         self::assertSame('json?', $c->call('invoice/codecOf', ['?'])->await());
     }
 
@@ -94,7 +102,8 @@ final class ServeTest extends TestCase
     {
         $pair = $this->served();
         $pair->client->handle('pricing/price', static fn (array $p): float => $p[1] * 2.5);
-        self::assertSame(['sku' => 'X', 'qty' => 4, 'total' => 10.0], $pair->client->call('invoice/quote', ['sku' => 'X', 'qty' => 4])->await());
+        $quote = $pair->client->call('invoice/quote', ['sku' => 'X', 'qty' => 4])->await();
+        self::assertSame(['sku' => 'X', 'qty' => 4, 'total' => 10.0], $quote);
     }
 
     public function testAnObjectWithoutMarkedMethodsIsRefused(): void

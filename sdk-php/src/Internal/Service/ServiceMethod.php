@@ -21,6 +21,7 @@ use function get_debug_type;
 use function get_object_vars;
 use function in_array;
 use function is_int;
+use function ltrim;
 use function implode;
 use function is_array;
 use function preg_replace;
@@ -60,7 +61,9 @@ final class ServiceMethod
                 continue;
             }
             if ($p->isVariadic()) {
-                throw new \InvalidArgumentException(sprintf('%s: variadic parameters cannot be served', $this->label()));
+                throw new \InvalidArgumentException(
+                    sprintf('%s: variadic parameters cannot be served', $this->label()),
+                );
             }
             $wire[] = $p;
         }
@@ -217,7 +220,8 @@ final class ServiceMethod
         }
         $types = $t instanceof ReflectionUnionType ? $t->getTypes() : [$t];
         foreach ($types as $one) {
-            if ($one instanceof ReflectionNamedType && in_array($one->getName(), ['array', 'iterable', 'mixed'], true)) {
+            $name = $one instanceof ReflectionNamedType ? $one->getName() : '';
+            if (in_array($name, ['array', 'iterable', 'mixed'], true)) {
                 return true;
             }
         }
@@ -227,7 +231,7 @@ final class ServiceMethod
     private function signature(): string
     {
         return '(' . implode(', ', array_map(
-            static fn (ReflectionParameter $p) => ($p->getType() !== null ? $p->getType() . ' ' : '') . '$' . $p->getName(),
+            static fn (ReflectionParameter $p) => ltrim($p->getType() . ' $' . $p->getName()),
             $this->wire,
         )) . ')';
     }
