@@ -37,7 +37,9 @@ final class Launcher {
 
     /** Runs the handshake over {@code transport}; bounded by the start timeout. */
     Session open(Transport transport, PoolConfig cfg, String token) throws IOException {
-        Session.Builder b = Session.builder(transport).drainTimeout(cfg.stopTimeout()).handshakeTimeout(cfg.startTimeout());
+        // the pool bounds calls itself (exec_ttl, per-call deadlines): no session default timeout under it
+        Session.Builder b = Session.builder(transport).drainTimeout(cfg.stopTimeout()).handshakeTimeout(cfg.startTimeout())
+                .defaultTimeout(java.time.Duration.ZERO);
         if (handlers != null) {
             b.handlers(handlers);
         }
