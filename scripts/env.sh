@@ -7,7 +7,7 @@
 #   - only for the commands that run them: PHP >= 8.2 CLI (tests, the conformance matrix, the demo),
 #     PHPUnit and PHP_CodeSniffer (sdk-php's tests), Composer (the quick-start smoke test) and
 #     tshark (the Wireshark dissector test). Debian package names: php-cli phpunit
-#     php-codesniffer composer tshark.
+#     php-codesniffer composer tshark; with phpunit also php-psr-log when it may install (optional).
 # Every install is announced first ("parley: installing with apt-get: ...").
 # Set PARLEY_NO_INSTALL=1 to forbid apt-get even when running as root.
 
@@ -175,6 +175,11 @@ parley_setup_tools() {
   [ "$PARLEY_NEED_PHP" = 1 ] && parley_find_php "this command (it runs PHP peers or workers)"
   [ "$PARLEY_NEED_PHPUNIT" = 1 ] && parley_require_tools "sdk-php's tests" phpunit phpunit
   [ "$PARLEY_NEED_PHPUNIT" = 1 ] && parley_optional_php_library "the AMPHP v2 adapter test" /usr/share/php/Amp/autoload.php php-amphp-amp
+  # php-psr-log (a file, not a command) for the PSR-3 logger test; optional: the test skips without it
+  if [ "$PARLEY_NEED_PHPUNIT" = 1 ] && [ ! -f /usr/share/php/Psr/Log/LoggerInterface.php ] && parley_can_install; then
+    echo "parley: sdk-php's PSR-3 logger test uses php-psr-log" >&2
+    parley_apt_install php-psr-log
+  fi
   [ "$PARLEY_NEED_PHPCS" = 1 ] && parley_require_tools "sdk-php's style check" phpcs php-codesniffer
   [ "$PARLEY_NEED_COMPOSER" = 1 ] && parley_require_tools "the quick-start smoke test" composer composer
   [ "$PARLEY_NEED_TSHARK" = 1 ] && parley_require_tools "the Wireshark dissector test" tshark tshark

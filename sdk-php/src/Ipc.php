@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Parley;
 
 use Closure;
+use Parley\Internal\Log;
 use Parley\Loop\Awaitable;
 use Parley\Loop\EventLoop;
 use Parley\Process\ChildProcess;
@@ -117,7 +118,7 @@ final class Ipc
         if ($err !== null) {
             StderrLines::watch($err, $loop, $onStderrLine ?? static function (string $line) use ($options): void {
                 if ($options->logger !== null) {
-                    ($options->logger)('warning', 'peer stderr: ' . $line);
+                    (new Log($options->logger))->log('warning', 'peer stderr: ' . $line);
                 } else {
                     @fwrite(STDERR, $line . "\n");
                 }

@@ -167,6 +167,20 @@ final class Session
         return $this;
     }
 
+    /**
+     * Serves the public methods of $service marked {@see \Parley\Attribute\Request} (handlers) or
+     * {@see \Parley\Attribute\Notification} (listeners), named by the class's
+     * {@see \Parley\Attribute\Segment} plus the attribute's name or the method name. Params map to
+     * parameters by position (a list) or by name (an object); a mismatch is answered INVALID_PARAMS.
+     * The Java SDK's `Session.proxy()` calls such a service through an annotated interface.
+     *
+     * @return list<string> the method names now served
+     */
+    public function serve(object $service): array
+    {
+        return \Parley\Internal\Service\ServiceBinder::bind($service, $this);
+    }
+
     /** Listens to notifications no specific listener takes: `$listener(string $method, mixed $params)`. */
     public function onAnyNotification(Closure $listener): self
     {

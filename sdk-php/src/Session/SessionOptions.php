@@ -6,8 +6,10 @@ namespace Parley\Session;
 
 use Closure;
 use Parley\Frame\FrameDescriptor;
+use Parley\Internal\Log;
 
 use function array_key_exists;
+use function get_debug_type;
 use function sprintf;
 use function strlen;
 
@@ -32,8 +34,10 @@ final class SessionOptions
      * @param list<string> $codecs codecs this peer decodes and lists in HELLO ("json" is always added)
      * @param list<string>|null $compression compressions to offer; null = deflate, plus zstd when available
      * @param list<class-string>|bool $allowedClasses classes the `php` codec may instantiate (default none)
-     * @param Closure(string, string): void|null $logger receives (level, message); level is debug, info,
-     *        warning or error. Default: warnings and errors to STDERR
+     * @param (Closure(string, string): void)|\Psr\Log\LoggerInterface|null $logger receives (level, message);
+     *        level is debug, info, warning or error. A closure, or any PSR-3 logger (Monolog, ...): the
+     *        SDK calls its `log($level, $message)` and needs no psr/log package itself.
+     *        Default: warnings and errors to STDERR
      * @param Closure(string): void|null $onStray receives every run of stray bytes skipped on the stream
      * @param Closure(string, string, ?string): void|null $onLog receives `$/log` notifications from the
      *        peer as (level, message, source); default: passed to the logger
@@ -61,7 +65,7 @@ final class SessionOptions
         public readonly float $drainTimeout = 30.0,
         public readonly ?float $defaultTimeout = null,
         public readonly int $caps = 0x7,
-        public readonly ?Closure $logger = null,
+        public readonly ?object $logger = null,
         public readonly ?Closure $onStray = null,
         public readonly ?Closure $onLog = null,
         public readonly ?Closure $transportDecorator = null,
@@ -96,6 +100,12 @@ final class SessionOptions
         }
         if ($maxStray < 0) {
             throw new \InvalidArgumentException('maxStray must not be negative');
+        }
+        if ($logger !== null && !$logger instanceof Closure && !Log::accepts($logger)) {
+            throw new \InvalidArgumentException(sprintf(
+                'logger must be a Closure(string $level, string $message) or a PSR-3 LoggerInterface, got %s',
+                get_debug_type($logger),
+            ));
         }
         if (strlen($peerName) > 256) {
             throw new \InvalidArgumentException('peerName is limited to 256 characters');

@@ -66,13 +66,21 @@ import java.util.concurrent.ExecutorService;
  * at once with a {@link PeerGoneException}.
  */
 public final class Session implements AutoCloseable {
+    /** The default of {@link Builder#defaultTimeout}: 30 s. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     private final Transport transport;
     private final Lifecycle life;
     private final Outbound outbound;
     private final Inbound inbound;
+    private final Handlers handlers;
+    private final ObjectMapper mapper;
+    private final CallOptions defaults;
 
-    private Session(Transport transport, Settings cfg) {
+    private Session(Transport transport, Settings cfg, Duration defaultTimeout) {
         this.transport = transport;
+        this.handlers = cfg.handlers();
+        this.mapper = cfg.json().mapper();
+        this.defaults = defaultTimeout.isZero() ? CallOptions.none() : CallOptions.timeout(defaultTimeout);
         SessionWiring.Parts parts = SessionWiring.wire(this, transport, cfg);
         this.life = parts.life();
         this.outbound = parts.outbound();
@@ -91,19 +99,31 @@ public final class Session implements AutoCloseable {
 
     // ------------------------------------------------------------------ public API: calls
 
-    /** Calls {@code method} and waits for its result. */
+    /**
+     * Calls {@code method} and waits for its result, at most the {@linkplain Builder#defaultTimeout
+     * default timeout} (30 s unless set otherwise).
+     */
     public <T> T call(String method, Object params, Class<T> resultType) {
-        return call(method, params, resultType, CallOptions.none());
+        return call(method, params, resultType, defaults);
     }
 
-    /** Calls {@code method} with options (deadline, progress, codec) and waits for its result. */
+    /** As {@link #call(String, Object, Class)}, for generic result types: {@code new TypeRef<List<Point>>() {}}. */
+    public <T> T call(String method, Object params, TypeRef<T> resultType) {
+        return call(method, params, resultType, defaults);
+    }
+
+    /**
+     * Calls {@code method} with options (deadline, progress, codec) and waits for its result. Without a
+     * timeout in {@code options} the session's {@linkplain Builder#defaultTimeout default timeout} applies.
+     */
     public <T> T call(String method, Object params, Class<T> resultType, CallOptions options) {
-        return resultType.cast(outbound.call(method, params, wrap(resultType), options));
+        return resultType.cast(outbound.call(method, params, wrap(resultType), withDefaults(options)));
     }
 
+    /** As {@link #call(String, Object, Class, CallOptions)}, for generic result types. */
     @SuppressWarnings("unchecked")
     public <T> T call(String method, Object params, TypeRef<T> resultType, CallOptions options) {
-        return (T) outbound.call(method, params, resultType.type(), options);
+        return (T) outbound.call(method, params, resultType.type(), withDefaults(options));
     }
 
     /**
@@ -114,7 +134,12 @@ public final class Session implements AutoCloseable {
      * {@link OverloadedException}.
      */
     public <T> CallFuture<T> callAsync(String method, Object params, Class<T> resultType) {
-        return callAsync(method, params, resultType, CallOptions.none());
+        return callAsync(method, params, resultType, defaults);
+    }
+
+    /** As {@link #callAsync(String, Object, Class)}, for generic result types. */
+    public <T> CallFuture<T> callAsync(String method, Object params, TypeRef<T> resultType) {
+        return callAsync(method, params, resultType, defaults);
     }
 
     /** As {@link #callAsync(String, Object, Class)}, with options. */
@@ -129,10 +154,61 @@ public final class Session implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     private <T> CallFuture<T> startAsync(String method, Object params, Type type, CallOptions options) {
-        OutboundCall call = outbound.startAsync(method, params, type, options);
+        OutboundCall call = outbound.startAsync(method, params, type, withDefaults(options));
         CallFuture<T> future = new CallFuture<>(outbound, call);
         outbound.deliver(call, (CompletableFuture<Object>) (CompletableFuture<?>) future);
         return future;
+    }
+
+    private CallOptions withDefaults(CallOptions options) {
+        if (options.timeoutNanos() != 0 || defaults.timeoutNanos() == 0) {
+            return options;
+        }
+        return options.withTimeout(Duration.ofNanos(defaults.timeoutNanos()));
+    }
+
+    // ------------------------------------------------------------------ public API: typed services
+
+    /**
+     * A typed proxy of {@code service}, an interface whose methods carry {@link io.parley.proxy.Request}
+     * or {@link io.parley.proxy.Notification} (see {@link io.parley.proxy} for how names, params and
+     * results map). Blocking methods wait at most the {@linkplain Builder#defaultTimeout default timeout}.
+     */
+    public <T> T proxy(Class<T> service) {
+        Session self = this;
+        return io.parley.internal.proxy.ProxyInvoker.create(service, new io.parley.internal.proxy.RemoteCalls() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public Object call(String method, Object params, Type resultType) {
+                return outbound.call(method, params, resultType, defaults);
+            }
+
+            @Override
+            public CompletableFuture<Object> callAsync(String method, Object params, Type resultType) {
+                return startAsync(method, params, resultType, defaults);
+            }
+
+            @Override
+            public void notify(String method, Object params) {
+                self.notify(method, params);
+            }
+
+            @Override
+            public String describe() {
+                return self.toString();
+            }
+        });
+    }
+
+    /**
+     * Serves the {@link io.parley.proxy.Request} / {@link io.parley.proxy.Notification} methods of
+     * {@code service} (annotations on its class or its interfaces) on this session: each becomes a
+     * handler in the session's {@link Handlers}, replacing any of the same name.
+     *
+     * @return the method names now served
+     */
+    public List<String> serve(Object service) {
+        return io.parley.internal.proxy.ServiceBinder.bind(Objects.requireNonNull(service, "service"), handlers, mapper);
     }
 
     /**
@@ -254,6 +330,7 @@ public final class Session implements AutoCloseable {
         private int maxQueuedCalls = 1024;
         private boolean inlineHandlers = true;
         private Duration readerTakeover = Duration.ofMillis(1);
+        private Duration defaultTimeout = DEFAULT_TIMEOUT;
 
         private Builder(Transport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
@@ -359,6 +436,21 @@ public final class Session implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The deadline of every call made without one (default 30 s): a call to a hung peer then
+         * fails with {@link DeadlineExceededException} instead of waiting for ever. {@link
+         * Duration#ZERO} disables it (calls without a deadline wait until answered or the session
+         * ends). A deadline in {@link CallOptions} always wins.
+         */
+        public Builder defaultTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("defaultTimeout must not be negative (Duration.ZERO disables it)");
+            }
+            this.defaultTimeout = timeout;
+            return this;
+        }
+
+        /** Bound on the handshake (default 10 s). */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = timeout;
             return this;
@@ -440,7 +532,7 @@ public final class Session implements AutoCloseable {
             Settings cfg = new Settings(handlers, json, List.copyOf(extraCodecs), defaultCodec, compressions, compressionThreshold,
                     maxFrame, maxMessage, maxInFlight, maxStray, heartbeatMs, token, peerName, handshakeTimeout, drainTimeout,
                     executor, strayListener, spinNanos, maxQueuedCalls, inlineHandlers, readerTakeover.toNanos());
-            Session s = new Session(transport, cfg);
+            Session s = new Session(transport, cfg, defaultTimeout);
             s.life.open();
             return s;
         }

@@ -30,6 +30,13 @@ public abstract class TypeRef<T> {
         };
     }
 
+    /** A TypeRef for any reflected type (a parameter's or return value's generic type). */
+    public static TypeRef<Object> ofType(Type type) {
+        return new TypeRef<Object>(java.util.Objects.requireNonNull(type)) {
+        };
+    }
+
+    /** The captured type. */
     public Type type() {
         return type;
     }

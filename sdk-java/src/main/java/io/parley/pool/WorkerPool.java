@@ -98,6 +98,37 @@ public final class WorkerPool implements AutoCloseable {
         return runtime.callAsync(method, params, resultType, options);
     }
 
+    /**
+     * A typed proxy of {@code service} whose calls go to the pool's workers, as
+     * {@link io.parley.Session#proxy(Class)} does for one session. A {@code @Notification} method
+     * throws {@link UnsupportedOperationException}: a pool routes calls, not notifications.
+     */
+    public <T> T proxy(Class<T> service) {
+        WorkerPool self = this;
+        return io.parley.internal.proxy.ProxyInvoker.create(service, new io.parley.internal.proxy.RemoteCalls() {
+            @Override
+            public Object call(String method, Object params, java.lang.reflect.Type resultType) {
+                return self.call(method, params, TypeRef.ofType(resultType), CallOptions.none());
+            }
+
+            @Override
+            public CompletableFuture<Object> callAsync(String method, Object params, java.lang.reflect.Type resultType) {
+                return self.callAsync(method, params, TypeRef.ofType(resultType), CallOptions.none());
+            }
+
+            @Override
+            public void notify(String method, Object params) {
+                throw new UnsupportedOperationException("a pool does not send notifications (" + method
+                        + "); call a @Request method, or notify through one session");
+            }
+
+            @Override
+            public String describe() {
+                return self.toString();
+            }
+        });
+    }
+
     // ------------------------------------------------------------------ state
 
     /** A snapshot of the whole pool (all named pools together, {@code pool() == "*"}). */

@@ -156,7 +156,8 @@ class CallQueueTest {
                 blocking.completeExceptionally(e);
             }
         });
-        await().atMost(WAIT).until(() -> caller.getState() == Thread.State.WAITING); // parked for a slot, behind "first"
+        // parked for a slot, behind "first" (timed: the session default timeout bounds the call)
+        await().atMost(WAIT).until(() -> caller.getState() == Thread.State.WAITING || caller.getState() == Thread.State.TIMED_WAITING);
         release.countDown();
         assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("first");
         assertThat(blocking.get(10, TimeUnit.SECONDS)).isEqualTo("second");

@@ -97,7 +97,7 @@ public final class Outbound implements ReadRole.Calls {
         }
         int r = role.await(call, deadline, cfg.spinNanos());
         if (r == ReadRole.TIMED_OUT && !call.finished()) {
-            String what = "no answer to " + method + " within " + Duration.ofNanos(options.timeoutNanos());
+            String what = "no answer to " + method + " within " + io.parley.internal.Durations.text(options.timeoutNanos());
             giveUp(call, new DeadlineExceededException(what));
             throw new DeadlineExceededException(what);
         }
@@ -116,7 +116,7 @@ public final class Outbound implements ReadRole.Calls {
         OutboundCall call = start(method, params, type, options, deadline, false);
         if (deadline != 0 && !call.isDone()) {
             call.deadlineTask = timer.schedule(() -> giveUp(call, new DeadlineExceededException("no answer to " + method + " within "
-                    + Duration.ofNanos(options.timeoutNanos()))), options.timeoutNanos(), TimeUnit.NANOSECONDS);
+                    + io.parley.internal.Durations.text(options.timeoutNanos()))), options.timeoutNanos(), TimeUnit.NANOSECONDS);
         }
         return call;
     }

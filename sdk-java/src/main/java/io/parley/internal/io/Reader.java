@@ -59,6 +59,11 @@ public final class Reader {
     private volatile Handler handler;
     private volatile long lastReceivedNanos = System.nanoTime();
 
+    /** What this reader reported as stray bytes (for start-up failure reports). */
+    public StrayReport strays() {
+        return stray;
+    }
+
     public Reader(Transport transport, FrameDecoder decoder, MessageAssembler assembler, StrayReport stray) {
         this.transport = transport;
         this.decoder = decoder;

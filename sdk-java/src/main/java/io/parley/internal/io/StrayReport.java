@@ -17,6 +17,9 @@ public final class StrayReport {
     private final String description;
     private int headLength;
     private long count;
+    /** The first stray bytes of the session, kept for start-up failure reports (a child's "Could not open input file"). */
+    private final byte[] early = new byte[2048];
+    private volatile int earlyLength;
 
     public StrayReport(io.parley.StrayListener listener, Logger log, String description) {
         this.listener = listener;
@@ -25,6 +28,11 @@ public final class StrayReport {
     }
 
     public void add(byte[] b, int off, int len) {
+        int e = Math.min(len, early.length - earlyLength);
+        if (e > 0) {
+            System.arraycopy(b, off, early, earlyLength, e);
+            earlyLength += e;
+        }
         int n = Math.min(len, head.length - headLength);
         System.arraycopy(b, off, head, headLength, n);
         headLength += n;
@@ -47,6 +55,12 @@ public final class StrayReport {
             }
         }
         log.warn("{}: skipped {} stray bytes (not Parley frames): \"{}\"", description, total, printable(first));
+    }
+
+    /** The first stray bytes seen in this session (up to 2 KiB) as text, trimmed; empty when there were none. */
+    public String earlyText() {
+        int n = earlyLength;
+        return n == 0 ? "" : new String(early, 0, n, java.nio.charset.StandardCharsets.UTF_8).strip();
     }
 
     private static String printable(byte[] b) {

@@ -52,7 +52,7 @@ public final class Lifecycle implements SessionGate {
     private static final String VERSION_NAME = "parley-java/0.1.0";
     private static final int CAPS = 0x7;
 
-    private enum State { CONNECTING, OPEN, DRAINING, CLOSED }
+    enum State { CONNECTING, OPEN, DRAINING, CLOSED }
 
     private final Transport transport;
     private final Settings cfg;
@@ -116,10 +116,10 @@ public final class Lifecycle implements SessionGate {
             }
             handshake.get(cfg.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            fatal(ErrorCode.HANDSHAKE_FAILED, "no HELLO from the peer within " + cfg.handshakeTimeout());
+            fatal(ErrorCode.HANDSHAKE_FAILED, "no HELLO from the peer within " + io.parley.internal.Durations.text(cfg.handshakeTimeout()));
             awaitClosed(2000);
             throw new ProtocolException(ErrorCode.HANDSHAKE_FAILED.code(), "handshake with " + transport.description()
-                    + " timed out after " + cfg.handshakeTimeout() + ": is the peer a Parley peer, and is it started?");
+                    + " timed out after " + io.parley.internal.Durations.text(cfg.handshakeTimeout()) + ": is the peer a Parley peer, and is it started?");
         } catch (InterruptedException e) {
             abort();
             Thread.currentThread().interrupt();
@@ -133,6 +133,12 @@ public final class Lifecycle implements SessionGate {
         }
     }
 
+    /** Our HELLO could not be written: the peer is gone (a child that died at start); see {@link StartupFailure}. */
+    private ParleyException helloFailed(IOException e) {
+        PeerGoneException gone = transport.role() == Transport.Role.INITIATOR ? StartupFailure.awaitReport(handshake, () -> awaitClosed(2000)) : null;
+        return gone != null ? gone : StartupFailure.withOutput(transport.peerGone("cannot send HELLO (" + e.getMessage() + ")"), state, reader);
+    }
+
     private void sendHello(List<Integer> versions) {
         Hello ours = new Hello(versions, cfg.peerName() != null ? cfg.peerName() : VERSION_NAME, bodies.offeredCodecs(),
                 bodies.offeredCompressions(), cfg.maxFrame(), cfg.maxMessage(), cfg.maxInFlight(), cfg.heartbeatMs(), CAPS,
@@ -141,7 +147,7 @@ public final class Lifecycle implements SessionGate {
         try {
             writer.hello(body);
         } catch (IOException e) {
-            throw new ParleyException(ErrorCode.HANDSHAKE_FAILED, "cannot send HELLO: " + e.getMessage());
+            throw helloFailed(e);
         }
     }
 
@@ -218,7 +224,7 @@ public final class Lifecycle implements SessionGate {
             finishOrderly();
             return;
         }
-        PeerGoneException gone = transport.peerGone("the peer closed the stream" + (detail == null ? "" : detail));
+        PeerGoneException gone = StartupFailure.withOutput(transport.peerGone("the peer closed the stream" + (detail == null ? "" : detail)), state, reader);
         LOG.warn("{}", gone.getMessage());
         terminate(gone, 0, null);
     }

@@ -39,10 +39,12 @@ final class Launcher {
     /**
      * Runs the handshake over {@code transport}; bounded by the start timeout. A {@code local}
      * worker on a socket has no heartbeats (like stdio, SPEC §8.4): the pool watches its process,
-     * and a CPU-bound handler could not answer PINGs.
+     * and a CPU-bound handler could not answer PINGs. No session default timeout either: the pool
+     * bounds calls itself (exec_ttl, per-call deadlines).
      */
     Session open(Transport transport, PoolConfig cfg, String token, boolean local) throws IOException {
-        Session.Builder b = Session.builder(transport).drainTimeout(cfg.stopTimeout()).handshakeTimeout(cfg.startTimeout());
+        Session.Builder b = Session.builder(transport).drainTimeout(cfg.stopTimeout()).handshakeTimeout(cfg.startTimeout())
+                .defaultTimeout(java.time.Duration.ZERO);
         if (local) {
             b.heartbeat(java.time.Duration.ZERO);
         }

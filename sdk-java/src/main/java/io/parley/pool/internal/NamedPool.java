@@ -183,7 +183,7 @@ public final class NamedPool {
                     + " passed while it waited for a worker of pool '" + name() + "'"));
         } else {
             c.future.completeExceptionally(new PoolOverloadedException(name(), PoolOverloadedException.Reason.ALLOCATE_TIMEOUT,
-                    "no worker of pool '" + name() + "' became free within allocate_timeout (" + cfg.allocateTimeout()
+                    "no worker of pool '" + name() + "' became free within allocate_timeout (" + io.parley.internal.Durations.text(cfg.allocateTimeout())
                             + ") for " + c.method + ". Raise allocate_timeout or workers, or slow the callers down"));
         }
     }
@@ -590,7 +590,7 @@ public final class NamedPool {
         for (PoolCall c : leftover) {
             cancelTimer(c);
             c.future.completeExceptionally(new PoolClosedException("pool '" + name() + "' shut down before a worker took "
-                    + c.method + " (stop_timeout " + cfg.stopTimeout() + ")"));
+                    + c.method + " (stop_timeout " + io.parley.internal.Durations.text(cfg.stopTimeout()) + ")"));
         }
     }
 

@@ -109,7 +109,7 @@ public final class PoolRuntime {
                         throw u;
                     }
                     throw new IOException("pool '" + p.name() + "': its " + p.cfg.workers() + " workers were not ready within 3 x "
-                            + "start_timeout (" + p.cfg.startTimeout() + "); see the log for their stderr");
+                            + "start_timeout (" + io.parley.internal.Durations.text(p.cfg.startTimeout()) + "); see the log for their stderr");
                 }
             }
             if (remote != null) {

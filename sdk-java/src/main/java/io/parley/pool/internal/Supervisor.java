@@ -257,9 +257,9 @@ final class Supervisor {
             e = e.getCause();
         }
         if (e instanceof DeadlineExceededException && c.execLimited) {
-            return new ExecTtlExceededException(c.method + " ran longer than exec_ttl (" + pool.cfg.execTtl() + ") on " + w.describe()
+            return new ExecTtlExceededException(c.method + " ran longer than exec_ttl (" + io.parley.internal.Durations.text(pool.cfg.execTtl()) + ") on " + w.describe()
                     + " of pool '" + pool.name() + "'. The worker is stopped (SIGTERM, then SIGKILL of its process tree if it does not "
-                    + "answer within exec_grace " + pool.cfg.execGrace() + ") and replaced. Raise exec_ttl, or route " + c.method
+                    + "answer within exec_grace " + io.parley.internal.Durations.text(pool.cfg.execGrace()) + ") and replaced. Raise exec_ttl, or route " + c.method
                     + " to a pool with a longer one", pool.cfg.execTtl(), w.pid());
         }
         if (e instanceof SessionClosedException && !(e instanceof WorkerCrashedException) && (e instanceof PeerGoneException
