@@ -178,7 +178,7 @@ final class WireRulesTest extends TestCase
             $pair->client->call('inner', [1])->await();
             self::fail('no exception');
         } catch (RemoteException $e) {
-            self::assertSame(ErrorCode::InternalError, $e->errorCode(), 'a TypeError inside the handler is its failure');
+            self::assertSame(ErrorCode::InternalError, $e->errorCode(), 'a TypeError inside: its failure');
             self::assertStringNotContainsString(dirname(__DIR__, 2) . '/src', $e->getMessage());
         }
     }
