@@ -182,4 +182,14 @@ final class WireRulesTest extends TestCase
             self::assertStringNotContainsString(dirname(__DIR__, 2) . '/src', $e->getMessage());
         }
     }
+
+    public function testTheZstdDeclaredContentSizeIsReadBeforeDecompressing(): void
+    {
+        $head = "\x28\xB5\x2F\xFD";
+        self::assertSame(1 << 40, \Parley\Codec\ZstdCompression::declaredContentSize($head . "\xE0\0\0\0\0\0\1\0\0\1\0\0"));
+        self::assertSame(300, \Parley\Codec\ZstdCompression::declaredContentSize($head . "\x60\x2C\x00"));
+        self::assertSame(7, \Parley\Codec\ZstdCompression::declaredContentSize($head . "\x20\x07"));
+        self::assertNull(\Parley\Codec\ZstdCompression::declaredContentSize($head . "\x00\x50"), 'no size declared');
+        self::assertNull(\Parley\Codec\ZstdCompression::declaredContentSize("PK\x03\x04\xE0"), 'not zstd');
+    }
 }
