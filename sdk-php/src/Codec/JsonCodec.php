@@ -11,7 +11,8 @@ use Parley\Frame\FrameDescriptor;
  *
  * Floats keep their fraction (1.0 stays 1.0, JSON_PRESERVE_ZERO_FRACTION). JSON objects decode to
  * associative arrays by default; with $objectsAsArrays = false they decode to stdClass, which keeps
- * `{}` and `[]` apart in a round trip.
+ * `{}` and `[]` apart in a round trip. SPEC 1.1 §10.1 ({@see StrictJson}): values with no JSON form
+ * are refused when encoding, numbers no peer can keep exactly when decoding (PARSE_ERROR).
  */
 final class JsonCodec implements Codec
 {
@@ -38,18 +39,22 @@ final class JsonCodec implements Codec
     public function encode(mixed $value): string
     {
         try {
-            return json_encode($value, self::ENCODE_FLAGS, $this->maxDepth);
+            $json = json_encode($value, self::ENCODE_FLAGS, $this->maxDepth);
         } catch (\JsonException $e) {
             throw new \InvalidArgumentException('value cannot be encoded as JSON: ' . $e->getMessage(), 0, $e);
         }
+        StrictJson::checkSent($value, $json);
+        return $json;
     }
 
     public function decode(string $bytes): mixed
     {
         try {
-            return json_decode($bytes, $this->objectsAsArrays, $this->maxDepth, JSON_THROW_ON_ERROR);
+            $value = json_decode($bytes, $this->objectsAsArrays, $this->maxDepth, JSON_THROW_ON_ERROR);
         } catch (\JsonException $e) {
             throw new CodecException('body is not valid JSON: ' . $e->getMessage(), $e);
         }
+        StrictJson::checkReceived($bytes);
+        return $value;
     }
 }

@@ -9,8 +9,10 @@ use Parley\Exception\ErrorCode;
 use Parley\Exception\ProtocolException;
 use Parley\Frame\FrameDescriptor;
 
+use function ord;
 use function sprintf;
 use function strlen;
+use function substr;
 
 /**
  * zstd (2): one Zstandard frame, through FFI to the system's libzstd. Offered only when FFI is
@@ -112,6 +114,15 @@ final class ZstdCompression implements Compression
         if ($length === 0) {
             throw new CodecException('empty zstd body');
         }
+        $declared = self::declaredContentSize($data);
+        if ($declared !== null && $declared > $maxLength) {
+            // SPEC 1.1 §7.2: the declaration counts, whatever data follows it
+            throw new ProtocolException(ErrorCode::MessageTooLarge, sprintf(
+                'zstd body declares %s bytes of content, more than max_message (%d bytes)',
+                $declared === PHP_INT_MAX ? 'over 2^63' : (string) $declared,
+                $maxLength,
+            ));
+        }
         $source = $lib->new("char[$length]", false);
         FFI::memcpy($source, $data, $length);
         $context = $lib->ZSTD_createDCtx();
@@ -158,5 +169,32 @@ final class ZstdCompression implements Compression
             FFI::free($slice);
         }
         return implode('', $parts);
+    }
+
+    /**
+     * The Frame_Content_Size a zstd frame header declares (RFC 8878 §3.1.1.1); null when the header
+     * is incomplete or declares none. Read before decompressing (SPEC 1.1 §7.2).
+     */
+    public static function declaredContentSize(string $data): ?int
+    {
+        if (strlen($data) < 5 || substr($data, 0, 4) !== "\x28\xB5\x2F\xFD") {
+            return null;
+        }
+        $fhd = ord($data[4]);
+        $fcsFlag = $fhd >> 6;
+        $single = ($fhd & 0x20) !== 0;
+        $pos = 5 + ($single ? 0 : 1) + [0, 1, 2, 4][$fhd & 3];
+        $size = $fcsFlag === 0 ? ($single ? 1 : 0) : 1 << $fcsFlag;
+        if ($size === 0 || $pos + $size > strlen($data)) {
+            return null;
+        }
+        $value = 0;
+        for ($i = $size - 1; $i >= 0; $i--) {
+            if ($value > (PHP_INT_MAX >> 8)) {
+                return PHP_INT_MAX;
+            }
+            $value = ($value << 8) | ord($data[$pos + $i]);
+        }
+        return $size === 2 ? $value + 256 : $value;
     }
 }

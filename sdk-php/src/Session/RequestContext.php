@@ -93,6 +93,9 @@ final class RequestContext
     /**
      * Sends a PROGRESS value (SPEC §6.3); dropped when the caller did not ask for progress or the
      * request is already answered. Recommended shape: ['progress' => $i, 'total' => $n].
+     *
+     * @throws \Parley\Exception\MessageTooLargeException the value, encoded, is over the caller's
+     *         max_message (SPEC §3.2); nothing was sent and the request goes on
      */
     public function progress(mixed $value): void
     {

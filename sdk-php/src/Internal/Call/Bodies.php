@@ -12,6 +12,7 @@ use Parley\Codec\JsonCodec;
 use Parley\Codec\Payload;
 use Parley\Codec\PhpSerializeCodec;
 use Parley\Codec\RawCodec;
+use Parley\Codec\StrictJson;
 use Parley\Codec\ZstdCompression;
 use Parley\Exception\ErrorCode;
 use Parley\Frame\FrameDescriptor;
@@ -28,6 +29,7 @@ use function is_string;
 use function json_decode;
 use function json_encode;
 use function sprintf;
+use function str_contains;
 use function strlen;
 
 /**
@@ -151,7 +153,8 @@ final class Bodies
             return null;
         }
         $length = strlen($json);
-        return $length < $this->threshold && $length <= $this->peerMaxMessage ? $json : null;
+        return $length < $this->threshold && $length <= $this->peerMaxMessage && !str_contains($json, '{}')
+            ? $json : null;
     }
 
     /**
@@ -188,7 +191,12 @@ final class Bodies
                 ));
             }
         }
-        $body = $codec->encode($value);
+        try {
+            $body = $codec->encode($value);
+        } catch (\InvalidArgumentException $e) {
+            // SPEC 1.1 §10.1: refused with a typed error, as the Java SDK does (never altered)
+            throw new CodecException('cannot encode the value: ' . $e->getMessage(), $e, ErrorCode::InvalidParams);
+        }
         if ($body === '') {
             return $this->empty ??= new Encoded(0, 0, '');
         }
@@ -245,10 +253,12 @@ final class Bodies
         }
         if ($message->codec === FrameDescriptor::CODEC_JSON && $message->compression === 0) {
             try {
-                return json_decode($message->body, $this->jsonAssoc, 512, JSON_THROW_ON_ERROR);
+                $value = json_decode($message->body, $this->jsonAssoc, 512, JSON_THROW_ON_ERROR);
             } catch (\JsonException $e) {
                 throw new CodecException('body is not valid JSON: ' . $e->getMessage(), $e);
             }
+            StrictJson::checkReceived($message->body);
+            return $value;
         }
         $codec = $this->codecsById[$message->codec] ?? throw new CodecException(sprintf(
             'codec %d is not one this peer offered (%s)',

@@ -9,6 +9,7 @@ use Fiber;
 use Parley\Codec\CodecException;
 use Parley\Exception\DeadlineExceededException;
 use Parley\Exception\ErrorCode;
+use Parley\Exception\MessageTooLargeException;
 use Parley\Exception\ParleyException;
 use Parley\Exception\ProtocolException;
 use Parley\Exception\RemoteException;
@@ -228,7 +229,16 @@ final class Inbound
         if ($this->gate->state() === SessionState::Closed) {
             return;
         }
-        $this->writer->progress($call->id, $this->bodies->encodeAnswer($value, $call->codec));
+        $body = $this->bodies->encodeAnswer($value, $call->codec);
+        if (strlen($body->bytes) > $this->bodies->peerMaxMessage()) {
+            throw new MessageTooLargeException(sprintf(
+                'a progress value of %s is %d bytes encoded; the caller accepts at most %d (max_message)',
+                $call->method,
+                strlen($body->bytes),
+                $this->bodies->peerMaxMessage(),
+            ));
+        }
+        $this->writer->progress($call->id, $body);
     }
 
     /** CANCEL (§6.6): the handler is told; a CANCEL for a request still being received is kept. */
@@ -291,7 +301,7 @@ final class Inbound
             try {
                 $body = $this->bodies->encodeAnswer($result, $call->codec);
                 if (strlen($body->bytes) > $this->bodies->peerMaxMessage()) {
-                    throw RemoteException::internal(sprintf(
+                    throw new MessageTooLargeException(sprintf(
                         'the result of %s is %d bytes encoded; the caller accepts at most %d (max_message)',
                         $call->method,
                         strlen($body->bytes),
@@ -300,6 +310,11 @@ final class Inbound
                 }
                 $this->handled++;
                 $this->writer->response($id, $body);
+            } catch (CodecException $e) {
+                // a result the codec cannot carry is the handler's failure (INTERNAL_ERROR, §6.2)
+                $error = RemoteException::internal(
+                    sprintf('the result of %s cannot be encoded: %s', $call->method, $e->getMessage()),
+                );
             } catch (\Throwable $e) {
                 $error = $e;
             }
@@ -328,21 +343,28 @@ final class Inbound
         if ($error instanceof ParleyException) {
             $code = $error->getCode();
             $known = ErrorCode::tryFrom($code);
-            if ($known === null || ($known->isSentOnWire() && !$known->closesSession())) {
+            if (
+                $known === null || ($known->isSentOnWire() && !$known->closesSession())
+                || $error instanceof MessageTooLargeException
+            ) {
                 return [$code, $error->getMessage(), $error->getData()];
             }
+        }
+        $mismatch = FailureText::signatureMismatch($error, __FILE__);
+        if ($mismatch !== null) {
+            return [ErrorCode::InvalidParams->value, sprintf('invalid params for %s: %s', $method, $mismatch), null];
         }
         $json = $error instanceof \JsonException || $error->getPrevious() instanceof \JsonException;
         if ($json) {
             return [
                 ErrorCode::InternalError->value,
-                sprintf('the result of %s cannot be encoded: %s', $method, $error->getMessage()),
+                sprintf('the result of %s cannot be encoded: %s', $method, FailureText::scrub($error->getMessage())),
                 null,
             ];
         }
         return [
             ErrorCode::InternalError->value,
-            sprintf('%s failed: %s: %s', $method, $error::class, $error->getMessage()),
+            sprintf('%s failed: %s: %s', $method, $error::class, FailureText::scrub($error->getMessage())),
             ['exception' => $error::class],
         ];
     }

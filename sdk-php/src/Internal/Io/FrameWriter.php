@@ -73,6 +73,8 @@ final class FrameWriter implements Flushable
     private int $peerMaxFrame = FrameDescriptor::HANDSHAKE_MAX_FRAME;
     /** Called after a flush that emptied the queue, while set (the GOODBYE drain watches it). */
     private ?Closure $onIdle = null;
+    /** Our HELLO while it is still first in the queue: nothing may jump ahead of it (§8.2). */
+    private ?string $helloQueued = null;
 
     /**
      * @param Closure(PeerGoneException): void $onBroken the transport cannot take bytes any more
@@ -118,7 +120,8 @@ final class FrameWriter implements Flushable
     /** HELLO (§8.2): sent at once, never held. */
     public function hello(string $json): void
     {
-        $this->queue(FrameEncoder::encode(FrameKind::HELLO, 0, 0, '', FrameDescriptor::CODEC_JSON, 0, $json));
+        $this->helloQueued = FrameEncoder::encode(FrameKind::HELLO, 0, 0, '', FrameDescriptor::CODEC_JSON, 0, $json);
+        $this->queue($this->helloQueued);
     }
 
     /** REQUEST (§4.1) with a small JSON body: the common call, one frame. Applies backpressure. */
@@ -495,14 +498,22 @@ final class FrameWriter implements Flushable
         }
     }
 
-    /** Queues bytes; urgent ones (PONG, CANCEL, PING) go ahead of queued data. */
+    /**
+     * Queues bytes; urgent ones (PONG, CANCEL, PING) go ahead of queued data, but never ahead of
+     * our HELLO: the first frame a peer sends is its HELLO (§8.2).
+     */
     private function queue(string $bytes, bool $urgent = false): void
     {
         if ($this->closed) {
             return;
         }
         if ($urgent) {
-            array_unshift($this->out, $bytes);
+            if ($this->helloQueued !== null && $this->out !== [] && $this->out[0] === $this->helloQueued) {
+                array_splice($this->out, 1, 0, [$bytes]);
+            } else {
+                $this->helloQueued = null;
+                array_unshift($this->out, $bytes);
+            }
         } else {
             $this->out[] = $bytes;
         }

@@ -443,6 +443,23 @@ public final class Script {
         return h;
     }
 
+    /**
+     * Runner as initiator, our HELLO and {@code after} in one write (SPEC 1.1 §8.2): the testee's
+     * first frame must be its HELLO. Returns the testee's HELLO (validated).
+     */
+    public JsonNode helloPipelined(ObjectNode ours, Frame... after) {
+        helloAwaitingAnswer = ours;
+        Frame[] all = new Frame[after.length + 1];
+        all[0] = jsonFrame(Wire.HELLO, 0, ours);
+        System.arraycopy(after, 0, all, 1, after.length);
+        send(all);
+        Msg m = next("the testee's HELLO");
+        if (m.kind() != Wire.HELLO) throw fail("expected HELLO as the acceptor's first frame (§8.2), got " + m);
+        JsonNode h = validateHello(m, true);
+        completeHandshake(h);
+        return h;
+    }
+
     /** Runner as acceptor: reads the testee's HELLO (validated), answers with {@code ours}. */
     public JsonNode acceptHello(ObjectNode ours) {
         Msg m = next("the testee's HELLO (it initiates)");

@@ -51,6 +51,7 @@ public final class SingleCases {
         l.addAll(chunked());
         l.addAll(framing());
         l.addAll(transports());
+        l.addAll(SpecV11Cases.all());
         return l;
     }
 

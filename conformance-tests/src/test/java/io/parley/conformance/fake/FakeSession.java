@@ -486,6 +486,11 @@ final class FakeSession {
                 return;
             }
         }
+        String peerName = h.get("peer").asText();
+        if (h.get("versions").isEmpty() || peerName.codePointCount(0, peerName.length()) > 256) { // SPEC 1.1 §8.2
+            fatal(HANDSHAKE_FAILED, "HELLO versions empty or peer name over 256 characters");
+            return;
+        }
         boolean v1 = false;
         for (JsonNode x : h.get("versions")) v1 |= x.isIntegralNumber() && x.asInt() == 1;
         if (initiator) {
@@ -574,11 +579,14 @@ final class FakeSession {
         int codec = first.codec();
         if (codec != CODEC_JSON && codec != CODEC_RAW && codec != CODEC_FAKE_NATIVE) throw new PeerError(UNSUPPORTED_ENCODING, "codec " + codec + " not offered");
         if (codec == CODEC_JSON) {
+            JsonNode tree;
             try {
-                Json.parse(body);
+                tree = Json.parse(body);
             } catch (IllegalArgumentException e) {
                 throw new PeerError(PARSE_ERROR, e.getMessage());
             }
+            String bad = unkeepable(tree);
+            if (bad != null) throw new PeerError(PARSE_ERROR, bad + " (SPEC 1.1 §10.1)");
         }
         return new Value(codec, body);
     }
@@ -700,7 +708,10 @@ final class FakeSession {
 
     private void answer(Ctx ctx, Value result, PeerError err) {
         if (!closed) {
-            if (err == null) {
+            long callerMax = peerHello == null ? Long.MAX_VALUE : peerHello.path("max_message").asLong(Long.MAX_VALUE);
+            if (err == null && result != null && result.body().length > callerMax) { // SPEC 1.1 §6.2
+                sendError(ctx.id, MESSAGE_TOO_LARGE, "result over the caller's max_message");
+            } else if (err == null) {
                 sendMessage(RESPONSE, 0, ctx.id, result == null ? Value.json(null) : result, null);
             } else {
                 if (err.code == CANCELLED) cancelledCount.incrementAndGet();
@@ -720,5 +731,36 @@ final class FakeSession {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /** SPEC 1.1 §10.1: what no peer keeps exactly (an integer beyond 64 bits, a number beyond a double, a lone surrogate), or null. */
+    private static String unkeepable(JsonNode n) {
+        if (n.isIntegralNumber() && n.bigIntegerValue().bitLength() > 63) return "integer outside 64 bits";
+        if (n.isFloatingPointNumber() && Double.isInfinite(n.doubleValue())) return "number beyond a double";
+        if (n.isTextual() && loneSurrogate(n.textValue())) return "unpaired surrogate";
+        if (n.isObject()) {
+            for (var it = n.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (loneSurrogate(e.getKey())) return "unpaired surrogate";
+                String r = unkeepable(e.getValue());
+                if (r != null) return r;
+            }
+        }
+        if (n.isArray()) {
+            for (JsonNode x : n) {
+                String r = unkeepable(x);
+                if (r != null) return r;
+            }
+        }
+        return null;
+    }
+
+    private static boolean loneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
+            else if (Character.isSurrogate(c)) return true;
+        }
+        return false;
     }
 }

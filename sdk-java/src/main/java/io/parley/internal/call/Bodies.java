@@ -130,11 +130,7 @@ public final class Bodies {
             if (codec == null) {
                 codec = cfg.defaultCodec() != null && pc[cfg.defaultCodec().id()] != null ? cfg.defaultCodec() : json;
             }
-            try {
-                bytes = codec.encode(value);
-            } catch (CodecException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
+            bytes = codec.encode(value); // a CodecException (SPEC 1.1 §10.1: refused, never altered)
         }
         if (peerCodecNames != null && pc[codec.id()] == null) {
             throw new IllegalArgumentException("the peer does not decode codec '" + codec.name() + "' (it offered "
@@ -210,13 +206,13 @@ public final class Bodies {
         try {
             body = plainBody(m);
         } catch (UnsupportedEncodingError e) {
-            throw new CodecException(e.getMessage(), true, e);
+            throw CodecException.unsupportedEncoding(e.getMessage());
         } catch (CompressionLimitException e) {
             throw tooLarge.fatal(e);
         }
         Codec codec = codecs[m.codec()];
         if (codec == null) {
-            throw new CodecException("codec " + m.codec() + " was not offered by this peer", true, null);
+            throw CodecException.unsupportedEncoding("codec " + m.codec() + " was not offered by this peer");
         }
         if (type == Payload.class) {
             if (codec instanceof JsonCodec j) {
@@ -237,6 +233,7 @@ public final class Bodies {
             if (p.nextToken() != null) {
                 throw new CodecException("invalid JSON: content after the value", true, null);
             }
+            json.checkReceived(body);
         } catch (JsonProcessingException e) {
             throw new CodecException("invalid JSON: " + e.getOriginalMessage(), true, e);
         } catch (IOException e) {

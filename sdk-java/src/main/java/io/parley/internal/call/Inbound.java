@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.ErrorCode;
 import io.parley.Handlers;
+import io.parley.MessageTooLargeException;
 import io.parley.ParleyException;
 import io.parley.RemoteException;
 import io.parley.Session;
@@ -193,7 +194,13 @@ public final class Inbound {
             if (call.answered.get()) {
                 return; // expired or the session ended before the handler started
             }
-            Object params = bodies.decode(call.request, entry.paramsType());
+            Object params;
+            try {
+                params = bodies.decode(call.request, entry.paramsType());
+            } catch (CodecException e) {
+                answerError(call, e.code(), "cannot decode the params of " + call.method + ": " + e.getMessage(), null);
+                return;
+            }
             Object result = entry.handler().handle(params, call);
             Encoded body;
             try {
@@ -201,6 +208,7 @@ public final class Inbound {
             } catch (RuntimeException e) {
                 throw new ParleyException(ErrorCode.INTERNAL_ERROR, "cannot encode the result of " + call.method + ": " + e.getMessage(), e);
             }
+            checkSize("the result of " + call.method, body); // SPEC 1.1 §6.2: answered MESSAGE_TOO_LARGE instead
             if (beginAnswer(call)) {
                 try {
                     if (!gate.isClosed()) {
@@ -210,9 +218,6 @@ public final class Inbound {
                     endAnswer(call);
                 }
             }
-        } catch (CodecException e) {
-            answerError(call, e.isMalformed() ? ErrorCode.PARSE_ERROR.code() : ErrorCode.INVALID_PARAMS.code(),
-                    "cannot decode the params of " + call.method + ": " + e.getMessage(), null);
         } catch (ParleyException e) {
             ErrorCode reason = call.cancelReason();
             int code = reason != null && (e.code() == ErrorCode.CANCELLED.code() || e.code() == ErrorCode.DEADLINE_EXCEEDED.code())
@@ -256,10 +261,25 @@ public final class Inbound {
             return;
         }
         Encoded body = bodies.encode(value, null, call.request.codec());
+        checkSize("a progress value of " + call.method, body);
         try {
             writer.progress(call.id, body, gate.peerMaxFrame());
         } catch (IOException e) {
             throw gate.closedOr(e);
+        }
+    }
+
+    /**
+     * A result or progress value over the caller's max_message is not sent (SPEC 1.1 §3.2): the
+     * sender fails it with MESSAGE_TOO_LARGE; for a result the caller gets ERROR MESSAGE_TOO_LARGE
+     * with the request's id and the session goes on (§6.2).
+     */
+    private void checkSize(String what, Encoded body) {
+        long max = gate.peerMaxMessage();
+        if (max > 0 && body.plainLength() > max) {
+            throw new MessageTooLargeException(what + " is " + body.plainLength()
+                    + " bytes (before compression), over the caller's max_message of " + max
+                    + "; it was not sent. Return less per call (stream it with progress), or raise the caller's limit");
         }
     }
 

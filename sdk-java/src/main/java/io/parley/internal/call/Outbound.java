@@ -384,6 +384,9 @@ public final class Outbound implements ReadRole.Calls {
         try {
             return bodies.decode(m, call.resultType);
         } catch (CodecException e) {
+            if (e.code() == ErrorCode.UNSUPPORTED_ENCODING.code()) { // SPEC 1.1 §6.2
+                throw CodecException.unsupportedEncoding("cannot decode the result of " + call.method + ": " + e.getMessage());
+            }
             throw new CodecException("cannot decode the result of " + call.method + ": " + e.getMessage(), e.isMalformed(), e);
         }
     }

@@ -15,6 +15,8 @@ public record Hello(List<Integer> versions, String peer, List<String> codecs, Li
         long maxMessage, int maxInFlight, int heartbeatMs, int caps, String token, Long pid) {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** SPEC §8.2: the longest {@code peer} name, in Unicode characters (code points). */
+    static final int MAX_PEER_CHARS = 256;
 
     public byte[] toJson() {
         ObjectNode o = JSON.createObjectNode();
@@ -40,7 +42,7 @@ public record Hello(List<Integer> versions, String peer, List<String> codecs, Li
         }
     }
 
-    /** Parses and range-checks a peer's HELLO; malformed → HANDSHAKE_FAILED. */
+    /** Parses and range-checks a peer's HELLO; malformed (also an empty {@code versions} or a {@code peer} over 256 characters, SPEC 1.1 §8.2) → HANDSHAKE_FAILED. */
     public static Hello parse(byte[] body) {
         JsonNode o;
         try {
@@ -63,6 +65,10 @@ public record Hello(List<Integer> versions, String peer, List<String> codecs, Li
             versions.add(x.intValue());
         }
         String peer = text(o, "peer");
+        if (peer.codePointCount(0, peer.length()) > MAX_PEER_CHARS) {
+            throw failed("HELLO 'peer' must be at most " + MAX_PEER_CHARS + " Unicode characters, got "
+                    + peer.codePointCount(0, peer.length()));
+        }
         List<String> codecs = strings(o, "codecs");
         List<String> compression = strings(o, "compression");
         long maxFrame = integer(o, "max_frame");
