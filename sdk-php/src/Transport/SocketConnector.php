@@ -50,14 +50,34 @@ final class SocketConnector
                 STREAM_CRYPTO_METHOD_TLSv1_2_CLIENT | STREAM_CRYPTO_METHOD_TLSv1_3_CLIENT,
             );
             if ($enabled !== true) {
+                $eof = feof($stream);
                 fclose($stream);
+                $reason = error_get_last()['message'] ?? 'unknown error';
                 throw new TransportException(sprintf(
-                    'TLS handshake with %s failed: %s',
+                    'TLS handshake with %s failed: %s%s',
                     $target,
-                    error_get_last()['message'] ?? 'unknown error',
+                    $reason,
+                    self::tlsHint($reason, $eof),
                 ));
             }
         }
         return new StreamTransport($stream, $stream, 'server ' . $target, false, 262144);
+    }
+
+    /** What a failed TLS handshake most likely means (issue 12 fault 11), from OpenSSL's reason where it says. */
+    private static function tlsHint(string $reason, bool $eof): string
+    {
+        $r = strtolower($reason);
+        $signs = ['wrong version number', 'unexpected eof', 'reset by peer', 'packet length too long',
+            'record layer failure', 'http request'];
+        foreach ($signs as $sign) {
+            $eof = $eof || str_contains($r, $sign);
+        }
+        if (!$eof) {
+            return '';
+        }
+        return ' (this client speaks TLS and the server does not, or it hung up during the TLS handshake: '
+            . 'a Parley server closes a TLS client on a plain listener at once; connect with tcp://, '
+            . 'or check the server\'s TLS set-up)';
     }
 }
