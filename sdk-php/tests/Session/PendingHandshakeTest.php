@@ -101,15 +101,9 @@ final class PendingHandshakeTest extends TestCase
     }
 
     /** @return array{0: resource, 1: array<int, resource>, 2: string, 3: string} process, pipes, address, pem */
-    private function childServer(bool $tls): array
+    private function childServer(bool $tls, int $days = 1): array
     {
-        $pem = $this->dir->path . '/cert.pem';
-        $key = openssl_pkey_new(['private_key_bits' => 2048, 'private_key_type' => OPENSSL_KEYTYPE_RSA]);
-        $csr = openssl_csr_new(['commonName' => 'localhost'], $key);
-        $cert = openssl_csr_sign($csr, null, $key, 1);
-        openssl_x509_export($cert, $certPem);
-        openssl_pkey_export($key, $keyPem);
-        file_put_contents($pem, $certPem . $keyPem);
+        $pem = $this->selfSigned('cert.pem', $days);
         $process = proc_open(
             [PHP_BINARY, dirname(__DIR__) . '/Fixtures/tls-server.php', $tls ? $pem : 'plain'],
             [1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'a']],
@@ -119,6 +113,53 @@ final class PendingHandshakeTest extends TestCase
         $line = (string) fgets($pipes[1]);
         self::assertStringStartsWith('LISTENING ', $line);
         return [$process, $pipes, trim(substr($line, 10)), $pem];
+    }
+
+    private function selfSigned(string $file, int $days): string
+    {
+        $pem = $this->dir->path . '/' . $file;
+        $key = openssl_pkey_new(['private_key_bits' => 2048, 'private_key_type' => OPENSSL_KEYTYPE_RSA]);
+        $csr = openssl_csr_new(['commonName' => 'localhost'], $key);
+        $cert = openssl_csr_sign($csr, null, $key, $days);
+        openssl_x509_export($cert, $certPem);
+        openssl_pkey_export($key, $keyPem);
+        file_put_contents($pem, $certPem . $keyPem);
+        return $pem;
+    }
+
+    /** Issue 12 fault 11: an expired server certificate and one from an unknown CA are told apart. */
+    public function testAnExpiredCertificateIsToldApartFromAnUnknownCa(): void
+    {
+        if (!extension_loaded('openssl')) {
+            self::markTestSkipped('the openssl extension is not loaded');
+        }
+        $child = $this->childServer(true, 0); // valid for 0 days: expired a second later
+        try {
+            sleep(2);
+            try {
+                $tls = ['cafile' => $child[3], 'peer_name' => 'localhost'];
+                SocketConnector::connect('tls://' . $child[2], 30.0, $tls);
+                self::fail('an expired certificate was accepted');
+            } catch (ParleyException $e) {
+                self::assertStringContainsString('certificate expired on', $e->getMessage());
+            }
+        } finally {
+            self::stop($child);
+        }
+        $fresh = $this->childServer(true);
+        try {
+            $other = $this->selfSigned('other2.pem', 1);
+            try {
+                $tls = ['cafile' => $other, 'peer_name' => 'localhost'];
+                SocketConnector::connect('tls://' . $fresh[2], 30.0, $tls);
+                self::fail('a certificate from an untrusted issuer was accepted');
+            } catch (ParleyException $e) {
+                self::assertStringContainsString('not issued by a CA this client trusts', $e->getMessage());
+                self::assertStringNotContainsString('expired', $e->getMessage());
+            }
+        } finally {
+            self::stop($fresh);
+        }
     }
 
     /** @param array{0: resource, 1: array<int, resource>, 2: string, 3: string} $child */
