@@ -6,6 +6,9 @@ namespace Parley\Transport;
 
 use Closure;
 use Parley\Exception\TransportException;
+use Parley\Frame\FrameEncoder;
+use Parley\Frame\FrameKind;
+use Parley\Internal\Log;
 use Parley\Loop\EventLoop;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
@@ -16,15 +19,30 @@ use function sprintf;
 /**
  * Listens on a Unix socket (mode 0600, SPEC §9.2) or TCP (loopback unless a token is configured,
  * §9.3; TLS through `ssl` context options) and opens an acceptor session per connection.
+ *
+ * A connection first waits, with only a readable watcher, until its peer speaks (issue 12 faults 1,
+ * 8): a TLS handshake is driven by the loop without blocking it, a plain connection gets its
+ * session once its first bytes arrive. At most `$maxPendingHandshakes` wait at once (one more
+ * closes the one waiting longest), each at most the handshake timeout. A TLS ClientHello at a plain
+ * listener is closed at once; a Parley frame at a TLS listener gets a fatal HANDSHAKE_FAILED ERROR
+ * saying the listener speaks TLS (fault 11).
  */
 final class SocketServer
 {
+    /** Connections waiting for their peer's first bytes (or TLS handshake) by default. */
+    public const DEFAULT_MAX_PENDING_HANDSHAKES = 128;
+    private const HANDSHAKE_FAILED = -33010;
+
     /** @var resource|null */
     private mixed $socket;
     private ?int $watcher;
     private readonly string $address;
     /** @var array<int, Session> */
     private array $sessions = [];
+    /** @var array<int, array{0: resource, 1: int, 2: int, 3: string}> connection, watcher, timer, peer; oldest first */
+    private array $pending = [];
+    private bool $mismatchLogged = false;
+    private readonly Log $log;
 
     /**
      * @param resource $socket
@@ -38,7 +56,9 @@ final class SocketServer
         private readonly SessionOptions $options,
         private readonly EventLoop $loop,
         private readonly array $tls,
+        private readonly int $maxPending,
     ) {
+        $this->log = new Log($options->logger);
         $this->socket = $socket;
         if ($bound->isUnix()) {
             $this->address = 'unix://' . $bound->path;
@@ -54,6 +74,7 @@ final class SocketServer
      * @param Closure(Session): void $onSession called for every connection, before its handshake:
      *        register handlers there
      * @param array<string, mixed> $tls `ssl` context options for tls:// (local_cert, local_pk, ...)
+     * @param int $maxPendingHandshakes connections that may wait for their first bytes or TLS handshake
      */
     public static function listen(
         string $address,
@@ -61,7 +82,11 @@ final class SocketServer
         SessionOptions $options,
         EventLoop $loop,
         array $tls = [],
+        int $maxPendingHandshakes = self::DEFAULT_MAX_PENDING_HANDSHAKES,
     ): self {
+        if ($maxPendingHandshakes < 1) {
+            throw new \InvalidArgumentException("maxPendingHandshakes must be at least 1, not $maxPendingHandshakes");
+        }
         $target = SocketAddress::parse($address);
         if ($target->isUnix()) {
             self::prepareUnixPath($target->path);
@@ -105,7 +130,7 @@ final class SocketServer
                 $target,
             ));
         }
-        return new self($socket, $target, $onSession, $options, $loop, $tls);
+        return new self($socket, $target, $onSession, $options, $loop, $tls, $maxPendingHandshakes);
     }
 
     /** The bound address: `unix:///path` or `tcp://127.0.0.1:<real port>`. */
@@ -142,9 +167,18 @@ final class SocketServer
             fclose($this->socket);
         }
         $this->socket = null;
+        foreach (array_keys($this->pending) as $id) {
+            $this->dropPending($id);
+        }
         if ($this->bound->isUnix() && @filetype($this->bound->path) === 'socket') {
             @unlink($this->bound->path);
         }
+    }
+
+    /** Connections waiting for their first bytes or their TLS handshake (for tests and metrics). */
+    public function pendingCount(): int
+    {
+        return count($this->pending);
     }
 
     private function accept(): void
@@ -154,41 +188,164 @@ final class SocketServer
         }
         while (($connection = @stream_socket_accept($this->socket, 0)) !== false) {
             try {
-                $this->open($connection);
+                $this->admit($connection);
             } catch (\Throwable $e) {
                 @fclose($connection);
-                @fwrite(STDERR, 'parley: dropped a connection: ' . $e->getMessage() . "\n");
+                $this->log->log('warning', 'parley: dropped a connection: ' . $e->getMessage());
             }
         }
     }
 
-    /** @param resource $connection */
-    private function open(mixed $connection): void
+    /**
+     * A new connection waits, with a readable watcher and a timer, for its first bytes; the one
+     * waiting longest is closed when the cap is reached.
+     *
+     * @param resource $connection
+     */
+    private function admit(mixed $connection): void
     {
+        while (count($this->pending) >= $this->maxPending) {
+            $oldest = array_key_first($this->pending);
+            $this->dropPending($oldest);
+            $this->log->log('debug', sprintf(
+                'parley: %d connections are waiting for their handshake (the cap): closed the one waiting longest',
+                $this->maxPending,
+            ));
+        }
         if (!$this->bound->isUnix() && function_exists('socket_import_stream')) {
             $raw = @socket_import_stream($connection);
             if ($raw !== false && $raw !== null) {
                 @socket_set_option($raw, SOL_TCP, TCP_NODELAY, 1);
             }
         }
+        stream_set_blocking($connection, false);
         $peer = (string) @stream_socket_get_name($connection, true);
+        $id = (int) $connection;
         if ($this->bound->isTls()) {
             foreach ($this->tls as $option => $value) {
                 stream_context_set_option($connection, 'ssl', $option, $value);
             }
-            stream_set_blocking($connection, true);
-            stream_set_timeout($connection, 5);
-            $enabled = @stream_socket_enable_crypto(
-                $connection,
-                true,
-                STREAM_CRYPTO_METHOD_TLSv1_2_SERVER | STREAM_CRYPTO_METHOD_TLSv1_3_SERVER,
-            );
-            if ($enabled !== true) {
-                throw new TransportException(
-                    'TLS handshake failed: ' . (error_get_last()['message'] ?? 'unknown error'),
-                );
-            }
         }
+        $watcher = $this->loop->onReadable($connection, fn () => $this->onPendingReadable($id));
+        $timer = $this->loop->delay($this->options->handshakeTimeout, function () use ($id): void {
+            if (isset($this->pending[$id])) {
+                $peer = $this->pending[$id][3];
+                $this->dropPending($id);
+                $this->log->log('info', sprintf(
+                    'parley: closed a connection from %s that completed no handshake within %.1f s',
+                    $peer !== '' ? $peer : 'a client',
+                    $this->options->handshakeTimeout,
+                ));
+            }
+        });
+        $this->loop->unreference($timer);
+        $this->pending[$id] = [$connection, $watcher, $timer, $peer];
+    }
+
+    private function onPendingReadable(int $id): void
+    {
+        if (!isset($this->pending[$id])) {
+            return;
+        }
+        [$connection, , , $peer] = $this->pending[$id];
+        $head = @stream_socket_recvfrom($connection, 4, STREAM_PEEK);
+        if ($head === false || $head === '') {
+            $this->dropPending($id); // end of stream (or an error) before a byte
+            return;
+        }
+        if ($this->bound->isTls()) {
+            if (strlen($head) >= 1 && $head[0] === "\xFA") {
+                if (strlen($head) < 4) {
+                    return; // wait for the whole magic
+                }
+                if ($head === "\xFA\x50\x52\x4C") {
+                    $this->refuseOtherDialect($id, true);
+                    return;
+                }
+            }
+            $this->driveTls($id, $connection, $peer);
+            return;
+        }
+        if (strlen($head) >= 2 && $head[0] === "\x16" && $head[1] === "\x03") {
+            $this->refuseOtherDialect($id, false);
+            return;
+        }
+        $this->release($id);
+        $this->open($connection, $peer);
+    }
+
+    /** @param resource $connection */
+    private function driveTls(int $id, mixed $connection, string $peer): void
+    {
+        error_clear_last();
+        $done = @stream_socket_enable_crypto(
+            $connection,
+            true,
+            STREAM_CRYPTO_METHOD_TLSv1_2_SERVER | STREAM_CRYPTO_METHOD_TLSv1_3_SERVER,
+        );
+        if ($done === 0) {
+            return; // the loop calls again when the client sends more
+        }
+        if ($done !== true) {
+            $this->dropPending($id);
+            $this->log->log('warning', sprintf(
+                'parley: TLS handshake with %s failed: %s',
+                $peer !== '' ? $peer : 'a client',
+                error_get_last()['message'] ?? 'unknown error',
+            ));
+            return;
+        }
+        $this->release($id);
+        $this->open($connection, $peer);
+    }
+
+    private function refuseOtherDialect(int $id, bool $listenerIsTls): void
+    {
+        [$connection, , , $peer] = $this->pending[$id];
+        if ($listenerIsTls) {
+            $what = 'a plain (non-TLS) Parley client connected to this TLS listener';
+            $body = (string) json_encode([
+                'code' => self::HANDSHAKE_FAILED,
+                'message' => 'this listener speaks TLS and the client does not: connect with TLS (tls://)',
+            ]);
+            $frame = FrameEncoder::encode(FrameKind::ERROR, 0, 0, '', 1, 0, $body);
+            @fwrite($connection, $frame);
+        } else {
+            $what = 'a TLS client connected to this plain (non-TLS) listener';
+        }
+        $this->dropPending($id);
+        $this->log->log($this->mismatchLogged ? 'debug' : 'warning', sprintf(
+            'parley: %s (%s); closed it',
+            $what,
+            $peer !== '' ? $peer : 'unknown peer',
+        ));
+        $this->mismatchLogged = true;
+    }
+
+    /** Stops watching a pending connection, keeping it open. */
+    private function release(int $id): void
+    {
+        [, $watcher, $timer] = $this->pending[$id];
+        unset($this->pending[$id]);
+        $this->loop->cancel($watcher);
+        $this->loop->cancel($timer);
+    }
+
+    private function dropPending(int $id): void
+    {
+        if (!isset($this->pending[$id])) {
+            return;
+        }
+        $connection = $this->pending[$id][0];
+        $this->release($id);
+        if (is_resource($connection)) {
+            @fclose($connection);
+        }
+    }
+
+    /** @param resource $connection */
+    private function open(mixed $connection, string $peer): void
+    {
         $transport = new StreamTransport(
             $connection,
             $connection,

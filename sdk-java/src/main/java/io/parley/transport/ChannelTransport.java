@@ -34,8 +34,17 @@ public final class ChannelTransport implements Transport {
     private final ByteBuffer[] writeWrappers = {ByteBuffer.allocate(0), ByteBuffer.allocate(0)};
     private final ByteBuffer[] pair = new ByteBuffer[2];
     private volatile boolean closed;
+    /** Bytes read before this transport existed (the listener's look at the first frame), served first. */
+    private byte[] prefix;
+    private int prefixAt;
 
     ChannelTransport(SocketChannel channel, Role role, String description, String requiredToken) throws IOException {
+        this(channel, role, description, requiredToken, null);
+    }
+
+    /** As the other constructor; {@code prefix} holds bytes already read from the channel, returned by the first reads. */
+    ChannelTransport(SocketChannel channel, Role role, String description, String requiredToken, byte[] prefix) throws IOException {
+        this.prefix = prefix == null || prefix.length == 0 ? null : prefix;
         this.channel = channel;
         this.role = role;
         this.description = description;
@@ -87,6 +96,16 @@ public final class ChannelTransport implements Transport {
 
     @Override
     public int read(byte[] buffer, int offset, int length, long timeoutNanos) throws IOException {
+        byte[] early = prefix;
+        if (early != null && length > 0) {
+            int n = Math.min(length, early.length - prefixAt);
+            System.arraycopy(early, prefixAt, buffer, offset, n);
+            prefixAt += n;
+            if (prefixAt == early.length) {
+                prefix = null;
+            }
+            return n;
+        }
         ByteBuffer b = readWrapper;
         if (!b.hasArray() || b.array() != buffer) {
             b = ByteBuffer.wrap(buffer);

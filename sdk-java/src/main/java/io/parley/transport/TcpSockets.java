@@ -3,11 +3,14 @@ package io.parley.transport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.io.ByteArrayInputStream;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -18,6 +21,7 @@ import javax.net.ssl.SSLSocket;
 public final class TcpSockets {
     /** The bound on a client's TLS handshake: the default handshake timeout of SPEC §8.2. */
     private static final int TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+    private static final int BACKLOG = 128;
 
     private TcpSockets() {
     }
@@ -81,11 +85,29 @@ public final class TcpSockets {
             s.setSoTimeout(0);
         } catch (IOException e) {
             s.close();
-            String hint = e.getMessage() != null && e.getMessage().contains("No subject alternative")
-                    ? " (the server's certificate does not name this host; connect with the name it was issued for)" : "";
+            String hint = tlsFailureHint(e);
             throw new IOException("TLS connection to " + host + ":" + port + " failed: " + e.getMessage() + hint, e);
         }
         return socketTransport(s, Transport.Role.INITIATOR, "tls:" + host + ":" + port, null);
+    }
+
+    /** What a TLS handshake failure most likely means, for the message (SPEC §9.3; issue 12 fault 11). */
+    static String tlsFailureHint(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("No subject alternative") || m.contains("No name matching")) {
+            return " (the server's certificate does not name this host; connect with the name it was issued for)";
+        }
+        if (e instanceof java.io.EOFException || e instanceof java.net.SocketException
+                || m.contains("Remote host terminated") || m.contains("Unsupported or unrecognized SSL message")
+                || m.contains("plaintext connection")) {
+            return " (this client speaks TLS and the server does not, or it hung up during the TLS handshake: "
+                    + "a Parley server closes a TLS client on a plain listener at once; connect without TLS (tcp://), "
+                    + "or check that the server is configured for TLS)";
+        }
+        if (m.contains("certificate_required") || m.contains("bad_certificate")) {
+            return " (the server requires a client certificate it trusts: configure this SSLContext with a key manager)";
+        }
+        return "";
     }
 
     /** Listens on loopback at {@code port} (0 = any free port), no token. */
@@ -98,24 +120,62 @@ public final class TcpSockets {
      * {@code tls} may be {@code null} for plain TCP.
      */
     public static TransportServer listen(InetSocketAddress address, String token, SSLContext tls) throws IOException {
+        return listen(address, token, tls, ListenOptions.defaults());
+    }
+
+    /**
+     * As {@link #listen(InetSocketAddress, String, SSLContext)}, with {@code options} for connections
+     * before their handshake (how many may wait, for how long) and, with TLS, whether clients must
+     * present a trusted certificate (mutual TLS). An address that did not resolve is an {@link
+     * IllegalArgumentException}.
+     */
+    public static TransportServer listen(InetSocketAddress address, String token, SSLContext tls, ListenOptions options)
+            throws IOException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(options, "options");
+        if (address.isUnresolved() || address.getAddress() == null) {
+            throw new IllegalArgumentException("cannot listen on " + address.getHostString() + ":" + address.getPort()
+                    + ": the host name does not resolve to an address; check the name, or give an IP address such as 127.0.0.1");
+        }
         if (!address.getAddress().isLoopbackAddress() && (token == null || token.isEmpty())) {
             throw new IllegalArgumentException("refusing to listen on " + address + " without a token: a non-loopback "
                     + "listener must require one (SPEC §9.3). Pass a token, or bind to 127.0.0.1");
         }
-        if (tls != null) {
-            SSLServerSocket ss = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
-            ss.bind(address);
-            ss.setEnabledProtocols(modernProtocols(ss.getSupportedProtocols()));
-            return new TlsServer(ss, token);
+        if (options.requireClientCertificate() && tls == null) {
+            throw new IllegalArgumentException("ListenOptions.requireClientCertificate needs a TLS listener (an SSLContext)");
         }
-        ServerSocket server = new ServerSocket();
+        ServerSocketChannel server = ServerSocketChannel.open();
         try {
-            server.bind(address);
-        } catch (IOException e) {
+            server.bind(address, BACKLOG);
+            String name = (tls != null ? "tls:" : "tcp:") + hostPort((InetSocketAddress) server.getLocalAddress());
+            if (tls != null) {
+                return new Server(server, name, PendingConnections.Dialect.TLS, options, (ch, prefix) -> acceptTls(ch, prefix, tls, token, options));
+            }
+            return new Server(server, name, PendingConnections.Dialect.PARLEY, options, (ch, prefix) -> {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                return new ChannelTransport(ch, Transport.Role.ACCEPTOR, "tcp:" + ch.getRemoteAddress() + " (accepted)", token, prefix);
+            });
+        } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
-        return new PlainServer(server, token);
+    }
+
+    /** The server side of TLS over an accepted channel whose ClientHello ({@code prefix}) has arrived. */
+    private static Transport acceptTls(SocketChannel ch, byte[] prefix, SSLContext tls, String token, ListenOptions options)
+            throws IOException {
+        ch.configureBlocking(true);
+        Socket plain = ch.socket();
+        plain.setTcpNoDelay(true);
+        String peer = String.valueOf(ch.getRemoteAddress());
+        SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(plain, new ByteArrayInputStream(prefix), true);
+        SSLParameters params = s.getSSLParameters();
+        params.setProtocols(modernProtocols(s.getSupportedProtocols()));
+        if (options.requireClientCertificate()) {
+            params.setNeedClientAuth(true);
+        }
+        s.setSSLParameters(params);
+        return socketTransport(s, Transport.Role.ACCEPTOR, "tls:" + peer + " (accepted)", token);
     }
 
     private static String[] modernProtocols(String[] supported) {
@@ -149,66 +209,32 @@ public final class TcpSockets {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
-    /** Plain TCP: {@code java.net} sockets, whose blocking reads need no selector (see {@link SocketTransport}). */
-    private static final class PlainServer implements TransportServer {
-        private final ServerSocket server;
-        private final String token;
+    /** A TCP or TLS listener whose connections wait for their first frame in a {@link PendingConnections}. */
+    private static final class Server implements TransportServer {
+        private final PendingConnections pending;
+        private final String address;
+        private volatile boolean closed;
 
-        PlainServer(ServerSocket server, String token) {
-            this.server = server;
-            this.token = token;
+        Server(ServerSocketChannel server, String name, PendingConnections.Dialect dialect, ListenOptions options,
+                PendingConnections.Handover handover) throws IOException {
+            this.address = name.substring(name.indexOf(':') + 1);
+            this.pending = new PendingConnections(server, name, dialect, options, handover);
         }
 
         @Override
         public Transport accept() throws IOException {
-            Socket s = server.accept();
-            try {
-                s.setTcpNoDelay(true);
-                return new SocketTransport(s, Transport.Role.ACCEPTOR, "tcp:" + s.getRemoteSocketAddress() + " (accepted)", token);
-            } catch (IOException e) {
-                s.close();
-                throw e;
-            }
+            return pending.accept();
         }
 
         @Override
         public String address() {
-            if (server.isClosed()) {
-                return "tcp (closed)";
-            }
-            return hostPort((InetSocketAddress) server.getLocalSocketAddress());
+            return closed ? "tcp (closed)" : address;
         }
 
         @Override
         public void close() throws IOException {
-            server.close();
-        }
-    }
-
-    private static final class TlsServer implements TransportServer {
-        private final ServerSocket server;
-        private final String token;
-
-        TlsServer(ServerSocket server, String token) {
-            this.server = server;
-            this.token = token;
-        }
-
-        @Override
-        public Transport accept() throws IOException {
-            Socket s = server.accept();
-            s.setTcpNoDelay(true);
-            return socketTransport(s, Transport.Role.ACCEPTOR, "tls:" + s.getRemoteSocketAddress() + " (accepted)", token);
-        }
-
-        @Override
-        public String address() {
-            return hostPort((InetSocketAddress) server.getLocalSocketAddress());
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
+            closed = true;
+            pending.close();
         }
     }
 }

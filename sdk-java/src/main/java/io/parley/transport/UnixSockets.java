@@ -14,7 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * Unix domain socket transports (SPEC §9.2): {@link #connect(Path)} for the initiator, {@link
  * #listen(Path)} for the acceptor. The socket file has mode 0600 from the moment it appears at its
- * path, whatever the process's umask.
+ * path, whatever the process's umask. Connections wait for their HELLO without a thread, capped
+ * and timed out by {@link ListenOptions}.
  */
 public final class UnixSockets {
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
@@ -44,6 +45,15 @@ public final class UnixSockets {
 
     /** As {@link #listen(Path)}, requiring {@code token} in every peer's HELLO. */
     public static TransportServer listen(Path path, String token) throws IOException {
+        return listen(path, token, ListenOptions.defaults());
+    }
+
+    /**
+     * As {@link #listen(Path, String)}, with {@code options} for connections that have not sent their
+     * HELLO yet: how many may wait at once and for how long (see {@link ListenOptions}).
+     */
+    public static TransportServer listen(Path path, String token, ListenOptions options) throws IOException {
+        java.util.Objects.requireNonNull(options, "options");
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             if (!isSocket(path)) {
                 throw new IOException("refusing to replace " + path + ": it exists and is not a socket");
@@ -60,7 +70,13 @@ public final class UnixSockets {
             server.close();
             throw new IOException("cannot listen on Unix socket " + path + ": " + e.getMessage(), e);
         }
-        return new Server(server, path, token);
+        try {
+            return new Server(server, path, token, options);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            Files.deleteIfExists(path);
+            throw e;
+        }
     }
 
     /**
@@ -112,22 +128,21 @@ public final class UnixSockets {
         }
     }
 
+    /** A listener whose connections wait for their HELLO in a {@link PendingConnections} (no thread each). */
     private static final class Server implements TransportServer {
-        private final ServerSocketChannel server;
+        private final PendingConnections pending;
         private final Path path;
-        private final String token;
         private volatile boolean closed;
 
-        Server(ServerSocketChannel server, Path path, String token) {
-            this.server = server;
+        Server(ServerSocketChannel server, Path path, String token, ListenOptions options) throws IOException {
             this.path = path;
-            this.token = token;
+            this.pending = new PendingConnections(server, "unix:" + path, PendingConnections.Dialect.PARLEY, options,
+                    (ch, prefix) -> new ChannelTransport(ch, Transport.Role.ACCEPTOR, "unix:" + path + " (accepted)", token, prefix));
         }
 
         @Override
         public Transport accept() throws IOException {
-            SocketChannel ch = server.accept();
-            return new ChannelTransport(ch, Transport.Role.ACCEPTOR, "unix:" + path + " (accepted)", token);
+            return pending.accept();
         }
 
         @Override
@@ -142,7 +157,7 @@ public final class UnixSockets {
             }
             closed = true;
             try {
-                server.close();
+                pending.close();
             } finally {
                 Files.deleteIfExists(path);
             }

@@ -40,6 +40,14 @@ class TcpListenerTest {
         assertThatThrownBy(() -> TcpSockets.listen(ANY, "", null)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** Issue 12 fault 11: an address that does not resolve is a clear IllegalArgumentException, not a NullPointerException. */
+    @Test
+    void anUnresolvableAddressIsAClearError() {
+        InetSocketAddress nowhere = InetSocketAddress.createUnresolved("no-such-host.invalid", 0);
+        assertThatThrownBy(() -> TcpSockets.listen(nowhere, "token", null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no-such-host.invalid").hasMessageContaining("does not resolve");
+    }
+
     @Test
     void loopbackBindNeedsNoToken() throws Exception {
         try (TransportServer server = TcpSockets.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, null)) {

@@ -225,15 +225,72 @@ class TlsTransportTest {
         }
     }
 
+    /**
+     * Issue 12 fault 11: a plain client at a TLS listener is told at once, in a fatal HANDSHAKE_FAILED
+     * ERROR, that the listener speaks TLS (it used to wait for its handshake timeout and see the end of
+     * the stream); the connection never reaches accept().
+     */
     @Test
-    void plainTcpClientGetsNoSessionFromATlsListener() throws Exception {
+    void plainTcpClientAtATlsListenerIsToldTheListenerSpeaksTls() throws Exception {
+        CompletableFuture<Session> accepted;
         try (TransportServer server = listenTls()) {
-            CompletableFuture<Session> accepted = serveOne(server);
+            accepted = serveOne(server);
             Transport plain = TcpSockets.connect("127.0.0.1", port(server));
-            assertThatThrownBy(() -> Session.builder(plain).handshakeTimeout(Duration.ofSeconds(5)).open())
-                    .isInstanceOf(SessionClosedException.class);
+            assertThatThrownBy(() -> Session.builder(plain).handshakeTimeout(Duration.ofSeconds(60)).open())
+                    .isInstanceOfSatisfying(SessionClosedException.class, e -> {
+                        assertThat(e.code()).isEqualTo(io.parley.ErrorCode.HANDSHAKE_FAILED.code());
+                        assertThat(e.getMessage()).contains("speaks TLS and the client does not");
+                    });
             plain.close();
-            assertThatThrownBy(() -> accepted.get(15, TimeUnit.SECONDS)).isInstanceOf(java.util.concurrent.ExecutionException.class);
+            assertThat(accepted).isNotDone();
         }
+        assertThatThrownBy(() -> accepted.get(15, TimeUnit.SECONDS)).isInstanceOf(java.util.concurrent.ExecutionException.class)
+                .hasMessageContaining("closed");
+    }
+
+    /** Issue 12 fault 11: a TLS client at a plain listener fails in its TLS handshake, saying the server does not speak TLS. */
+    @Test
+    void tlsClientAtAPlainListenerIsToldTheServerDoesNotSpeakTls() throws Exception {
+        try (TransportServer server = TcpSockets.listenLoopback(0)) {
+            CompletableFuture<Session> accepted = serveOne(server);
+            assertThatThrownBy(() -> TcpSockets.connectTls("127.0.0.1", port(server), clientTrusting(keyStore)))
+                    .isInstanceOf(IOException.class).hasMessageContaining("this client speaks TLS and the server does not");
+            assertThat(accepted).isNotDone();
+        }
+    }
+
+    /** Mutual TLS (issue 12 fault 11): a listener that requires a client certificate refuses a client without one. */
+    @Test
+    void aListenerCanRequireTrustedClientCertificates() throws Exception {
+        // the server trusts the self-signed certificate, which the good client presents as its own
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keyStore, PASSWORD);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(keyStore);
+        SSLContext mutual = SSLContext.getInstance("TLS");
+        mutual.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        ListenOptions options = ListenOptions.defaults().withClientCertificateRequired(true);
+        try (TransportServer server = TcpSockets.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, mutual, options)) {
+            CompletableFuture<Session> refused = serveOne(server);
+            // without a certificate: a TLS 1.3 client learns it when it sends or reads its HELLO: no session
+            assertThatThrownBy(() -> Session.builder(TcpSockets.connectTls("127.0.0.1", port(server), clientTrusting(keyStore)))
+                    .handshakeTimeout(Duration.ofSeconds(30)).open()).isInstanceOfAny(IOException.class, io.parley.ParleyException.class);
+            assertThatThrownBy(() -> refused.get(15, TimeUnit.SECONDS)).isInstanceOf(java.util.concurrent.ExecutionException.class);
+
+            CompletableFuture<Session> accepted = serveOne(server);
+            Session client = Session.builder(TcpSockets.connectTls("127.0.0.1", port(server), mutual)).drainTimeout(Duration.ofSeconds(5)).open();
+            try {
+                assertThat(client.call("sum", List.of(4, 5), Long.class)).isEqualTo(9L);
+            } finally {
+                client.abort();
+                accepted.get(10, TimeUnit.SECONDS).abort();
+            }
+        }
+    }
+
+    @Test
+    void requiringClientCertificatesWithoutTlsIsRefused() {
+        assertThatThrownBy(() -> TcpSockets.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, null,
+                ListenOptions.defaults().withClientCertificateRequired(true))).isInstanceOf(IllegalArgumentException.class);
     }
 }
