@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Parley\Tests\Session;
 
 use Parley\Codec\CodecException;
+use Parley\Codec\ZstdCompression;
 use Parley\Exception\ErrorCode;
 use Parley\Exception\MessageTooLargeException;
 use Parley\Exception\RemoteException;
@@ -186,10 +187,10 @@ final class WireRulesTest extends TestCase
     public function testTheZstdDeclaredContentSizeIsReadBeforeDecompressing(): void
     {
         $head = "\x28\xB5\x2F\xFD";
-        self::assertSame(1 << 40, \Parley\Codec\ZstdCompression::declaredContentSize($head . "\xE0\0\0\0\0\0\1\0\0\1\0\0"));
-        self::assertSame(300, \Parley\Codec\ZstdCompression::declaredContentSize($head . "\x60\x2C\x00"));
-        self::assertSame(7, \Parley\Codec\ZstdCompression::declaredContentSize($head . "\x20\x07"));
-        self::assertNull(\Parley\Codec\ZstdCompression::declaredContentSize($head . "\x00\x50"), 'no size declared');
-        self::assertNull(\Parley\Codec\ZstdCompression::declaredContentSize("PK\x03\x04\xE0"), 'not zstd');
+        self::assertSame(1 << 40, ZstdCompression::declaredContentSize($head . "\xE0\0\0\0\0\0\1\0\0\1\0\0"));
+        self::assertSame(300, ZstdCompression::declaredContentSize($head . "\x60\x2C\x00"));
+        self::assertSame(7, ZstdCompression::declaredContentSize($head . "\x20\x07"));
+        self::assertNull(ZstdCompression::declaredContentSize($head . "\x00\x50"), 'no size declared');
+        self::assertNull(ZstdCompression::declaredContentSize("PK\x03\x04\xE0"), 'not zstd');
     }
 }
