@@ -38,10 +38,16 @@ final class StrictJson
     {
     }
 
+    /** Whether $bytes has a number long enough to be outside 64 bits or a double (a cheap pre-check). */
+    public static function mayHoldInexactNumbers(string $bytes): bool
+    {
+        return preg_match('/\d{19}|\d[eE][+-]?\d{3}/', $bytes) === 1;
+    }
+
     /** @throws CodecException PARSE_ERROR: a number no peer can keep exactly */
     public static function checkReceived(string $bytes): void
     {
-        if (preg_match('/\d{19}|\d[eE][+-]?\d{3}/', $bytes) !== 1) {
+        if (!self::mayHoldInexactNumbers($bytes)) {
             return;
         }
         preg_match_all('/"(?:[^"\\\\]++|\\\\.)*+"|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/s', $bytes, $matches);

@@ -7,6 +7,7 @@ namespace Parley\Internal\Call;
 use Closure;
 use Fiber;
 use Parley\Codec\CodecException;
+use Parley\Codec\StrictJson;
 use Parley\Exception\DeadlineExceededException;
 use Parley\Exception\ErrorCode;
 use Parley\Exception\MessageTooLargeException;
@@ -178,7 +179,8 @@ final class Inbound
         }
         // Bodies::decode(), inlined for the common small JSON params (null and errors: full path).
         $params = $message->codec === FrameDescriptor::CODEC_JSON && $message->compression === 0
-            && $message->body !== '' ? json_decode($message->body, $this->bodies->jsonAssoc) : null;
+            && $message->body !== '' && !StrictJson::mayHoldInexactNumbers($message->body)
+            ? json_decode($message->body, $this->bodies->jsonAssoc) : null;
         try {
             $params ??= $this->bodies->decode($message);
         } catch (CodecException $e) {

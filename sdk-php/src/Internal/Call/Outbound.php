@@ -6,6 +6,7 @@ namespace Parley\Internal\Call;
 
 use Closure;
 use Parley\Codec\CodecException;
+use Parley\Codec\StrictJson;
 use Parley\Exception\CancelledException;
 use Parley\Exception\DeadlineExceededException;
 use Parley\Exception\ErrorCode;
@@ -291,7 +292,7 @@ final class Outbound
             // Bodies::decode(), inlined for the common small JSON answer (errors take the full path).
             $result = $message->codec === FrameDescriptor::CODEC_JSON && $message->compression === 0
                 && $message->body !== '' ? json_decode($message->body, $this->bodies->jsonAssoc) : null;
-            if ($result !== null) {
+            if ($result !== null && !StrictJson::mayHoldInexactNumbers($message->body)) {
                 $call->complete($result);
             } else {
                 try {

@@ -16,7 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** "Done when every spec section with a MUST has at least one case." */
 class CoverageTest {
     /** Sections with a MUST that no case can check yet, with the reason (shown in REPORT.md too). */
-    private static final Set<String> NOT_YET = Set.of("9.4");
+    // §9: the listener's bounds on connections that have not completed their handshake (cap,
+    // timeout, back-off after a failed accept) need many connections and minutes of waiting; the
+    // SDKs' PendingHandshakesTest (Java) and PendingHandshakeTest (PHP) check them instead.
+    private static final Set<String> NOT_YET = Set.of("9", "9.4");
 
     @Test
     void everySectionWithAMustHasACase() throws IOException {

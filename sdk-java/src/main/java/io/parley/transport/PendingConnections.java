@@ -377,6 +377,9 @@ final class PendingConnections implements Closeable {
         }
         long payload = (u16(in, at + FrameDescriptor.META_LENGTH_OFFSET))
                 + ((u16(in, at + FrameDescriptor.BODY_LENGTH_OFFSET) << 16 | u16(in, at + FrameDescriptor.BODY_LENGTH_OFFSET + 2)));
+        if (payload > FrameDescriptor.HANDSHAKE_MAX_FRAME - FrameDescriptor.HEADER_LENGTH) {
+            return Verdict.COMPLETE; // too large to be a first frame: the session refuses it (FRAME_TOO_LARGE, §3.2)
+        }
         return in.length - at - FrameDescriptor.HEADER_LENGTH >= payload ? Verdict.COMPLETE : Verdict.WAIT;
     }
 
