@@ -10,6 +10,7 @@ use Parley\Frame\FrameFlags;
 use Parley\Frame\FrameValidator;
 use Parley\Frame\MessageAssembler;
 use Parley\Frame\MessageRejectedException;
+use Parley\Internal\Session\FrameStall;
 use Parley\Transport\Transport;
 
 use function hrtime;
@@ -26,6 +27,7 @@ final class Reader
     private bool $active = true;
     private bool $stamping = false;
     private int $lastReceived;
+    private ?FrameStall $stall = null;
     private readonly FrameValidator $validator;
 
     public function __construct(
@@ -59,6 +61,15 @@ final class Reader
             $this->lastReceived = hrtime(true);
         }
         $this->decoder->feed($data);
+        $this->dispatch();
+        if ($this->stall !== null && $this->active) {
+            $this->stall->afterRead($this->decoder->insideFrame());
+        }
+    }
+
+    /** Hands every complete frame of the decoder to the assembler and every message to the sink. */
+    private function dispatch(): void
+    {
         while ($this->active) {
             try {
                 while (($frame = $this->decoder->next()) !== null) {
@@ -84,6 +95,12 @@ final class Reader
                 return;
             }
         }
+    }
+
+    /** From now on, a frame left incomplete after a read is watched by $stall (SPEC §3.5). */
+    public function watchStalls(FrameStall $stall): void
+    {
+        $this->stall = $stall;
     }
 
     /** From now on, records when bytes arrive ({@see lastReceived()}), for the heartbeat. */
