@@ -10,7 +10,6 @@ use Parley\Frame\FrameFlags;
 use Parley\Frame\FrameValidator;
 use Parley\Frame\MessageAssembler;
 use Parley\Frame\MessageRejectedException;
-use Parley\Internal\Session\FrameStall;
 use Parley\Transport\Transport;
 
 use function hrtime;
@@ -27,7 +26,8 @@ final class Reader
     private bool $active = true;
     private bool $stamping = false;
     private int $lastReceived;
-    private ?FrameStall $stall = null;
+    /** @var (\Closure(bool): void)|null told after every read whether a frame is left incomplete */
+    private ?\Closure $afterRead = null;
     private readonly FrameValidator $validator;
 
     public function __construct(
@@ -62,8 +62,8 @@ final class Reader
         }
         $this->decoder->feed($data);
         $this->dispatch();
-        if ($this->stall !== null && $this->active) {
-            $this->stall->afterRead($this->decoder->insideFrame());
+        if ($this->afterRead !== null && $this->active) {
+            ($this->afterRead)($this->decoder->insideFrame());
         }
     }
 
@@ -97,10 +97,15 @@ final class Reader
         }
     }
 
-    /** From now on, a frame left incomplete after a read is watched by $stall (SPEC §3.5). */
-    public function watchStalls(FrameStall $stall): void
+    /**
+     * From now on, $afterRead is told after every read whether a frame is left incomplete (the
+     * stalled-frame bound of SPEC §3.5 watches it).
+     *
+     * @param \Closure(bool): void $afterRead
+     */
+    public function watchStalls(\Closure $afterRead): void
     {
-        $this->stall = $stall;
+        $this->afterRead = $afterRead;
     }
 
     /** From now on, records when bytes arrive ({@see lastReceived()}), for the heartbeat. */

@@ -238,7 +238,7 @@ final class Lifecycle implements SessionGate
                 $this->options->frameStallTimeout,
                 fn (ProtocolException $e) => $this->abort($e, true),
             );
-            $this->reader->watchStalls($this->stall);
+            $this->reader->watchStalls($this->stall->afterRead(...));
         }
         $interval = $this->heartbeatInterval();
         if ($interval > 0) {
