@@ -16,6 +16,7 @@ use Parley\Stdio\PoolDialIn;
 use Parley\Stdio\StdioWorker;
 use Parley\Transport\ChildProcessTransport;
 use Parley\Transport\SocketConnector;
+use Parley\Transport\ListenOptions;
 use Parley\Transport\SocketServer;
 use Parley\Transport\StderrLines;
 use Parley\Transport\StreamTransport;
@@ -154,8 +155,12 @@ final class Ipc
      * Listens on `unix:///path.sock` (mode 0600) or `tcp://127.0.0.1:0` (loopback unless a token is
      * set) and calls $onSession for every new connection, before its handshake.
      *
+     * Connections that have not sent their first bytes yet are bounded by $listen (SPEC §9): at most
+     * 128 wait at once by default (one more closes the one waiting longest), each for at most the
+     * handshake timeout; it also requires client certificates on tls:// (mutual TLS).
+     *
      * @param Closure(Session): void $onSession
-     * @param array<string, mixed> $tls `ssl` context options for tls:// (local_cert, local_pk, ...)
+     * @param array<string, mixed> $tls `ssl` context options for tls:// (local_cert, local_pk, cafile, ...)
      */
     public static function listen(
         string $address,
@@ -163,6 +168,7 @@ final class Ipc
         ?SessionOptions $options = null,
         array $tls = [],
         ?EventLoop $loop = null,
+        ListenOptions $listen = new ListenOptions(),
     ): SocketServer {
         return SocketServer::listen(
             $address,
@@ -170,6 +176,7 @@ final class Ipc
             $options ?? new SessionOptions(),
             $loop ?? EventLoop::get(),
             $tls,
+            $listen,
         );
     }
 

@@ -260,6 +260,12 @@ final class FrameDecoder
         $this->reportStray();
     }
 
+    /** Whether a verified header waits for the rest of its payload (SPEC §3.5, stalled frame). */
+    public function insideFrame(): bool
+    {
+        return $this->need > 0 && $this->error === null;
+    }
+
     /** Bytes received and not yet returned as frames or reported as stray. */
     public function bufferedBytes(): int
     {

@@ -29,6 +29,9 @@ final class SessionOptions
      * @param float|null $heartbeatTimeout seconds of silence after which the peer is gone
      *        (HEARTBEAT_TIMEOUT); null = twice the heartbeat
      * @param float $handshakeTimeout seconds to wait for the peer's HELLO (§8.2)
+     * @param float $frameStallTimeout seconds a frame may wait for the rest of its bytes once its header
+     *        arrived (SPEC §3.5, stalled frame); past it the session closes with PROTOCOL_ERROR and
+     *        pending calls fail with that reason. Holds with heartbeats off too (stdio); 0 = off
      * @param float $drainTimeout seconds the GOODBYE drain may take before the session is closed (§8.5)
      * @param float|null $defaultTimeout seconds: the deadline of calls made without a timeout; null = none
      * @param list<string> $codecs codecs this peer decodes and lists in HELLO ("json" is always added)
@@ -70,6 +73,7 @@ final class SessionOptions
         public readonly ?Closure $onLog = null,
         public readonly ?Closure $transportDecorator = null,
         public readonly ?string $defaultCodec = null,
+        public readonly float $frameStallTimeout = 30.0,
     ) {
         if ($defaultCodec !== null && $defaultCodec !== 'json' && !in_array($defaultCodec, $codecs, true)) {
             throw new \InvalidArgumentException(sprintf(
@@ -97,6 +101,9 @@ final class SessionOptions
         }
         if ($heartbeatTimeout !== null && $heartbeatTimeout <= 0) {
             throw new \InvalidArgumentException('heartbeatTimeout must be a positive number of seconds');
+        }
+        if ($frameStallTimeout < 0) {
+            throw new \InvalidArgumentException('frameStallTimeout must be 0 (off) or a positive number of seconds');
         }
         if ($maxStray < 0) {
             throw new \InvalidArgumentException('maxStray must not be negative');

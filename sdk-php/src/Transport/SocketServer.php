@@ -30,7 +30,7 @@ use function sprintf;
 final class SocketServer
 {
     /** Connections waiting for their peer's first bytes (or TLS handshake) by default. */
-    public const DEFAULT_MAX_PENDING_HANDSHAKES = 128;
+    public const DEFAULT_MAX_PENDING_HANDSHAKES = ListenOptions::DEFAULT_MAX_PENDING_HANDSHAKES;
     private const HANDSHAKE_FAILED = -33010;
 
     /** @var resource|null */
@@ -57,6 +57,8 @@ final class SocketServer
         private readonly EventLoop $loop,
         private readonly array $tls,
         private readonly int $maxPending,
+        private readonly float $pendingTimeout,
+        private readonly bool $requireClientCertificate,
     ) {
         $this->log = new Log($options->logger);
         $this->socket = $socket;
@@ -74,7 +76,7 @@ final class SocketServer
      * @param Closure(Session): void $onSession called for every connection, before its handshake:
      *        register handlers there
      * @param array<string, mixed> $tls `ssl` context options for tls:// (local_cert, local_pk, ...)
-     * @param int $maxPendingHandshakes connections that may wait for their first bytes or TLS handshake
+     * @param ListenOptions $listen the pending-handshake cap and timeout, mutual TLS
      */
     public static function listen(
         string $address,
@@ -82,12 +84,19 @@ final class SocketServer
         SessionOptions $options,
         EventLoop $loop,
         array $tls = [],
-        int $maxPendingHandshakes = self::DEFAULT_MAX_PENDING_HANDSHAKES,
+        ListenOptions $listen = new ListenOptions(),
     ): self {
-        if ($maxPendingHandshakes < 1) {
-            throw new \InvalidArgumentException("maxPendingHandshakes must be at least 1, not $maxPendingHandshakes");
-        }
         $target = SocketAddress::parse($address);
+        if ($listen->requireClientCertificate) {
+            if (!$target->isTls()) {
+                throw new \InvalidArgumentException('requireClientCertificate needs a tls:// listener');
+            }
+            if (!isset($tls['cafile']) && !isset($tls['capath'])) {
+                throw new \InvalidArgumentException('requireClientCertificate needs the "cafile" (or "capath") ssl'
+                    . ' option: the CA that signs client certificates');
+            }
+            $tls = ['verify_peer' => true, 'verify_peer_name' => false, 'capture_peer_cert' => true] + $tls;
+        }
         if ($target->isUnix()) {
             self::prepareUnixPath($target->path);
         } elseif (!$target->isLoopback() && ($options->token === null || $options->token === '')) {
@@ -130,7 +139,17 @@ final class SocketServer
                 $target,
             ));
         }
-        return new self($socket, $target, $onSession, $options, $loop, $tls, $maxPendingHandshakes);
+        return new self(
+            $socket,
+            $target,
+            $onSession,
+            $options,
+            $loop,
+            $tls,
+            $listen->maxPendingHandshakes,
+            $listen->handshakeTimeout ?? $options->handshakeTimeout,
+            $listen->requireClientCertificate,
+        );
     }
 
     /** The bound address: `unix:///path` or `tcp://127.0.0.1:<real port>`. */
@@ -227,14 +246,14 @@ final class SocketServer
             }
         }
         $watcher = $this->loop->onReadable($connection, fn () => $this->onPendingReadable($id));
-        $timer = $this->loop->delay($this->options->handshakeTimeout, function () use ($id): void {
+        $timer = $this->loop->delay($this->pendingTimeout, function () use ($id): void {
             if (isset($this->pending[$id])) {
                 $peer = $this->pending[$id][3];
                 $this->dropPending($id);
                 $this->log->log('info', sprintf(
                     'parley: closed a connection from %s that completed no handshake within %.1f s',
                     $peer !== '' ? $peer : 'a client',
-                    $this->options->handshakeTimeout,
+                    $this->pendingTimeout,
                 ));
             }
         });
@@ -292,6 +311,17 @@ final class SocketServer
                 'parley: TLS handshake with %s failed: %s',
                 $peer !== '' ? $peer : 'a client',
                 error_get_last()['message'] ?? 'unknown error',
+            ));
+            return;
+        }
+        $certificate = stream_context_get_options($connection)['ssl']['peer_certificate'] ?? null;
+        if ($this->requireClientCertificate && $certificate === null) {
+            // verify_peer checks a certificate the client sends, but lets one that sends none through
+            $this->dropPending($id);
+            $this->log->log('warning', sprintf(
+                'parley: closed a TLS connection from %s: it presented no client certificate, and this listener'
+                . ' requires one (mutual TLS)',
+                $peer !== '' ? $peer : 'a client',
             ));
             return;
         }

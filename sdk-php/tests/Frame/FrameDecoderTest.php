@@ -192,6 +192,32 @@ final class FrameDecoderTest extends TestCase
         self::assertSame(201, $reported);
     }
 
+    public function testAHeldPartialMagicDoesNotCountAsStrayUntilItTurnsOutToBeStray(): void
+    {
+        // SPEC §3.6 (1.1): exactly max_stray stray bytes, then a frame whose magic is split over two reads
+        $frame = FrameEncoder::encode(8, 0, 1, '', 0, 0, '');
+        for ($held = 1; $held <= 3; $held++) {
+            $decoder = new FrameDecoder(1048576, 10);
+            $decoder->feed('0123456789' . substr($frame, 0, $held));
+            self::assertNull($decoder->next());
+            $decoder->feed(substr($frame, $held));
+            $got = $decoder->next();
+            self::assertInstanceOf(Frame::class, $got, "partial magic of $held bytes");
+            self::assertSame(8, $got->kind);
+        }
+        // a held prefix that turns out not to be a magic counts: max_stray + 1 stray bytes are fatal
+        $decoder = new FrameDecoder(1048576, 10);
+        $decoder->feed('0123456789' . "\xFA");
+        self::assertNull($decoder->next());
+        $decoder->feed('x');
+        try {
+            $decoder->next();
+            self::fail('no exception');
+        } catch (ProtocolException $e) {
+            self::assertStringContainsString('stray limit exceeded', $e->getMessage());
+        }
+    }
+
     public function testABadChecksumIsStrayEvenWithABadVersion(): void
     {
         $frame = FrameEncoder::encode(8, 0, 1, '', 0, 0, '');

@@ -130,7 +130,7 @@ final class ManyConnectionsTest extends TestCase
         // idle ones must stay: no handshake timeout, and a pending-handshake cap above their number
         $server = \Parley\Transport\SocketServer::listen('tcp://127.0.0.1:0', static function (Session $session): void {
             $session->handle('echo', static fn (mixed $p): mixed => $p);
-        }, new SessionOptions(logger: $quiet, handshakeTimeout: 300.0), $loop, [], $count + 1);
+        }, new SessionOptions(logger: $quiet), $loop, [], new \Parley\Transport\ListenOptions($count + 1, 300.0));
         try {
             $address = 'tcp://' . $server->displayAddress();
             for ($i = 0; $i < $count; $i++) {

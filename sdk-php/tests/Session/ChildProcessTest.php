@@ -68,6 +68,31 @@ final class ChildProcessTest extends TestCase
         return $transport->child();
     }
 
+    public function testSpawnSendsHelloAtOnceBeforeTheParentRunsItsLoop(): void
+    {
+        // A parent that spawns many children before running its loop (bench/children.php) must not
+        // leave the first ones waiting for their HELLO (they time out after 10 s): the child here
+        // records the first 24 bytes it reads while the parent never ticks its loop.
+        $dir = new \Parley\Tests\Support\TempDir();
+        $file = $dir->path . '/hello';
+        $child = '$h = fread(STDIN, 24);'
+            . ' file_put_contents($argv[1] . ".tmp", bin2hex(substr($h, 0, 4)) . " kind " . ord($h[5] ?? "\0"));'
+            . ' rename($argv[1] . ".tmp", $argv[1]); fread(STDIN, 1);';
+        try {
+            $options = new SessionOptions(logger: static fn () => null);
+            $session = Ipc::spawn([PHP_BINARY, '-r', $child, '--', $file], $options, loop: $this->loop);
+            $this->sessions[] = $session;
+            $until = microtime(true) + 10;
+            while (!is_file($file) && microtime(true) < $until) {
+                usleep(5000); // the loop is not ticked
+            }
+            self::assertFileExists($file, 'the child got no HELLO before the parent ran its loop');
+            self::assertSame('fa50524c kind 1', file_get_contents($file));
+        } finally {
+            $dir->remove();
+        }
+    }
+
     public function testEveryMessageKindOverPipes(): void
     {
         $worker = $this->spawn();

@@ -10,6 +10,7 @@ use Parley\Ipc;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Tests\Support\TempDir;
+use Parley\Transport\ListenOptions;
 use Parley\Transport\SocketConnector;
 use Parley\Transport\SocketServer;
 use PHPUnit\Framework\TestCase;
@@ -56,7 +57,7 @@ final class PendingHandshakeTest extends TestCase
     {
         $server = SocketServer::listen('unix://' . $this->dir->path . '/cap.sock', static function (Session $s): void {
             $s->handle('echo', static fn (mixed $p): mixed => $p);
-        }, new SessionOptions(logger: static fn () => null), $this->loop, [], 3);
+        }, new SessionOptions(logger: static fn () => null), $this->loop, [], new ListenOptions(3));
         try {
             $idle = [];
             for ($i = 0; $i < 6; $i++) {
@@ -75,6 +76,62 @@ final class PendingHandshakeTest extends TestCase
             $client->close();
         } finally {
             $server->close();
+        }
+    }
+
+    public function testIpcListenTakesListenOptionsForTheCapAndTheTimeout(): void
+    {
+        $logged = [];
+        $options = new SessionOptions(logger: static function (string $level, string $m) use (&$logged): void {
+            $logged[] = $m;
+        }); // its handshake timeout (10 s) is not the one that applies: ListenOptions' is
+        $server = Ipc::listen('tcp://127.0.0.1:0', static function (): void {
+        }, $options, loop: $this->loop, listen: new ListenOptions(maxPendingHandshakes: 2, handshakeTimeout: 0.3));
+        try {
+            $idle = [];
+            for ($i = 0; $i < 3; $i++) {
+                $idle[] = self::idle($server->address());
+                $this->serve($server, 0.02);
+            }
+            self::assertSame(2, $server->pendingCount(), 'the cap');
+            stream_set_timeout($idle[0], 5);
+            self::assertSame('', fread($idle[0], 16));
+            self::assertTrue(feof($idle[0]), 'the one waiting longest was closed');
+            $this->serve($server, 0.6);
+            self::assertSame(0, $server->pendingCount(), 'the timeout');
+            self::assertStringContainsString('completed no handshake within 0.3 s', implode("\n", $logged));
+        } finally {
+            $server->close();
+        }
+        $this->expectException(\InvalidArgumentException::class);
+        Ipc::listen('tcp://127.0.0.1:0', static function (): void {
+        }, $options, loop: $this->loop, listen: ListenOptions::defaults()->withClientCertificateRequired(true));
+    }
+
+    /** Mutual TLS: a client without a certificate is refused, one with a trusted certificate gets a session. */
+    public function testAListenerThatRequiresClientCertificatesRefusesAClientWithoutOne(): void
+    {
+        if (!extension_loaded('openssl')) {
+            self::markTestSkipped('the openssl extension is not loaded');
+        }
+        $clientPem = $this->selfSigned('client.pem', 1); // self-signed: its own CA
+        $child = $this->childServer(true, 1, $clientPem);
+        $quiet = new SessionOptions(logger: static fn () => null, handshakeTimeout: 10.0);
+        try {
+            $tls = ['cafile' => $child[3], 'peer_name' => 'localhost'];
+            try {
+                $anonymous = Ipc::connect('tls://' . $child[2], $quiet, 10.0, tls: $tls, loop: $this->loop);
+                $anonymous->call('echo', 1, timeout: 10.0)->await();
+                self::fail('a client without a certificate got a session');
+            } catch (ParleyException $e) {
+                self::assertStringNotContainsString('deadline', $e->getMessage());
+            }
+            $tls['local_cert'] = $clientPem;
+            $known = Ipc::connect('tls://' . $child[2], $quiet, 10.0, tls: $tls, loop: $this->loop);
+            self::assertSame(2, $known->call('echo', 2, timeout: 10.0)->await());
+            $known->close();
+        } finally {
+            self::stop($child);
         }
     }
 
@@ -101,11 +158,16 @@ final class PendingHandshakeTest extends TestCase
     }
 
     /** @return array{0: resource, 1: array<int, resource>, 2: string, 3: string} process, pipes, address, pem */
-    private function childServer(bool $tls, int $days = 1): array
+    private function childServer(bool $tls, int $days = 1, ?string $clientCa = null): array
     {
         $pem = $this->selfSigned('cert.pem', $days);
         $process = proc_open(
-            [PHP_BINARY, dirname(__DIR__) . '/Fixtures/tls-server.php', $tls ? $pem : 'plain'],
+            [
+                PHP_BINARY,
+                dirname(__DIR__) . '/Fixtures/tls-server.php',
+                $tls ? $pem : 'plain',
+                ...($clientCa !== null ? [$clientCa] : []),
+            ],
             [1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'a']],
             $pipes,
         );

@@ -86,6 +86,25 @@ final class WireRulesTest extends TestCase
         self::assertSame('ok', $pair->client->call('echo', 'ok')->await());
     }
 
+    public function testACompressibleOversizedResultIsMeasuredBeforeCompression(): void
+    {
+        // SPEC §3.2: the body before or after compression counts; 30,000 'x' deflate to a few dozen bytes
+        $pair = $this->pair(new SessionOptions(maxFrame: 16384, maxMessage: 20000, compression: ['deflate']));
+        $pair->server->handle('big', static fn (): string => str_repeat('x', 30000));
+        $pair->server->handle('echo', static fn (mixed $p): mixed => $p);
+        try {
+            $pair->client->call('big')->await();
+            self::fail('no exception');
+        } catch (RemoteException | MessageTooLargeException $e) {
+            self::assertSame(ErrorCode::MessageTooLarge->value, $e->getCode());
+            self::assertStringContainsString('max_message', $e->getMessage());
+        }
+        self::assertSame('ok', $pair->client->call('echo', 'ok')->await(), 'the session goes on');
+        $pair->client->awaitOpen();
+        $this->expectException(MessageTooLargeException::class);
+        $pair->server->notify('n', str_repeat('z', 30000));
+    }
+
     public function testAnOversizedProgressValueFailsInTheHandlerOnly(): void
     {
         $pair = $this->pair(new SessionOptions(maxFrame: 16384, maxMessage: 20000, compression: []));

@@ -209,12 +209,12 @@ final class Bodies
                     implode(', ', array_keys($this->peerCompressions)) ?: 'none',
                 ));
             }
-            return new Encoded($codec->id(), $compression->id(), $compression->compress($body));
+            return new Encoded($codec->id(), $compression->id(), $compression->compress($body), strlen($body));
         }
         if ($this->autoCompression !== null && strlen($body) >= $this->threshold) {
             $compressed = $this->autoCompression->compress($body);
             if (strlen($compressed) < strlen($body)) {
-                return new Encoded($codec->id(), $this->autoCompression->id(), $compressed);
+                return new Encoded($codec->id(), $this->autoCompression->id(), $compressed, strlen($body));
             }
         }
         return new Encoded($codec->id(), 0, $body);

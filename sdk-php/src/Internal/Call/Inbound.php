@@ -232,11 +232,11 @@ final class Inbound
             return;
         }
         $body = $this->bodies->encodeAnswer($value, $call->codec);
-        if (strlen($body->bytes) > $this->bodies->peerMaxMessage()) {
+        if ($body->size() > $this->bodies->peerMaxMessage()) {
             throw new MessageTooLargeException(sprintf(
                 'a progress value of %s is %d bytes encoded; the caller accepts at most %d (max_message)',
                 $call->method,
-                strlen($body->bytes),
+                $body->size(),
                 $this->bodies->peerMaxMessage(),
             ));
         }
@@ -302,11 +302,11 @@ final class Inbound
         if ($error === null) {
             try {
                 $body = $this->bodies->encodeAnswer($result, $call->codec);
-                if (strlen($body->bytes) > $this->bodies->peerMaxMessage()) {
+                if ($body->size() > $this->bodies->peerMaxMessage()) {
                     throw new MessageTooLargeException(sprintf(
                         'the result of %s is %d bytes encoded; the caller accepts at most %d (max_message)',
                         $call->method,
-                        strlen($body->bytes),
+                        $body->size(),
                         $this->bodies->peerMaxMessage(),
                     ));
                 }

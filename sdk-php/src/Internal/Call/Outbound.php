@@ -164,11 +164,11 @@ final class Outbound
             $this->writer->notificationJson($method, $json);
         } else {
             $body = $this->bodies->encode($params, $codec, $compression);
-            if (strlen($body->bytes) > $this->bodies->peerMaxMessage()) {
+            if ($body->size() > $this->bodies->peerMaxMessage()) {
                 throw new MessageTooLargeException(sprintf(
                     'notification %s is %d bytes encoded; the peer accepts at most %d (max_message)',
                     $method,
-                    strlen($body->bytes),
+                    $body->size(),
                     $this->bodies->peerMaxMessage(),
                 ));
             }
@@ -455,11 +455,11 @@ final class Outbound
             ));
             return null;
         }
-        if (strlen($body->bytes) > $this->bodies->peerMaxMessage()) {
+        if ($body->size() > $this->bodies->peerMaxMessage()) {
             $this->failUnsent($call, new MessageTooLargeException(sprintf(
                 'the params of %s are %d bytes encoded; the peer accepts at most %d (max_message)',
                 $call->method,
-                strlen($body->bytes),
+                $body->size(),
                 $this->bodies->peerMaxMessage(),
             )));
             return null;

@@ -17,6 +17,16 @@ final readonly class Encoded
         public int $codec,
         public int $compression,
         public string $bytes,
+        public int $plainLength = 0,
     ) {
+    }
+
+    /**
+     * The length that counts against the receiver's max_message (SPEC §3.2): the larger of the body
+     * as sent and, when compressed, the encoded body before compression.
+     */
+    public function size(): int
+    {
+        return max($this->plainLength, strlen($this->bytes));
     }
 }

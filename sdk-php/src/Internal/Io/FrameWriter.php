@@ -122,6 +122,10 @@ final class FrameWriter implements Flushable
     {
         $this->helloQueued = FrameEncoder::encode(FrameKind::HELLO, 0, 0, '', FrameDescriptor::CODEC_JSON, 0, $json);
         $this->queue($this->helloQueued);
+        // Written at once (a non-blocking attempt), not when the loop next runs: a parent that spawns
+        // many children before running its loop would otherwise keep the first ones waiting for
+        // their HELLO past their handshake timeout (§8.2).
+        $this->flush();
     }
 
     /** REQUEST (§4.1) with a small JSON body: the common call, one frame. Applies backpressure. */

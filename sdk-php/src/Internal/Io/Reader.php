@@ -26,6 +26,8 @@ final class Reader
     private bool $active = true;
     private bool $stamping = false;
     private int $lastReceived;
+    /** @var (\Closure(bool): void)|null told after every read whether a frame is left incomplete */
+    private ?\Closure $afterRead = null;
     private readonly FrameValidator $validator;
 
     public function __construct(
@@ -59,6 +61,15 @@ final class Reader
             $this->lastReceived = hrtime(true);
         }
         $this->decoder->feed($data);
+        $this->dispatch();
+        if ($this->afterRead !== null && $this->active) {
+            ($this->afterRead)($this->decoder->insideFrame());
+        }
+    }
+
+    /** Hands every complete frame of the decoder to the assembler and every message to the sink. */
+    private function dispatch(): void
+    {
         while ($this->active) {
             try {
                 while (($frame = $this->decoder->next()) !== null) {
@@ -84,6 +95,17 @@ final class Reader
                 return;
             }
         }
+    }
+
+    /**
+     * From now on, $afterRead is told after every read whether a frame is left incomplete (the
+     * stalled-frame bound of SPEC §3.5 watches it).
+     *
+     * @param \Closure(bool): void $afterRead
+     */
+    public function watchStalls(\Closure $afterRead): void
+    {
+        $this->afterRead = $afterRead;
     }
 
     /** From now on, records when bytes arrive ({@see lastReceived()}), for the heartbeat. */

@@ -54,6 +54,7 @@ final class Lifecycle implements SessionGate
     private ?int $readWatcher = null;
     private ?int $handshakeTimer = null;
     private ?int $drainTimer = null;
+    private ?FrameStall $stall = null;
     private bool $goodbyeSent = false;
     private bool $goodbyeReceived = false;
     private string $goodbyeReason = '';
@@ -231,6 +232,14 @@ final class Lifecycle implements SessionGate
         }
         $this->writer->open($hello->maxFrame);
         $this->outbound->open($hello->maxInFlight);
+        if ($this->options->frameStallTimeout > 0) {
+            $this->stall = new FrameStall(
+                $this->loop,
+                $this->options->frameStallTimeout,
+                fn (ProtocolException $e) => $this->abort($e, true),
+            );
+            $this->reader->watchStalls($this->stall->afterRead(...));
+        }
         $interval = $this->heartbeatInterval();
         if ($interval > 0) {
             $this->heartbeat->start($this->reader, $interval, $this->options->heartbeatTimeout ?? 2 * $interval);
@@ -401,6 +410,7 @@ final class Lifecycle implements SessionGate
         $this->writer->close();
         $this->transport->close();
         $this->heartbeat->stop();
+        $this->stall?->stop();
     }
 
     private function notifyClosed(): void

@@ -323,6 +323,7 @@ public final class Session implements AutoCloseable {
         private String token;
         private String peerName = "parley-java/0.1.0";
         private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration frameStallTimeout = Duration.ofSeconds(30);
         private Duration drainTimeout = Duration.ofSeconds(30);
         private ExecutorService executor;
         private StrayListener strayListener;
@@ -457,6 +458,21 @@ public final class Session implements AutoCloseable {
         }
 
         /**
+         * Bound on a frame whose bytes stop arriving part-way (SPEC §3.5, stalled frame; default
+         * 30 s): when a frame's header has arrived and no further byte of it arrives for this
+         * long, the session closes with {@code PROTOCOL_ERROR} ("stalled inside a frame") and
+         * pending calls fail with that reason. It holds with heartbeats off too (stdio children).
+         * {@link Duration#ZERO} disables it.
+         */
+        public Builder frameStallTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("frameStallTimeout must not be negative (Duration.ZERO disables it)");
+            }
+            this.frameStallTimeout = timeout;
+            return this;
+        }
+
+        /**
          * Bound on draining after GOODBYE (SPEC §8.5, default 30 s), whichever side said goodbye
          * first: in-flight calls in both directions may finish and the peer must close its side
          * within it, else the session closes abruptly (pending calls fail with SESSION_CLOSED).
@@ -531,7 +547,8 @@ public final class Session implements AutoCloseable {
             }
             Settings cfg = new Settings(handlers, json, List.copyOf(extraCodecs), defaultCodec, compressions, compressionThreshold,
                     maxFrame, maxMessage, maxInFlight, maxStray, heartbeatMs, token, peerName, handshakeTimeout, drainTimeout,
-                    executor, strayListener, spinNanos, maxQueuedCalls, inlineHandlers, readerTakeover.toNanos());
+                    executor, strayListener, spinNanos, maxQueuedCalls, inlineHandlers, readerTakeover.toNanos(),
+                    frameStallTimeout.toMillis());
             Session s = new Session(transport, cfg, defaultTimeout);
             s.life.open();
             return s;

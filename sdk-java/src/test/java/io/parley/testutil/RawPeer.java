@@ -90,6 +90,17 @@ public final class RawPeer implements AutoCloseable {
         transport.flush();
     }
 
+    /** Writes {@code bytes} as they are (part of a frame, stray bytes). */
+    public void writeRaw(byte[] bytes) throws IOException {
+        transport.write(bytes, 0, bytes.length);
+        transport.flush();
+    }
+
+    /** The bytes of one frame, for tests that write only part of it. */
+    public byte[] encode(int kind, int flags, long id, byte[] meta, int codec, int compression, byte[] body) {
+        return encoder.encode(kind, flags, (int) id, meta, codec, compression, body);
+    }
+
     /** REQUEST {@code id} for {@code method} with a JSON body (no deadline). */
     public void request(long id, String method, String json) throws IOException {
         byte[] body = json == null ? null : json.getBytes(StandardCharsets.UTF_8);

@@ -31,5 +31,6 @@ public record Settings(
         long spinNanos,
         int maxQueuedCalls,
         boolean inlineHandlers,
-        long readerTakeoverNanos) {
+        long readerTakeoverNanos,
+        long frameStallMillis) {
 }

@@ -105,6 +105,11 @@ public final class FrameDecoder {
         return framesDecoded;
     }
 
+    /** Whether a verified header waits for the rest of its payload (SPEC §3.5, stalled frame). */
+    public boolean insideFrame() {
+        return headerVerified && failure == null;
+    }
+
     /** Bytes held waiting for the rest of a frame (or of a magic). */
     public int buffered() {
         return end - start + directFilled;

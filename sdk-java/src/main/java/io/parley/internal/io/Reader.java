@@ -58,6 +58,8 @@ public final class Reader {
     private final byte[] buffer = new byte[BUFFER];
     private volatile Handler handler;
     private volatile long lastReceivedNanos = System.nanoTime();
+    private volatile long lastByteNanos = System.nanoTime();
+    private volatile boolean insideFrame;
 
     /** What this reader reported as stray bytes (for start-up failure reports). */
     public StrayReport strays() {
@@ -79,6 +81,17 @@ public final class Reader {
     /** When the last frame arrived (heartbeats, SPEC §8.4). */
     public long lastReceivedNanos() {
         return lastReceivedNanos;
+    }
+
+    /**
+     * How long the input has been stuck inside a frame (SPEC §3.5, stalled frame): nanoseconds
+     * since the last byte arrived while a verified header waits for its payload, else 0.
+     */
+    public long stalledNanos() {
+        if (!insideFrame) {
+            return 0;
+        }
+        return Math.max(1, System.nanoTime() - lastByteNanos);
     }
 
     /** After the handshake: the announced limit replaces the 64 KiB handshake limit. */
@@ -134,11 +147,13 @@ public final class Reader {
                 }
                 return -1;
             }
+            lastByteNanos = System.nanoTime();
             if (direct) {
                 decoder.filled(n, frames);
             } else {
                 decoder.feed(buffer, 0, n, frames);
             }
+            insideFrame = decoder.insideFrame();
             stray.flush();
             return n;
         } catch (FrameException e) {

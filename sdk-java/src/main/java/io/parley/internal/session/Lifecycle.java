@@ -184,6 +184,7 @@ public final class Lifecycle implements SessionGate {
         }
         reader.maxFrame(cfg.maxFrame());
         heartbeat.start(cfg.heartbeatMs());
+        FrameStall.start(timer, reader, cfg.frameStallMillis(), this::fatal);
         LOG.debug("{}: session open with {} (pid {})", transport.description(), theirs.peer(), theirs.pid());
         handshake.complete(null);
     }

@@ -143,6 +143,44 @@ class FrameDecoderTest {
     }
 
     @Test
+    void aHeldPartialMagicDoesNotCountAsStrayUntilItTurnsOutToBeStray() {
+        // SPEC §3.6 (1.1): exactly max_stray stray bytes, then a frame whose magic is split over two reads
+        byte[] junk = "0123456789".getBytes(StandardCharsets.US_ASCII);
+        byte[] frame = HEX.parseHex(A3);
+        for (int held = 1; held <= 3; held++) {
+            FrameDecoder d = new FrameDecoder(1 << 20, junk.length);
+            List<Integer> frames = new ArrayList<>();
+            FrameDecoder.Listener l = new FrameDecoder.Listener() {
+                @Override
+                public void onFrame(Frame f) {
+                    frames.add(f.kind());
+                }
+
+                @Override
+                public void onStray(byte[] bytes, int offset, int length) {
+                }
+            };
+            d.feed(concat(junk, java.util.Arrays.copyOf(frame, held)), 0, junk.length + held, l);
+            d.feed(frame, held, frame.length - held, l);
+            assertThat(frames).as("partial magic of %d bytes", held).containsExactly(FrameKind.PING);
+        }
+        // a held prefix that turns out not to be a magic counts: max_stray + 1 stray bytes are fatal
+        FrameDecoder d = new FrameDecoder(1 << 20, junk.length);
+        FrameDecoder.Listener none = new FrameDecoder.Listener() {
+            @Override
+            public void onFrame(Frame f) {
+            }
+
+            @Override
+            public void onStray(byte[] bytes, int offset, int length) {
+            }
+        };
+        d.feed(concat(junk, new byte[] {(byte) 0xFA}), 0, junk.length + 1, none);
+        assertThatThrownBy(() -> d.feed(new byte[] {'x'}, 0, 1, none)).isInstanceOf(CorruptFrameException.class)
+                .hasMessageContaining("stray limit");
+    }
+
+    @Test
     void strayCounterResetsAtEveryVerifiedHeader() {
         byte[] junk = "0123456789".getBytes(StandardCharsets.US_ASCII);
         StringBuilder hex = new StringBuilder();
