@@ -15,6 +15,8 @@ use Parley\Frame\FrameDecoder;
 use Parley\Frame\FrameDescriptor;
 use Parley\Frame\MessageAssembler;
 use Parley\Internal\Call\Bodies;
+use Parley\Internal\Call\HandlerHost;
+use Parley\Internal\Call\InboundCall;
 use Parley\Internal\Call\Inbound;
 use Parley\Internal\Call\Outbound;
 use Parley\Internal\Io\FrameWriter;
@@ -90,8 +92,9 @@ final class Session
             $loop,
             fn (PeerGoneException $e) => $this->life->abort($e, false),
         );
+        $host = $this->handlerHost();
         $this->life = new Lifecycle(
-            $this,
+            $host,
             $transport,
             $role,
             $options,
@@ -110,7 +113,7 @@ final class Session
             $options->defaultTimeout,
             $options->defaultCodec,
         );
-        $this->inbound = new Inbound($this->writer, $this->bodies, $loop, $this->life, $this->log, $options, $this);
+        $this->inbound = new Inbound($this->writer, $this->bodies, $loop, $this->life, $this->log, $options, $host);
         $this->heartbeat = new Heartbeat(
             $loop,
             $this->writer,
@@ -178,7 +181,7 @@ final class Session
      */
     public function serve(object $service): array
     {
-        return \Parley\Internal\Service\ServiceBinder::bind($service, $this);
+        return \Parley\Internal\Service\ServiceBinder::bind($service, $this->handle(...), $this->onNotification(...));
     }
 
     /** Listens to notifications no specific listener takes: `$listener(string $method, mixed $params)`. */
@@ -394,5 +397,30 @@ final class Session
     public function stats(): array
     {
         return $this->inbound->stats() + ['pending_calls' => $this->outbound->count()];
+    }
+
+    /** How the internal parts reach this facade: they never name the class (see {@see HandlerHost}). */
+    private function handlerHost(): HandlerHost
+    {
+        return new class ($this) implements HandlerHost {
+            public function __construct(private readonly Session $session)
+            {
+            }
+
+            public function requestContext(InboundCall $call, Inbound $inbound): RequestContext
+            {
+                return new RequestContext($call, $inbound, $this->session);
+            }
+
+            public function deliver(Closure $listener, mixed $params): void
+            {
+                $listener($params, $this->session);
+            }
+
+            public function withSession(Closure $receiver): void
+            {
+                $receiver($this->session);
+            }
+        };
     }
 }
