@@ -184,6 +184,30 @@ final class Session
         return \Parley\Internal\Service\ServiceBinder::bind($service, $this->handle(...), $this->onNotification(...));
     }
 
+    /**
+     * A typed client of the peer: an object implementing $interface, whose methods are marked
+     * {@see \Parley\Attribute\Request} or {@see \Parley\Attribute\Notification} (named by the
+     * interface's {@see \Parley\Attribute\Segment} plus the attribute's name or the method name, as
+     * {@see serve()} names them). No argument sends no params, one sends it as the params, more send
+     * the list of all. A request method waits for the result (at most the default timeout) and
+     * returns it decoded, or throws the typed error; one declared to return {@see Call} returns the
+     * pending call instead. A notification method returns void. The mirror of the Java SDK's
+     * `Session.proxy()`.
+     *
+     * @template T of object
+     * @param class-string<T> $interface
+     * @return T
+     * @throws \InvalidArgumentException when the interface has an unmarked or ill-typed method
+     */
+    public function proxy(string $interface): object
+    {
+        return \Parley\Internal\Service\ProxyInvoker::create(
+            $interface,
+            fn (string $method, mixed $params): Call => $this->call($method, $params),
+            fn (string $method, mixed $params) => $this->notify($method, $params),
+        );
+    }
+
     /** Listens to notifications no specific listener takes: `$listener(string $method, mixed $params)`. */
     public function onAnyNotification(Closure $listener): self
     {

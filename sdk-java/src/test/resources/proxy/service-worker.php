@@ -6,6 +6,7 @@ declare(strict_types=1);
 // as a stdio worker (no argument) or by dialling the address in argv[1] (unix://, tcp://, tls://;
 // for tls:// argv[2] is the PEM certificate to trust).
 require dirname(__DIR__, 5) . '/sdk-php/src/autoload.php';
+require dirname(__DIR__, 5) . '/sdk-php/tests/Fixtures/PricingApi.php';
 require dirname(__DIR__, 5) . '/sdk-php/tests/Fixtures/InvoiceService.php';
 
 use Parley\Ipc;
