@@ -15,6 +15,8 @@ use Parley\Frame\FrameDecoder;
 use Parley\Frame\FrameDescriptor;
 use Parley\Frame\MessageAssembler;
 use Parley\Internal\Call\Bodies;
+use Parley\Internal\Call\HandlerHost;
+use Parley\Internal\Call\InboundCall;
 use Parley\Internal\Call\Inbound;
 use Parley\Internal\Call\Outbound;
 use Parley\Internal\Io\FrameWriter;
@@ -90,8 +92,9 @@ final class Session
             $loop,
             fn (PeerGoneException $e) => $this->life->abort($e, false),
         );
+        $host = $this->handlerHost();
         $this->life = new Lifecycle(
-            $this,
+            $host,
             $transport,
             $role,
             $options,
@@ -110,7 +113,7 @@ final class Session
             $options->defaultTimeout,
             $options->defaultCodec,
         );
-        $this->inbound = new Inbound($this->writer, $this->bodies, $loop, $this->life, $this->log, $options, $this);
+        $this->inbound = new Inbound($this->writer, $this->bodies, $loop, $this->life, $this->log, $options, $host);
         $this->heartbeat = new Heartbeat(
             $loop,
             $this->writer,
@@ -178,7 +181,31 @@ final class Session
      */
     public function serve(object $service): array
     {
-        return \Parley\Internal\Service\ServiceBinder::bind($service, $this);
+        return \Parley\Internal\Service\ServiceBinder::bind($service, $this->handle(...), $this->onNotification(...));
+    }
+
+    /**
+     * A typed client of the peer: an object implementing $interface, whose methods are marked
+     * {@see \Parley\Attribute\Request} or {@see \Parley\Attribute\Notification} (named by the
+     * interface's {@see \Parley\Attribute\Segment} plus the attribute's name or the method name, as
+     * {@see serve()} names them). No argument sends no params, one sends it as the params, more send
+     * the list of all. A request method waits for the result (at most the default timeout) and
+     * returns it decoded, or throws the typed error; one declared to return {@see Call} returns the
+     * pending call instead. A notification method returns void. The mirror of the Java SDK's
+     * `Session.proxy()`.
+     *
+     * @template T of object
+     * @param class-string<T> $interface
+     * @return T
+     * @throws \InvalidArgumentException when the interface has an unmarked or ill-typed method
+     */
+    public function proxy(string $interface): object
+    {
+        return \Parley\Internal\Service\ProxyInvoker::create(
+            $interface,
+            fn (string $method, mixed $params): Call => $this->call($method, $params),
+            fn (string $method, mixed $params) => $this->notify($method, $params),
+        );
     }
 
     /** Listens to notifications no specific listener takes: `$listener(string $method, mixed $params)`. */
@@ -394,5 +421,30 @@ final class Session
     public function stats(): array
     {
         return $this->inbound->stats() + ['pending_calls' => $this->outbound->count()];
+    }
+
+    /** How the internal parts reach this facade: they never name the class (see {@see HandlerHost}). */
+    private function handlerHost(): HandlerHost
+    {
+        return new class ($this) implements HandlerHost {
+            public function __construct(private readonly Session $session)
+            {
+            }
+
+            public function requestContext(InboundCall $call, Inbound $inbound): RequestContext
+            {
+                return new RequestContext($call, $inbound, $this->session);
+            }
+
+            public function deliver(Closure $listener, mixed $params): void
+            {
+                $listener($params, $this->session);
+            }
+
+            public function withSession(Closure $receiver): void
+            {
+                $receiver($this->session);
+            }
+        };
     }
 }

@@ -75,6 +75,22 @@ final class LayoutTest extends TestCase
         self::assertGreaterThan(15, $checked);
     }
 
+    public function testNoInternalCodeNamesThePublicSessionFacade(): void
+    {
+        // The facade builds its parts, and they reach it only through HandlerHost: no Session <-> Internal cycle.
+        $checked = 0;
+        foreach (self::sources() as $path => $source) {
+            if (!str_starts_with($path, 'Internal/')) {
+                continue;
+            }
+            $code = (string) preg_replace('~/\*.*?\*/|//[^\n]*~s', '', $source);
+            $facade = '/\bParley\\\\Session\\\\Session\b/';
+            self::assertDoesNotMatchRegularExpression($facade, $code, "$path names the Session");
+            $checked++;
+        }
+        self::assertGreaterThan(15, $checked);
+    }
+
     public function testTheCorrelationTablesDoNotImportTheLifecycle(): void
     {
         foreach (['Internal/Call/Outbound.php', 'Internal/Call/Inbound.php'] as $file) {

@@ -50,11 +50,14 @@ final class InvoiceService
         throw new RemoteException("refused: $why", 4100, ['why' => $why, 'retry' => false]);
     }
 
-    /** Calls the caller back (a nested call): the Java tests serve pricing/price with an annotated object. */
+    /**
+     * Calls the caller back (a nested call) through a typed proxy: the Java tests serve pricing/price
+     * with an annotated object.
+     */
     #[Request]
     public function quote(RequestContext $ctx, string $sku, int $qty): array
     {
-        $total = $ctx->session()->call('pricing/price', [$sku, $qty])->await();
+        $total = $ctx->session()->proxy(PricingApi::class)->price($sku, $qty);
         return ['sku' => $sku, 'qty' => $qty, 'total' => $total];
     }
 

@@ -592,6 +592,12 @@ final class SessionPairTest extends TestCase
             self::fail('no exception');
         } catch (HeartbeatTimeoutException $e) {
             self::assertSame(ErrorCode::HeartbeatTimeout, $e->errorCode());
+            // durations as people write them ("40 ms", "1.2 s"), as in the Java SDK's message
+            self::assertMatchesRegularExpression(
+                '/no frame from silent for \\d+(\\.\\d+)? m?s \\(heartbeat every 20 ms, timeout \\d+(\\.\\d+)? m?s\\); '
+                . 'the peer is unresponsive/',
+                $e->getMessage(),
+            );
         }
         self::assertSame(SessionState::Closed, $silent->state());
         fclose($b);

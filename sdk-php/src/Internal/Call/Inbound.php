@@ -23,7 +23,6 @@ use Parley\Internal\Log;
 use Parley\Loop\EventLoop;
 use Parley\Loop\FiberPool;
 use Parley\Session\RequestContext;
-use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Session\SessionState;
 
@@ -44,7 +43,7 @@ use function unpack;
 /**
  * Incoming requests and notifications (SPEC §4.1, §4.2, §6): the handlers, the table of requests
  * being processed (each in a Fiber), their deadlines and cancellation, and their answers. Knows the
- * session only through {@see SessionGate} (and hands the public Session to listeners and contexts).
+ * session only through {@see SessionGate}, and the public facade only through {@see HandlerHost}.
  *
  * @internal
  */
@@ -74,7 +73,7 @@ final class Inbound
         private readonly SessionGate $gate,
         private readonly Log $log,
         SessionOptions $options,
-        private readonly Session $session,
+        private readonly HandlerHost $host,
     ) {
         $this->maxInFlight = $options->maxInFlight;
         $this->onLog = $options->onLog;
@@ -260,7 +259,7 @@ final class Inbound
     {
         $call->fiber = Fiber::getCurrent();
         try {
-            $result = ($call->handler)($call->params, new RequestContext($call, $this, $this->session));
+            $result = ($call->handler)($call->params, $this->host->requestContext($call, $this));
             $call->fiber = null;
             $this->finishRequest($call, $result, null);
         } catch (\Throwable $e) {
@@ -405,7 +404,7 @@ final class Inbound
         $this->loop->listenerDepth++;
         try {
             if ($listener !== null) {
-                $listener($params, $this->session);
+                $this->host->deliver($listener, $params);
             } else {
                 ($this->fallbackNotificationHandler)($method, $params);
             }

@@ -4,11 +4,11 @@ declare(strict_types=1);
 
 namespace Parley\Internal\Service;
 
+use Closure;
 use Parley\Attribute\Notification;
 use Parley\Attribute\Request;
 use Parley\Attribute\Segment;
 use Parley\Session\RequestContext;
-use Parley\Session\Session;
 use ReflectionClass;
 use ReflectionMethod;
 
@@ -27,8 +27,12 @@ use function sprintf;
  */
 final class ServiceBinder
 {
-    /** @return list<string> the wire names registered */
-    public static function bind(object $service, Session $session): array
+    /**
+     * @param Closure(string, Closure): mixed $handle registers a request handler (the session's `handle`)
+     * @param Closure(string, Closure): mixed $onNotification registers a listener (the session's `onNotification`)
+     * @return list<string> the wire names registered
+     */
+    public static function bind(object $service, Closure $handle, Closure $onNotification): array
     {
         $class = new ReflectionClass($service);
         $prefix = self::prefix($class);
@@ -50,11 +54,11 @@ final class ServiceBinder
             $name = $prefix . ($attr->name ?? $m->getName());
             $method = new ServiceMethod($service, $m, $name, $note !== []);
             if ($note !== []) {
-                $session->onNotification($name, static function (mixed $params) use ($method): void {
+                $onNotification($name, static function (mixed $params) use ($method): void {
                     $method->invoke($params, null);
                 });
             } else {
-                $session->handle(
+                $handle(
                     $name,
                     static fn (mixed $params, RequestContext $ctx): mixed => $method->invoke($params, $ctx),
                 );

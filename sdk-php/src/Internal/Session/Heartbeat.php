@@ -8,6 +8,7 @@ use Closure;
 use Parley\Exception\HeartbeatTimeoutException;
 use Parley\Exception\SessionClosedException;
 use Parley\Frame\FrameDescriptor;
+use Parley\Internal\Durations;
 use Parley\Internal\Io\FrameWriter;
 use Parley\Internal\Io\Reader;
 use Parley\Loop\Deferred;
@@ -93,11 +94,11 @@ final class Heartbeat
         $idle = (hrtime(true) - (int) $this->reader?->lastReceived()) / 1e9;
         if ($idle >= $timeout) {
             ($this->onTimeout)(new HeartbeatTimeoutException(sprintf(
-                'no frame from %s for %d ms (heartbeat every %d ms, timeout %d ms); the peer is unresponsive',
+                'no frame from %s for %s (heartbeat every %s, timeout %s); the peer is unresponsive',
                 $this->peerDescription,
-                (int) ($idle * 1000),
-                (int) round($interval * 1000),
-                (int) round($timeout * 1000),
+                Durations::text(round($idle, 3)),
+                Durations::text($interval),
+                Durations::text($timeout),
             )));
             return;
         }

@@ -13,6 +13,7 @@ use Parley\Exception\ShuttingDownException;
 use Parley\Frame\FrameDescriptor;
 use Parley\Frame\Message;
 use Parley\Internal\Call\Bodies;
+use Parley\Internal\Call\HandlerHost;
 use Parley\Internal\Call\Inbound;
 use Parley\Internal\Call\Outbound;
 use Parley\Internal\Call\SessionGate;
@@ -22,7 +23,6 @@ use Parley\Internal\Log;
 use Parley\Loop\Deferred;
 use Parley\Loop\EventLoop;
 use Parley\PeerInfo;
-use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Session\SessionState;
 use Parley\Transport\Role;
@@ -62,7 +62,7 @@ final class Lifecycle implements SessionGate
     private ?SessionClosedException $closeReason = null;
     private readonly Deferred $opened;
     private readonly Deferred $closed;
-    /** @var list<Closure(Session): void> */
+    /** @var list<Closure(object): void> called with the public session */
     private array $closeListeners = [];
     private Reader $reader;
     private Outbound $outbound;
@@ -73,7 +73,7 @@ final class Lifecycle implements SessionGate
      * @param float $defaultHeartbeat seconds; the transport's default when the options set none
      */
     public function __construct(
-        private readonly Session $session,
+        private readonly HandlerHost $host,
         private readonly Transport $transport,
         private readonly Role $role,
         private readonly SessionOptions $options,
@@ -180,7 +180,7 @@ final class Lifecycle implements SessionGate
     public function onClose(Closure $listener): void
     {
         if ($this->state === SessionState::Closed) {
-            $listener($this->session);
+            $this->host->withSession($listener);
         } else {
             $this->closeListeners[] = $listener;
         }
@@ -244,7 +244,7 @@ final class Lifecycle implements SessionGate
         if ($interval > 0) {
             $this->heartbeat->start($this->reader, $interval, $this->options->heartbeatTimeout ?? 2 * $interval);
         }
-        $this->opened->resolve($this->session);
+        $this->host->withSession($this->opened->resolve(...));
     }
 
     private function helloJson(?int $chosenVersion): string
@@ -358,7 +358,7 @@ final class Lifecycle implements SessionGate
             $this->goodbyeReason !== '' ? " ({$this->goodbyeReason})" : '',
         ));
         $this->opened->fail(new SessionClosedException('the session closed before the handshake completed'));
-        $this->closed->resolve($this->session);
+        $this->host->withSession($this->closed->resolve(...));
         $this->notifyClosed();
     }
 
@@ -393,7 +393,7 @@ final class Lifecycle implements SessionGate
         $this->outbound->failAll($reason);
         $this->inbound->cancelAll();
         $this->opened->fail($reason);
-        $this->closed->resolve($this->session);
+        $this->host->withSession($this->closed->resolve(...));
         $this->notifyClosed();
     }
 
@@ -419,7 +419,7 @@ final class Lifecycle implements SessionGate
         $this->closeListeners = [];
         foreach ($listeners as $listener) {
             try {
-                $listener($this->session);
+                $this->host->withSession($listener);
             } catch (\Throwable $e) {
                 $this->log->log('error', 'a close listener failed: ' . $e->getMessage());
             }

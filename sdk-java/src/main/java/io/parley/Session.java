@@ -81,7 +81,7 @@ public final class Session implements AutoCloseable {
         this.handlers = cfg.handlers();
         this.mapper = cfg.json().mapper();
         this.defaults = defaultTimeout.isZero() ? CallOptions.none() : CallOptions.timeout(defaultTimeout);
-        SessionWiring.Parts parts = SessionWiring.wire(this, transport, cfg);
+        SessionWiring.Parts parts = SessionWiring.wire(new FacadeHost(this), transport, cfg);
         this.life = parts.life();
         this.outbound = parts.outbound();
         this.inbound = parts.inbound();

@@ -103,6 +103,24 @@ class LayoutTest {
     }
 
     @Test
+    void noInternalCodeNamesThePublicSessionFacade() throws IOException {
+        // the facade builds its parts and the parts reach it only through HandlerHost: no Session ⇄ internal cycle
+        int checked = 0;
+        for (Map.Entry<String, String> e : sources().entrySet()) {
+            Matcher p = PACKAGE.matcher(e.getValue());
+            if (!p.find() || !p.group(1).startsWith("io.parley.internal")) {
+                continue;
+            }
+            checked++;
+            String code = code(e.getValue());
+            assertThat(code).as("%s imports io.parley.*", e.getKey()).doesNotContain("import io.parley.*;");
+            Matcher q = Pattern.compile("\\bio\\.parley\\.Session\\b").matcher(code);
+            assertThat(q.find()).as("%s names io.parley.Session", e.getKey()).isFalse();
+        }
+        assertThat(checked).isGreaterThan(30);
+    }
+
+    @Test
     void theCorrelationTablesKnowTheSessionOnlyThroughTheGate() throws IOException {
         for (String file : List.of("Outbound.java", "Inbound.java")) {
             String source = Files.readString(SRC.resolve("io/parley/internal/call/" + file), StandardCharsets.UTF_8);

@@ -8,11 +8,15 @@ import io.parley.RemoteException;
 import io.parley.Session;
 import io.parley.transport.ChildProcessTransport;
 import io.parley.transport.TcpSockets;
+import io.parley.transport.TestCertificates;
 import io.parley.transport.Transport;
 import io.parley.transport.TransportServer;
 import io.parley.transport.UnixSockets;
 import java.nio.file.Files;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,12 +27,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Java proxy → PHP service object ({@code #[Request]} attributes), and PHP → a Java object served
- * with {@link Session#serve}, over every transport: a stdio child, a Unix socket and TCP.
+ * with {@link Session#serve}, over every transport: a stdio child, a Unix socket, TCP and TLS (the
+ * PHP side dials a Java TLS listener and trusts its self-signed test certificate, SPEC §9.3).
  */
 class ProxyPhpTest {
     static final Path WORKER = Path.of("src/test/resources/proxy/service-worker.php").toAbsolutePath();
 
-    enum Kind { STDIO, UNIX, TCP }
+    enum Kind { STDIO, UNIX, TCP, TLS }
 
     /** A session with the PHP worker over {@code kind}; closing it ends the worker. */
     static final class PhpLink implements AutoCloseable {
@@ -48,7 +53,22 @@ class ProxyPhpTest {
             }
             TransportServer server;
             String address;
-            if (kind == Kind.UNIX) {
+            List<String> command = new ArrayList<>(List.of("php", WORKER.toString()));
+            if (kind == Kind.TLS) {
+                Path dir = Files.createTempDirectory("parley-proxy-tls");
+                KeyStore keys = TestCertificates.selfSigned(dir, "server.p12", "CN=localhost", "SAN=dns:localhost,ip:127.0.0.1");
+                Path ca = TestCertificates.pem(keys, dir.resolve("ca.pem"));
+                server = TcpSockets.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null,
+                        TestCertificates.serverContext(keys));
+                address = "tls://127.0.0.1:" + server.address().substring(server.address().lastIndexOf(':') + 1);
+                command.add(address);
+                command.add(ca.toString());
+                res.add(() -> {
+                    Files.deleteIfExists(dir.resolve("server.p12"));
+                    Files.deleteIfExists(ca);
+                    Files.deleteIfExists(dir);
+                });
+            } else if (kind == Kind.UNIX) {
                 Path dir = Files.createTempDirectory("parley-proxy");
                 Path sock = dir.resolve("s.sock");
                 server = UnixSockets.listen(sock);
@@ -58,8 +78,11 @@ class ProxyPhpTest {
                 server = TcpSockets.listenLoopback(0);
                 address = "tcp://" + server.address();
             }
+            if (kind != Kind.TLS) {
+                command.add(address);
+            }
             res.add(0, server);
-            Process php = new ProcessBuilder("php", WORKER.toString(), address).redirectErrorStream(true)
+            Process php = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             res.add(() -> {
                 if (!php.waitFor(5, TimeUnit.SECONDS)) {

@@ -60,7 +60,10 @@ class HeartbeatTest {
                     .isInstanceOfSatisfying(SessionClosedException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.HEARTBEAT_TIMEOUT.code()));
             assertThat(s.closeFuture().get(10, TimeUnit.SECONDS)).isNotNull()
-                    .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.HEARTBEAT_TIMEOUT.code()));
+                    .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.HEARTBEAT_TIMEOUT.code()))
+                    // durations as people write them: "250 ms", "1.2 s", never a bare number
+                    .satisfies(e -> assertThat(e.getMessage()).matches("(?s).*no frame from the peer for \\d+(\\.\\d+)? m?s "
+                            + "\\(heartbeat every 100 ms, timeout 200 ms\\); the peer is unresponsive.*"));
             assertThat(s.isOpen()).isFalse();
             assertThatThrownBy(() -> s.call("after", null, Object.class)).isInstanceOf(SessionClosedException.class);
             // a heartbeat timeout is local: no ERROR frame is sent (SPEC §7.2), the stream just ends

@@ -7,10 +7,8 @@ import io.parley.Session;
 import io.parley.SessionClosedException;
 import io.parley.testutil.TestService;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -33,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TlsTransportTest {
-    private static final char[] PASSWORD = "parley-test".toCharArray();
+    private static final char[] PASSWORD = TestCertificates.PASSWORD;
 
     @TempDir
     static Path dir;
@@ -49,23 +47,7 @@ class TlsTransportTest {
     }
 
     private static KeyStore selfSigned(String file, String dname, String san) throws Exception {
-        Path ks = dir.resolve(file);
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "parley", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", dname, "-ext", san, "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", ks.toString(), "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
-                .redirectErrorStream(true).start();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes());
-        }
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("keytool: %s", out).isZero();
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(ks)) {
-            store.load(in, PASSWORD);
-        }
-        return store;
+        return TestCertificates.selfSigned(dir, file, dname, san);
     }
 
     private static SSLContext serverContext() throws Exception {
@@ -73,19 +55,11 @@ class TlsTransportTest {
     }
 
     private static SSLContext serverContext(KeyStore keys) throws Exception {
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, PASSWORD);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
-        return ctx;
+        return TestCertificates.serverContext(keys);
     }
 
     private static SSLContext clientTrusting(KeyStore trusted) throws Exception {
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trusted);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
+        return TestCertificates.clientTrusting(trusted);
     }
 
     private static TransportServer listenTls() throws Exception {

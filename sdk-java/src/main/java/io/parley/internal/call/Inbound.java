@@ -9,7 +9,6 @@ import io.parley.Handlers;
 import io.parley.MessageTooLargeException;
 import io.parley.ParleyException;
 import io.parley.RemoteException;
-import io.parley.Session;
 import io.parley.codec.CodecException;
 import io.parley.internal.frame.FrameDescriptor;
 import io.parley.internal.frame.FrameKind;
@@ -36,14 +35,14 @@ import org.slf4j.LoggerFactory;
  * answered exactly once; cancellations and deadlines reach the handler; notifications are
  * delivered in order. Handlers run where the {@link ReadRole} decides: on the thread that read the
  * request when that is safe, else on a worker. One of the two correlation tables (with {@link
- * Outbound}): it knows the session only through {@link SessionGate} (and hands the public {@link
- * Session} to handlers).
+ * Outbound}): it knows the session only through {@link SessionGate}, and the public session facade
+ * only through {@link HandlerHost} (which hands the facade to handlers).
  */
 public final class Inbound {
     private static final Logger LOG = LoggerFactory.getLogger(Inbound.class);
 
     private final SessionGate gate;
-    private final Session session;
+    private final HandlerHost host;
     private final Settings cfg;
     private final Handlers handlers;
     private final Bodies bodies;
@@ -58,10 +57,10 @@ public final class Inbound {
     /** Terminal frames being written (their requests no longer count, SPEC §6.5). */
     private final AtomicInteger answering = new AtomicInteger();
 
-    public Inbound(SessionGate gate, Session session, Settings cfg, Bodies bodies, FrameWriter writer, ReadRole role,
+    public Inbound(SessionGate gate, HandlerHost host, Settings cfg, Bodies bodies, FrameWriter writer, ReadRole role,
             NotificationOrder order, Reader input, ScheduledExecutorService timer) {
         this.gate = gate;
-        this.session = session;
+        this.host = host;
         this.cfg = cfg;
         this.handlers = cfg.handlers();
         this.bodies = bodies;
@@ -136,7 +135,7 @@ public final class Inbound {
                     + " was not offered by this peer", null);
             return;
         }
-        InboundCall call = new InboundCall(session, this, m, method, timeoutMs > 0 ? System.nanoTime() : 0);
+        InboundCall call = host.newCall(this, m, method, timeoutMs > 0 ? System.nanoTime() : 0);
         calls.put(id, call);
         if (timeoutMs > 0) {
             call.deadlineTask = timer.schedule(() -> expire(call), timeoutMs, TimeUnit.MILLISECONDS);
@@ -326,7 +325,7 @@ public final class Inbound {
         }
         role.deliverNotification(() -> {
             try {
-                entry.handler().handle(bodies.decode(m, entry.paramsType()), session);
+                host.deliver(entry.handler(), bodies.decode(m, entry.paramsType()));
             } catch (Exception e) {
                 LOG.warn("{}: notification handler of {} failed", gate.description(), method, e);
             }

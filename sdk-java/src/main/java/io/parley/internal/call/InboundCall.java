@@ -5,7 +5,6 @@ import io.parley.CancelledException;
 import io.parley.DeadlineExceededException;
 import io.parley.ErrorCode;
 import io.parley.ParleyException;
-import io.parley.Session;
 import io.parley.internal.frame.FrameFlags;
 import io.parley.internal.frame.Message;
 import java.time.Duration;
@@ -16,10 +15,13 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A request from the peer being processed: the handler's {@link RequestContext}. */
-public final class InboundCall implements RequestContext {
+/**
+ * A request from the peer being processed: the handler's {@link RequestContext}. The session facade
+ * subclasses it (through {@link HandlerHost#newCall}) to add {@link RequestContext#session()}, so
+ * this layer never names the public session.
+ */
+public abstract class InboundCall implements RequestContext {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InboundCall.class);
-    final Session session;
     final Inbound inbound;
     final int id;
     final String method;
@@ -35,8 +37,8 @@ public final class InboundCall implements RequestContext {
     private List<Runnable> onCancel;
     volatile ScheduledFuture<?> deadlineTask;
 
-    InboundCall(Session session, Inbound inbound, Message request, String method, long arrivalNanos) {
-        this.session = session;
+    /** For the facade's subclass only; see {@link HandlerHost#newCall}. */
+    protected InboundCall(Inbound inbound, Message request, String method, long arrivalNanos) {
         this.inbound = inbound;
         this.id = request.id();
         this.method = method;
@@ -55,11 +57,6 @@ public final class InboundCall implements RequestContext {
     @Override
     public String method() {
         return method;
-    }
-
-    @Override
-    public Session session() {
-        return session;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.parley.internal.session;
 
 import io.parley.ErrorCode;
+import io.parley.internal.Durations;
 import io.parley.internal.io.FrameWriter;
 import io.parley.internal.io.Reader;
 import java.io.IOException;
@@ -45,7 +46,8 @@ final class Heartbeat {
         long now = System.nanoTime();
         long silent = (now - reader.lastReceivedNanos()) / 1_000_000L;
         if (silent >= 2L * h) {
-            fatal.accept(ErrorCode.HEARTBEAT_TIMEOUT, "no frame from the peer for " + silent + " ms (heartbeat " + h + " ms)");
+            fatal.accept(ErrorCode.HEARTBEAT_TIMEOUT, "no frame from the peer for " + ms(silent) + " (heartbeat every " + ms(h)
+                    + ", timeout " + ms(2L * h) + "); the peer is unresponsive");
         } else if (silent >= h && (now - lastPingNanos) / 1_000_000L >= h) {
             lastPingNanos = now;
             try {
@@ -54,5 +56,9 @@ final class Heartbeat {
                 // the write failure is reported by the writer; the input side sees the end soon
             }
         }
+    }
+
+    private static String ms(long millis) {
+        return Durations.text(millis * 1_000_000L);
     }
 }

@@ -1,7 +1,7 @@
 package io.parley.internal.session;
 
-import io.parley.Session;
 import io.parley.internal.call.Bodies;
+import io.parley.internal.call.HandlerHost;
 import io.parley.internal.call.InFlightLimit;
 import io.parley.internal.call.Inbound;
 import io.parley.internal.call.Outbound;
@@ -45,8 +45,8 @@ public final class SessionWiring {
     private SessionWiring() {
     }
 
-    /** Builds and connects the parts of {@code session} over {@code transport}; nothing runs until {@link Lifecycle#open()}. */
-    public static Parts wire(Session session, Transport transport, Settings cfg) {
+    /** Builds and connects the parts of a session over {@code transport}, handing handlers the facade through {@code host}; nothing runs until {@link Lifecycle#open()}. */
+    public static Parts wire(HandlerHost host, Transport transport, Settings cfg) {
         String desc = transport.description();
         Workers workers = new Workers(desc);
         Executor handlerExecutor = cfg.executor() != null ? cfg.executor() : workers;
@@ -66,7 +66,7 @@ public final class SessionWiring {
         InFlightLimit limit = new InFlightLimit(cfg.maxQueuedCalls(), role::yieldRole);
         life[0] = new Lifecycle(transport, cfg, bodies, writer, role, reader, workers, timer, limit);
         Outbound outbound = new Outbound(life[0], cfg, bodies, writer, role, order, limit, timer, handlerExecutor);
-        Inbound inbound = new Inbound(life[0], session, cfg, bodies, writer, role, order, reader, timer);
+        Inbound inbound = new Inbound(life[0], host, cfg, bodies, writer, role, order, reader, timer);
         life[0].tables(outbound, inbound);
         role.calls(outbound);
         reader.handler(new Dispatcher(life[0], outbound, inbound, writer));
