@@ -171,7 +171,7 @@ public final class Session implements AutoCloseable {
 
     /**
      * A typed proxy of {@code service}, an interface whose methods carry {@link io.parley.proxy.Request}
-     * or {@link io.parley.proxy.Notification} (see {@link io.parley.proxy} for how names, params and
+     * or {@link io.parley.proxy.Notification} (see the {@code io.parley.proxy} package for how names, params and
      * results map). Blocking methods wait at most the {@linkplain Builder#defaultTimeout default timeout}.
      */
     public <T> T proxy(Class<T> service) {

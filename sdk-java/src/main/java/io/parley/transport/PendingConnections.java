@@ -82,6 +82,18 @@ final class PendingConnections implements Closeable {
 
     private static final Object CLOSED = new Object();
 
+    static {
+        // On JDK 17 the NIO class that closes sockets opens a descriptor of its own the first time it
+        // is used; if that first use happens when the process is out of descriptors, its class never
+        // initialises and every later close throws, which killed the accept loop. Initialise it now,
+        // while descriptors are free (absent on other JDKs: nothing to do).
+        try {
+            Class.forName("sun.nio.ch.FileDispatcherImpl", true, ClassLoader.getPlatformClassLoader());
+        } catch (ClassNotFoundException | LinkageError ignored) {
+            // another JDK layout, or already failed: the loop's error handling reports it
+        }
+    }
+
     private static final class Pending {
         final SocketChannel channel;
         final long deadline;
@@ -177,6 +189,10 @@ final class PendingConnections implements Closeable {
             if (!closed) {
                 LOG.error("listener {}: accept loop failed, no more connections are accepted: {}", name, e.toString());
             }
+        } catch (RuntimeException | Error e) {
+            // accept() callers must hear of it (the finally block ends them) rather than wait forever
+            LOG.error("listener {}: accept loop failed, no more connections are accepted", name, e);
+            throw e;
         } finally {
             for (Pending p : pending) {
                 closeQuietly(p.channel);
