@@ -298,20 +298,35 @@ public final class RingTransport implements Transport {
         while (left > 0) {
             int piece = Math.min(left, maxOut);
             while (!out.write(RingFile.TYPE_DATA, src, at, piece)) {
-                awaitSpace();
+                awaitSpace(piece);
             }
             at += piece;
             left -= piece;
         }
     }
 
-    /** The ring is full: ring the consumer, spin, then announce, fence, retry and park for a SPACE bell. */
-    private void awaitSpace() throws IOException {
-        ringDataIfAsleep();
+    /**
+     * Whether a record of {@code length} payload bytes fits now, by Agrona's claim rule: the aligned
+     * record plus one header of slack, and when it must wrap, that much before head's index.
+     */
+    private boolean hasRoom(int length) {
+        int aligned = (length + 8 + 7) & ~7;
+        int required = aligned + 8;
+        long tail = out.producerPosition();
         long head = out.consumerPosition();
+        if (required > capacity - (int) (tail - head)) {
+            return false;
+        }
+        int toEnd = capacity - ((int) tail & (capacity - 1));
+        return aligned == toEnd || required <= toEnd || required <= ((int) head & (capacity - 1));
+    }
+
+    /** The ring is full: ring the consumer, spin, then announce, fence, re-check and park for a SPACE bell. */
+    private void awaitSpace(int length) throws IOException {
+        ringDataIfAsleep();
         long spinEnd = System.nanoTime() + spinNanos;
         while (System.nanoTime() - spinEnd < 0) {
-            if (out.consumerPosition() != head) {
+            if (hasRoom(length)) {
                 return;
             }
             Thread.onSpinWait();
@@ -324,7 +339,7 @@ public final class RingTransport implements Transport {
         boolean interrupted = false;
         bell.spaceWaiter(Thread.currentThread());
         try {
-            while (out.consumerPosition() == head && bell.spaceBells() == seen) {
+            while (!hasRoom(length) && bell.spaceBells() == seen) {
                 if (closed) {
                     throw new IOException(description + " is closed");
                 }
@@ -369,7 +384,7 @@ public final class RingTransport implements Transport {
             return;
         }
         while (!out.write(RingFile.TYPE_CLOSE, source, 0, 0)) {
-            awaitSpace();
+            awaitSpace(0);
         }
         outClosed = true;
         header.putIntRelease(outBase + RingFile.PRODUCER_STATE, RingFile.STATE_CLOSED);
