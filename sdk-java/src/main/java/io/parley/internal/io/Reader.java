@@ -10,7 +10,7 @@ import io.parley.internal.frame.FrameValidator;
 import io.parley.internal.frame.Message;
 import io.parley.internal.frame.MessageAssembler;
 import io.parley.internal.frame.TruncatedFrameException;
-import io.parley.transport.CorruptTransportException;
+import io.parley.internal.ring.CorruptTransportException;
 import io.parley.transport.Transport;
 import java.io.IOException;
 import org.slf4j.Logger;

@@ -212,7 +212,7 @@ public final class RingFile implements Closeable {
         h.putLong(RING_A_OFFSET_OFFSET, ringOffset(capacity, Direction.PARENT_TO_CHILD));
         h.putLong(RING_B_OFFSET_OFFSET, ringOffset(capacity, Direction.CHILD_TO_PARENT));
         h.putLong(FILE_SIZE_OFFSET, size);
-        h.putIntRelease(MAGIC_OFFSET, MAGIC);
+        h.putIntRelease(MAGIC_OFFSET, RingFile.MAGIC);
         return file;
     }
 

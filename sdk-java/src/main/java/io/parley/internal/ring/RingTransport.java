@@ -3,7 +3,6 @@ package io.parley.internal.ring;
 import io.parley.PeerGoneException;
 import io.parley.internal.ring.RingFile.Direction;
 import io.parley.transport.Capabilities;
-import io.parley.transport.CorruptTransportException;
 import io.parley.transport.Transport;
 import java.io.IOException;
 import java.lang.invoke.VarHandle;

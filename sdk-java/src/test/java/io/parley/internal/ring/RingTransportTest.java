@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.parley.internal.ring.RingFile.Direction;
 import io.parley.testutil.RingPair;
-import io.parley.transport.CorruptTransportException;
+import io.parley.internal.ring.CorruptTransportException;
 import io.parley.transport.Transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.parley.transport;
+package io.parley.internal.ring;
 
 import java.io.IOException;
 
