@@ -16,6 +16,8 @@ module io.parley {
     requires static com.esotericsoftware.kryo;
     requires static com.github.luben.zstd_jni;
     requires org.apache.commons.exec;
+    // the shared-memory ring (SPEC §9.4); Agrona needs --add-exports java.base/jdk.internal.misc=org.agrona
+    requires org.agrona;
     requires org.slf4j;
     requires java.management;
     // optional: only io.parley.pool.metrics.PoolMetrics uses it

@@ -24,7 +24,7 @@ import java.util.function.UnaryOperator;
  * in this JVM (memory, unix, tcp) or in a child JVM launched through the stdio transport.
  */
 final class Link implements AutoCloseable {
-    enum Kind { MEMORY, UNIX, TCP, CHILD_JVM }
+    enum Kind { MEMORY, UNIX, TCP, CHILD_JVM, RING }
 
     final Session client;
     final Session server; // null for CHILD_JVM
@@ -68,6 +68,10 @@ final class Link implements AutoCloseable {
                 String[] hp = listener.address().split(":");
                 Transport c = TcpSockets.connect(hp[0], Integer.parseInt(hp[1]));
                 return connect(c, () -> accepted.get(5, TimeUnit.SECONDS), clientHandlers, clientCfg, serverCfg, res);
+            }
+            case RING -> {
+                io.parley.testutil.RingPair ring = io.parley.testutil.RingPair.open(64 * 1024, java.time.Duration.ofNanos(20_000));
+                return connect(ring.parent, () -> ring.child, clientHandlers, clientCfg, serverCfg, res);
             }
             default -> {
                 TapTransport child = new TapTransport(ChildProcessTransport.launch(childCommand()));

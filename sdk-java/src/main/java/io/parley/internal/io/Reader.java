@@ -10,6 +10,7 @@ import io.parley.internal.frame.FrameValidator;
 import io.parley.internal.frame.Message;
 import io.parley.internal.frame.MessageAssembler;
 import io.parley.internal.frame.TruncatedFrameException;
+import io.parley.internal.ring.CorruptTransportException;
 import io.parley.transport.Transport;
 import java.io.IOException;
 import org.slf4j.Logger;
@@ -124,6 +125,12 @@ public final class Reader {
         int length = direct ? decoder.targetLength() : buffer.length;
         try {
             n = transport.read(into, offset, length, timeoutNanos);
+        } catch (CorruptTransportException e) {
+            // a corrupt medium (a shared-memory ring, SPEC §9.4) is a fatal protocol error, not a death
+            if (!events.isClosed()) {
+                events.onFatal(ErrorCode.PROTOCOL_ERROR, e.getMessage());
+            }
+            return -1;
         } catch (IOException e) {
             if (!events.isClosed()) {
                 events.onEndOfStream("; read failed: " + e.getMessage());
