@@ -9,6 +9,7 @@ use Parley\Exception\PeerGoneException;
 use Parley\Exception\ProtocolException;
 use Parley\Internal\Ring\Libc;
 use Parley\Internal\Ring\OneToOneRing;
+use Parley\Internal\Ring\RingChild;
 use Parley\Internal\Ring\RingFile;
 use Parley\Internal\Ring\RingLayout;
 use Parley\Internal\Ring\Signal;
@@ -60,7 +61,7 @@ final class RingTransport implements Transport
         private readonly Libc $libc,
         private readonly EventLoop $loop,
         private readonly string $description,
-        private readonly ?\Closure $onClose = null,
+        private readonly ?RingChild $child = null,
     ) {
         $this->in = $file->in;
         $this->out = $file->out;
@@ -155,20 +156,19 @@ final class RingTransport implements Transport
             throw $this->peerGone('the doorbell socket ended');
         }
         $this->space->clear();
+        $wait = $this->file->i32($this->file->myWait);
+        if (($wait & 1) === 1) {
+            // Awake again: every wait announces a new odd value, so the consumer rings again.
+            $this->file->setI32($this->file->myWait, ++$wait);
+        }
         $length = strlen($bytes);
         $done = $this->offer($bytes, 0, $length);
         if ($done < $length) {
             // Full: announce that we wait, fence, retry; a SPACE doorbell wakes spaceStream().
-            $wait = $this->file->i32($this->file->myWait);
-            if (($wait & 1) === 0) {
-                $this->file->setI32($this->file->myWait, $wait + 1);
-            }
+            $this->file->setI32($this->file->myWait, ++$wait);
             $this->libc->fence();
             $done += $this->offer($bytes, $done, $length - $done);
-        }
-        if ($done === $length) {
-            $wait = $this->file->i32($this->file->myWait);
-            if (($wait & 1) === 1) {
+            if ($done === $length) {
                 $this->file->setI32($this->file->myWait, $wait + 1);
             }
         }
@@ -200,22 +200,20 @@ final class RingTransport implements Transport
         }
         $this->loop->cancel($this->bellWatcher);
         @fclose($this->socket);
-        $this->data->close();
-        $this->space->close();
         $this->file->map->unmap();
-        if ($this->onClose !== null) {
-            ($this->onClose)();
-        }
+        // A child's exit sequence (§9.1): stdin closed, then SIGTERM and SIGKILL after the graces.
+        $this->child?->close();
     }
 
     public function isFinished(): bool
     {
-        return $this->closed;
+        return $this->closed && ($this->child === null || $this->child->isFinished());
     }
 
     public function peerGone(string $reason): PeerGoneException
     {
-        return new PeerGoneException(sprintf('%s: %s', $this->description, $reason));
+        return $this->child?->peerGone($reason . ' (shared-memory ring)')
+            ?? new PeerGoneException(sprintf('%s: %s', $this->description, $reason));
     }
 
     public function description(): string

@@ -56,10 +56,4 @@ final class Signal
     {
         return $this->raised;
     }
-
-    public function close(): void
-    {
-        @fclose($this->reader);
-        @fclose($this->writer);
-    }
 }
