@@ -69,7 +69,11 @@ final class RingChild
 
     public function isFinished(): bool
     {
-        return $this->closed && !$this->process->isRunning();
+        if (!$this->closed || $this->process->isRunning()) {
+            return false;
+        }
+        $this->process->pollStderr();
+        return true;
     }
 
     public function peerGone(string $reason): PeerGoneException
