@@ -131,7 +131,11 @@ final class RingLauncher
             }
             if (hrtime(true) > $deadline) {
                 $ct->close();
-                throw new TransportException(sprintf('no ring hello from pid %d within %.1f s', $child->pid(), $timeout));
+                throw new TransportException(sprintf(
+                    'no ring hello from pid %d within %.1f s',
+                    $child->pid(),
+                    $timeout,
+                ));
             }
         }
         stream_set_timeout($socket, (int) ceil($timeout));
@@ -144,8 +148,12 @@ final class RingLauncher
     }
 
     /** @return string|null the decline reason, or null when the child attached */
-    private static function checkHello(mixed $socket, string $hello, string $sessionId, RingChild $ct): ?string
-    {
+    private static function checkHello(
+        mixed $socket,
+        string $hello,
+        string $sessionId,
+        RingChild $ct,
+    ): ?string {
         $kind = substr($hello, 0, 4);
         if (($kind !== 'PRLA' && $kind !== 'PRLD') || substr($hello, 4, 8) !== $sessionId) {
             $ct->close();

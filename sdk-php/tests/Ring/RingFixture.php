@@ -25,7 +25,8 @@ final class RingFixture
             TestCase::markTestSkipped('the ring needs FFI here: ' . $reason);
         }
         $this->libc = Libc::load();
-        $path = (is_dir('/dev/shm') ? '/dev/shm' : sys_get_temp_dir()) . '/parley-test-ring-' . bin2hex(random_bytes(8));
+        $path = (is_dir('/dev/shm') ? '/dev/shm' : sys_get_temp_dir())
+            . '/parley-test-ring-' . bin2hex(random_bytes(8));
         $session = random_bytes(8);
         $this->parent = RingFile::create($this->libc, $path, $capacity, $session);
         try {

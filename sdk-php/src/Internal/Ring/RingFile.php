@@ -64,7 +64,20 @@ final class RingFile
         }
         $size = RingLayout::fileSize($capacity);
         $map = Mapping::create($libc, $path, $size);
-        $header = pack('vvVVPVVa8PPP', RingLayout::VERSION_MAJOR, RingLayout::VERSION_MINOR, RingLayout::HEADER_SIZE, 0, $capacity, getmypid(), OneToOneRing::TRAILER_LENGTH, $sessionId, RingLayout::ringAOffset(), RingLayout::ringBOffset($capacity), $size);
+        $header = pack(
+            'vvVVPVVa8PPP',
+            RingLayout::VERSION_MAJOR,
+            RingLayout::VERSION_MINOR,
+            RingLayout::HEADER_SIZE,
+            0,
+            $capacity,
+            getmypid(),
+            OneToOneRing::TRAILER_LENGTH,
+            $sessionId,
+            RingLayout::ringAOffset(),
+            RingLayout::ringBOffset($capacity),
+            $size,
+        );
         $map->write(RingLayout::VERSION_OFFSET, $header, 0, strlen($header));
         // x86-64 keeps stores in order: the magic becomes visible after the rest (release).
         $map->i32[RingLayout::MAGIC_OFFSET] = RingLayout::MAGIC;
@@ -89,7 +102,8 @@ final class RingFile
         $h = unpack('Vmagic/vmajor/vminor/Vheader/Vflags/Pcapacity/Vpid/Vtrailer/a8session/Pa/Pb/Psize', $raw);
         $problem = match (true) {
             $h['magic'] !== RingLayout::MAGIC => sprintf('bad magic 0x%08x', $h['magic']),
-            $h['major'] !== RingLayout::VERSION_MAJOR => sprintf('layout version %d.%d, expected %d.x', $h['major'], $h['minor'], RingLayout::VERSION_MAJOR),
+            $h['major'] !== RingLayout::VERSION_MAJOR
+                => sprintf('layout version %d.%d, expected %d.x', $h['major'], $h['minor'], RingLayout::VERSION_MAJOR),
             $h['header'] !== RingLayout::HEADER_SIZE => sprintf('header size %d', $h['header']),
             !RingLayout::isValidCapacity($h['capacity']) => sprintf('capacity %d', $h['capacity']),
             $h['trailer'] !== OneToOneRing::TRAILER_LENGTH => sprintf('trailer length %d', $h['trailer']),
@@ -118,7 +132,10 @@ final class RingFile
     public static function sessionIdFromHex(string $hex): string
     {
         if (preg_match('/^[0-9a-f]{16}$/', $hex) !== 1) {
-            throw new RingUnavailableException(sprintf('PARLEY_RING_SESSION "%s" is not 16 lowercase hex digits', $hex));
+            throw new RingUnavailableException(sprintf(
+                'PARLEY_RING_SESSION "%s" is not 16 lowercase hex digits',
+                $hex,
+            ));
         }
         return strrev((string) hex2bin($hex));
     }
