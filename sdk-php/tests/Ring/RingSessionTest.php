@@ -8,6 +8,7 @@ use Parley\Codec\Payload;
 use Parley\Exception\PeerGoneException;
 use Parley\Internal\Ring\Libc;
 use Parley\Ipc;
+use Parley\Loop\EventLoop;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Transport\RingTransport;
@@ -22,6 +23,8 @@ final class RingSessionTest extends TestCase
 {
     private const WORKER = __DIR__ . '/../Fixtures/worker.php';
 
+    private EventLoop $loop;
+
     /** @var list<array{string, string}> */
     private array $logged = [];
 
@@ -32,6 +35,8 @@ final class RingSessionTest extends TestCase
             self::markTestSkipped('the ring needs FFI here: ' . $reason);
         }
         $this->logged = [];
+        // A loop of its own: an earlier test may leave a closed stream in the shared one.
+        $this->loop = new EventLoop();
     }
 
     private function spawn(array $phpArgs = [], int $capacity = 65536): Session
@@ -42,6 +47,7 @@ final class RingSessionTest extends TestCase
                 $this->logged[] = [$level, $message];
             }),
             $capacity,
+            loop: $this->loop,
         );
     }
 
@@ -89,6 +95,7 @@ final class RingSessionTest extends TestCase
             onStderrLine: static function (string $line) use (&$lines): void {
                 $lines[] = $line;
             },
+            loop: $this->loop,
         );
         try {
             self::assertNotInstanceOf(RingTransport::class, $worker->transport());
