@@ -6,6 +6,7 @@ namespace Parley;
 
 use Closure;
 use Parley\Internal\Log;
+use Parley\Internal\Ring\Libc;
 use Parley\Loop\Awaitable;
 use Parley\Loop\EventLoop;
 use Parley\Process\ChildProcess;
@@ -13,8 +14,10 @@ use Parley\Transport\Role;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Stdio\PoolDialIn;
+use Parley\Stdio\RingWorker;
 use Parley\Stdio\StdioWorker;
 use Parley\Transport\ChildProcessTransport;
+use Parley\Transport\RingLauncher;
 use Parley\Transport\SocketConnector;
 use Parley\Transport\ListenOptions;
 use Parley\Transport\SocketServer;
@@ -39,6 +42,8 @@ use Parley\Transport\StreamTransport;
  */
 final class Ipc
 {
+    private static bool $ringFallbackLogged = false;
+
     /**
      * Starts a child process that speaks Parley on its stdin/stdout (SPEC §9.1) and returns the
      * session with it (this side is the initiator). Calls made before the handshake completes are
@@ -68,10 +73,63 @@ final class Ipc
     }
 
     /**
+     * Starts a child process on the shared-memory ring (SPEC §9.4) and returns the session with
+     * it (this side is the initiator): frames travel through two rings in a mapped file, with a
+     * Unix socket for wake-ups. The child must call {@see worker()}. When the child cannot use
+     * the ring (no FFI there), the session runs over the ring's socket instead; when this process
+     * cannot create the ring, the child is started over stdio like {@see spawn()}. Both are logged
+     * once, never silent.
+     *
+     * @param list<string>|string $command an argv list (no shell), or a shell command line
+     * @param int $capacity bytes of each ring: a power of two from 64 KiB to 512 MiB
+     * @param array<string, string>|null $env
+     * @param Closure(string): void|null $onStderrLine every line the child writes to stderr
+     */
+    public static function spawnRing(
+        array|string $command,
+        ?SessionOptions $options = null,
+        int $capacity = 1048576,
+        ?string $cwd = null,
+        ?array $env = null,
+        ?Closure $onStderrLine = null,
+        ?EventLoop $loop = null,
+    ): Session {
+        $loop ??= EventLoop::get();
+        $options ??= new SessionOptions();
+        $log = static function (string $message) use ($options): void {
+            if ($options->logger !== null) {
+                (new Log($options->logger))->log('warning', $message);
+            } else {
+                @fwrite(STDERR, 'parley: ' . $message . "\n");
+            }
+        };
+        $unavailable = Libc::unavailableReason();
+        if ($unavailable !== null) {
+            if (!self::$ringFallbackLogged) {
+                self::$ringFallbackLogged = true;
+                $log('cannot create the shared-memory ring, starting the child over stdio: ' . $unavailable);
+            }
+            return self::spawn($command, $options, $cwd, $env, $onStderrLine, $loop);
+        }
+        $transport = RingLauncher::launch(
+            $command,
+            $capacity,
+            $options->handshakeTimeout,
+            $loop,
+            $log,
+            $cwd,
+            $env,
+            $onStderrLine,
+        );
+        return new Session($transport, Role::Initiator, $options, $loop, 0.0);
+    }
+
+    /**
      * This process as a stdio worker (the child side): frames on stdin/stdout, application output
      * forwarded as `$/log`, PHP errors on stderr. Register handlers, then call {@see Session::run()}.
      * Started by a Java pool with a socket transport (`PARLEY_ADDRESS` set), it dials the pool
-     * instead ({@see PoolDialIn}).
+     * instead ({@see PoolDialIn}); started on the shared-memory ring (`PARLEY_RING_FILE` set), it
+     * attaches to the ring, or declines it and keeps its socket ({@see RingWorker}).
      */
     public static function worker(
         ?SessionOptions $options = null,
@@ -80,7 +138,9 @@ final class Ipc
     ): Session {
         $options ??= new SessionOptions();
         $loop ??= EventLoop::get();
-        return PoolDialIn::fromEnvironment($options, $loop) ?? StdioWorker::open($options, $loop, $captureOutput);
+        return RingWorker::fromEnvironment($options, $loop)
+            ?? PoolDialIn::fromEnvironment($options, $loop)
+            ?? StdioWorker::open($options, $loop, $captureOutput);
     }
 
     /**

@@ -13,6 +13,7 @@ use Parley\Frame\FrameKind;
 use Parley\Loop\Deferred;
 use Parley\Loop\EventLoop;
 use Parley\Loop\Flushable;
+use Parley\Transport\RingTransport;
 use Parley\Transport\Transport;
 
 use function array_shift;
@@ -427,11 +428,15 @@ final class FrameWriter implements Flushable
             }
             if ($written < strlen($slice)) {
                 $this->writeSlice = min(self::MAX_WRITE, max(65536, 2 * $written));
-                $this->writeWatcher = $this->loop->onWritable($this->transport->writeStream(), function (): void {
+                $retry = function (): void {
                     $this->loop->cancel((int) $this->writeWatcher);
                     $this->writeWatcher = null;
                     $this->flush();
-                });
+                };
+                // The ring (§9.4) signals room by a SPACE doorbell, not by writability.
+                $this->writeWatcher = $this->transport instanceof RingTransport
+                    ? $this->loop->onReadable($this->transport->spaceStream(), $retry)
+                    : $this->loop->onWritable($this->transport->writeStream(), $retry);
                 return;
             }
         }

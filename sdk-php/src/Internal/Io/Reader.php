@@ -43,7 +43,13 @@ final class Reader
     /** The loop's read callback: reads what is there and dispatches every complete message. */
     public function onReadable(): void
     {
-        $data = $this->transport->read();
+        try {
+            $data = $this->transport->read();
+        } catch (SessionClosedException $e) {
+            // A transport that checks what it carries (the ring, §9.4) found it corrupt.
+            $this->sink->onFatal($e);
+            return;
+        }
         if ($data === null) {
             $truncated = '';
             try {

@@ -1,0 +1,59 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Parley\Internal\Ring;
+
+use Parley\Exception\TransportException;
+
+/**
+ * A level-triggered wake-up for the event loop: a private socket pair whose read end is readable
+ * while the signal is raised. The ring transport raises it when a doorbell arrives or when it
+ * stopped reading with records left, so the loop calls back without knowing about the ring.
+ */
+final class Signal
+{
+    private bool $raised = false;
+    /** @var resource */
+    private mixed $reader;
+    /** @var resource */
+    private mixed $writer;
+
+    public function __construct()
+    {
+        $pair = @stream_socket_pair(STREAM_PF_UNIX, STREAM_SOCK_STREAM, STREAM_IPPROTO_IP);
+        if ($pair === false) {
+            throw new TransportException('cannot create a socket pair for the ring transport');
+        }
+        [$this->reader, $this->writer] = $pair;
+        stream_set_blocking($this->reader, false);
+        stream_set_blocking($this->writer, false);
+    }
+
+    /** @return resource readable while raised */
+    public function stream(): mixed
+    {
+        return $this->reader;
+    }
+
+    public function raise(): void
+    {
+        if (!$this->raised) {
+            $this->raised = true;
+            @fwrite($this->writer, "\x01");
+        }
+    }
+
+    public function clear(): void
+    {
+        if ($this->raised) {
+            $this->raised = false;
+            @fread($this->reader, 64);
+        }
+    }
+
+    public function isRaised(): bool
+    {
+        return $this->raised;
+    }
+}

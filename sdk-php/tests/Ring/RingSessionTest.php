@@ -1,0 +1,135 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Parley\Tests\Ring;
+
+use Parley\Codec\Payload;
+use Parley\Exception\PeerGoneException;
+use Parley\Internal\Ring\Libc;
+use Parley\Ipc;
+use Parley\Loop\EventLoop;
+use Parley\Session\Session;
+use Parley\Session\SessionOptions;
+use Parley\Transport\RingTransport;
+use PHPUnit\Framework\TestCase;
+
+/**
+ * PHP parent ↔ PHP child over the shared-memory ring (SPEC §9.4), end to end through
+ * Ipc::spawnRing() and Ipc::worker() (tests/Fixtures/worker.php), and the decline path of a child
+ * without FFI.
+ */
+final class RingSessionTest extends TestCase
+{
+    private const WORKER = __DIR__ . '/../Fixtures/worker.php';
+
+    private EventLoop $loop;
+
+    /** @var list<array{string, string}> */
+    private array $logged = [];
+
+    protected function setUp(): void
+    {
+        $reason = Libc::unavailableReason();
+        if ($reason !== null) {
+            self::markTestSkipped('the ring needs FFI here: ' . $reason);
+        }
+        $this->logged = [];
+        // A loop of its own: an earlier test may leave a closed stream in the shared one.
+        $this->loop = new EventLoop();
+    }
+
+    private function spawn(array $phpArgs = [], int $capacity = 65536): Session
+    {
+        return Ipc::spawnRing(
+            [PHP_BINARY, ...$phpArgs, self::WORKER],
+            new SessionOptions(logger: function (string $level, string $message): void {
+                $this->logged[] = [$level, $message];
+            }),
+            $capacity,
+            loop: $this->loop,
+        );
+    }
+
+    public function testCallsLargeMessagesAndManyConcurrentCallsCrossTheRing(): void
+    {
+        $worker = $this->spawn();
+        try {
+            self::assertInstanceOf(RingTransport::class, $worker->transport());
+            $pid = $worker->call('pid')->await();
+            self::assertSame(['a' => 1], $worker->call('echo', ['a' => 1])->await());
+            $maps = (string) @file_get_contents("/proc/$pid/maps");
+            self::assertMatchesRegularExpression('~/parley-\d+-\d+-[0-9a-f]{32} \(deleted\)~', $maps);
+            self::assertSame([], glob('/dev/shm/parley-' . getmypid() . '-*') ?: []);
+
+            // 1 MiB in both directions through a 64 KiB ring: many records of capacity/8.
+            $big = random_bytes(1 << 20);
+            $back = $worker->call('bytes', Payload::raw($big))->await();
+            self::assertTrue($back === $big, 'the 1 MiB payload came back changed');
+
+            // More in flight than the rings hold: writers wait for SPACE doorbells.
+            $calls = [];
+            for ($i = 0; $i < 300; $i++) {
+                $calls[$i] = $worker->call('echo', str_repeat(chr(65 + $i % 26), $i * 37));
+            }
+            foreach (Ipc::awaitAll($calls) as $i => $result) {
+                self::assertSame(str_repeat(chr(65 + $i % 26), $i * 37), $result);
+            }
+            self::assertSame([], $this->logged);
+        } finally {
+            $worker->close();
+        }
+        self::assertTrue($worker->isClosed());
+        self::assertNull($worker->closeReason(), 'the ring session should close cleanly');
+    }
+
+    public function testAChildWithoutFfiDeclinesAndTheSessionRunsOverTheSocket(): void
+    {
+        $lines = [];
+        $worker = Ipc::spawnRing(
+            [PHP_BINARY, '-d', 'ffi.enable=0', self::WORKER],
+            new SessionOptions(logger: function (string $level, string $message): void {
+                $this->logged[] = [$level, $message];
+            }),
+            65536,
+            onStderrLine: static function (string $line) use (&$lines): void {
+                $lines[] = $line;
+            },
+            loop: $this->loop,
+        );
+        try {
+            self::assertNotInstanceOf(RingTransport::class, $worker->transport());
+            self::assertSame('over the socket', $worker->call('echo', 'over the socket')->await());
+            $big = random_bytes(300000);
+            self::assertTrue($worker->call('bytes', Payload::raw($big))->await() === $big);
+        } finally {
+            $worker->close();
+        }
+        self::assertNull($worker->closeReason());
+        $declines = array_filter($this->logged, static fn (array $e): bool => str_contains($e[1], 'declined'));
+        // Logged once per process: an earlier test in this process may have logged it already.
+        self::assertLessThanOrEqual(1, count($declines));
+        foreach ($declines as [$level, $message]) {
+            self::assertSame('warning', $level);
+            self::assertStringContainsString('ffi.enable', $message);
+        }
+        $said = array_filter($lines, static fn (string $l): bool => str_contains($l, 'declining the shared-memory'));
+        self::assertNotEmpty($said, 'the child says on stderr that it declined the ring');
+    }
+
+    public function testAKilledChildFailsThePendingCallWithPeerGone(): void
+    {
+        $worker = $this->spawn();
+        $pid = $worker->call('pid')->await();
+        $pending = $worker->call('sleep', 10000);
+        posix_kill($pid, SIGKILL);
+        try {
+            $pending->await();
+            self::fail('the call should fail when the child dies');
+        } catch (PeerGoneException $e) {
+            self::assertStringContainsString('killed by signal 9', $e->getMessage());
+        } finally {
+            $worker->close();
+        }
+    }
+}
