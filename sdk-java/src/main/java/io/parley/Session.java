@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.codec.Codec;
 import io.parley.codec.Compression;
 import io.parley.codec.JsonCodec;
+import io.parley.internal.call.AutoCompression;
 import io.parley.internal.call.Inbound;
 import io.parley.internal.call.Outbound;
 import io.parley.internal.call.OutboundCall;
@@ -546,7 +547,7 @@ public final class Session implements AutoCloseable {
             if (maxMessage < maxFrame) {
                 throw new IllegalArgumentException("maxMessage must be at least maxFrame");
             }
-            boolean compress = autoCompression != null ? autoCompression : transport.reachesOtherHost();
+            boolean compress = AutoCompression.decide(autoCompression, transport);
             Settings cfg = new Settings(handlers, json, List.copyOf(extraCodecs), defaultCodec, compressions,
                     compress ? compressionThreshold : Integer.MAX_VALUE,
                     maxFrame, maxMessage, maxInFlight, maxStray, heartbeatMs, token, peerName, handshakeTimeout, drainTimeout,

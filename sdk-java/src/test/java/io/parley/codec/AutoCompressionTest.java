@@ -95,20 +95,24 @@ class AutoCompressionTest {
         Transport connect() throws Exception;
     }
 
-    private static void bothEndsAreLocal(TransportServer listener, Connect connect) throws Exception {
+    private static void bothEnds(TransportServer listener, Connect connect, boolean otherHost, String token) throws Exception {
         Transport[] connecting = new Transport[1];
         CompletableFuture<Session> client = CompletableFuture.supplyAsync(() -> {
             try {
                 connecting[0] = connect.connect();
-                return Session.builder(connecting[0]).open();
+                Session.Builder b = Session.builder(connecting[0]);
+                if (token != null) {
+                    b.token(token);
+                }
+                return b.open();
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
         });
         Transport accepted = listener.accept();
         try (Session server = Session.builder(accepted).open(); Session c = client.get(10, TimeUnit.SECONDS)) {
-            assertThat(accepted.reachesOtherHost()).as("accepted end of %s", listener.address()).isFalse();
-            assertThat(connecting[0].reachesOtherHost()).as("connecting end of %s", listener.address()).isFalse();
+            assertThat(accepted.reachesOtherHost()).as("accepted end of %s", listener.address()).isEqualTo(otherHost);
+            assertThat(connecting[0].reachesOtherHost()).as("connecting end of %s", listener.address()).isEqualTo(otherHost);
         }
     }
 
@@ -116,15 +120,41 @@ class AutoCompressionTest {
     void loopbackTcpAndUnixSocketsDoNotCountAsAnotherHost() throws Exception {
         try (TransportServer tcp = TcpSockets.listenLoopback(0)) {
             String[] hostPort = tcp.address().replaceFirst("^tcp:(//)?", "").split(":");
-            bothEndsAreLocal(tcp, () -> TcpSockets.connect(hostPort[0], Integer.parseInt(hostPort[1])));
+            bothEnds(tcp, () -> TcpSockets.connect(hostPort[0], Integer.parseInt(hostPort[1])), false, null);
         }
         Path dir = Files.createTempDirectory("parley-auto");
         Path socket = dir.resolve("s.sock");
         try (TransportServer unix = UnixSockets.listen(socket)) {
-            bothEndsAreLocal(unix, () -> UnixSockets.connect(socket));
+            bothEnds(unix, () -> UnixSockets.connect(socket), false, null);
         } finally {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(dir);
         }
+    }
+
+    @Test
+    void tcpToANonLoopbackAddressReachesAnotherHost() throws Exception {
+        java.net.InetAddress address = null;
+        for (java.net.NetworkInterface nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (java.net.InetAddress a : java.util.Collections.list(nif.getInetAddresses())) {
+                if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && nif.isUp()) {
+                    address = a;
+                }
+            }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(address != null, "this machine has no non-loopback IPv4 address");
+        String host = address.getHostAddress();
+        try (TransportServer tcp = TcpSockets.listen(new java.net.InetSocketAddress(address, 0), "auto-compression-test", null)) {
+            int port = Integer.parseInt(tcp.address().substring(tcp.address().lastIndexOf(':') + 1));
+            bothEnds(tcp, () -> TcpSockets.connect(host, port), true, "auto-compression-test");
+        }
+    }
+
+    @Test
+    void theSampleTellsRandomFromText() {
+        assertThat(io.parley.internal.call.AutoCompression.looksIncompressible(random(64 * 1024))).isTrue();
+        assertThat(io.parley.internal.call.AutoCompression.looksIncompressible(
+                "{\"id\":17,\"name\":\"parley\"},".repeat(3000).getBytes(StandardCharsets.US_ASCII))).isFalse();
+        assertThat(io.parley.internal.call.AutoCompression.looksIncompressible(random(4000))).as("under 4 KiB: no sample").isFalse();
     }
 }
