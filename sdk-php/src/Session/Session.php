@@ -14,6 +14,7 @@ use Parley\Exception\ShuttingDownException;
 use Parley\Frame\FrameDecoder;
 use Parley\Frame\FrameDescriptor;
 use Parley\Frame\MessageAssembler;
+use Parley\Internal\Call\AutoCompression;
 use Parley\Internal\Call\Bodies;
 use Parley\Internal\Call\HandlerHost;
 use Parley\Internal\Call\InboundCall;
@@ -81,12 +82,13 @@ final class Session
         // spawn() and connect() (a private loop would serialise waits on two sessions).
         $loop ??= EventLoop::get();
         $this->loop = $loop;
+        $autoCompress = AutoCompression::decide($options->autoCompression, $transport);
         if ($options->transportDecorator !== null) {
             $transport = ($options->transportDecorator)($transport);
         }
         $this->transport = $transport;
         $this->log = new Log($options->logger);
-        $this->bodies = new Bodies($options);
+        $this->bodies = new Bodies($options, $autoCompress);
         $this->writer = new FrameWriter(
             $transport,
             $loop,

@@ -49,6 +49,11 @@ final class SessionOptions
      *        {@see Session::transport()} returns the wrapper
      * @param string|null $defaultCodec the codec of calls and notifications sent without one (e.g. "php"
      *        for typed DTOs between PHP peers); answers use the codec of their request (SPEC §10.1)
+     * @param bool|null $autoCompression whether bodies of at least $compressionThreshold bytes are
+     *        compressed without being asked to (when a sample does not look random and the result is
+     *        smaller); null = only when the transport reaches another host (TCP/TLS to a non-loopback
+     *        address): on pipes, Unix sockets, shared memory and loopback it costs more than it saves.
+     *        Compressed bodies from the peer are decoded either way.
      */
     public function __construct(
         public readonly string $peerName = 'parley-php/' . self::VERSION,
@@ -74,6 +79,7 @@ final class SessionOptions
         public readonly ?Closure $transportDecorator = null,
         public readonly ?string $defaultCodec = null,
         public readonly float $frameStallTimeout = 30.0,
+        public readonly ?bool $autoCompression = null,
     ) {
         if ($defaultCodec !== null && $defaultCodec !== 'json' && !in_array($defaultCodec, $codecs, true)) {
             throw new \InvalidArgumentException(sprintf(

@@ -65,7 +65,11 @@ final class Bodies
     private int $peerMaxMessage = FrameDescriptor::DEFAULT_MAX_MESSAGE;
     private ?Encoded $empty = null;
 
-    public function __construct(SessionOptions $options)
+    /**
+     * @param bool $autoCompress whether bodies are compressed without being asked to (see
+     *        {@see AutoCompression::decide()}); a compression named per call is used either way
+     */
+    public function __construct(SessionOptions $options, private readonly bool $autoCompress = false)
     {
         $this->json = new JsonCodec($options->jsonObjectsAsArrays);
         $this->jsonAssoc = $options->jsonObjectsAsArrays;
@@ -159,8 +163,8 @@ final class Bodies
 
     /**
      * Encodes a value: a {@see Payload} chooses its codec and compression; otherwise $codecName or
-     * JSON, compressed when the body reaches the threshold, the peer accepts a compression and it
-     * helps.
+     * JSON, compressed when automatic compression is on, the body reaches the threshold, a sample of
+     * it does not look random, the peer accepts a compression and it helps.
      *
      * @throws \InvalidArgumentException the value cannot be encoded, or the codec or compression is
      *         not available on both sides
@@ -211,7 +215,10 @@ final class Bodies
             }
             return new Encoded($codec->id(), $compression->id(), $compression->compress($body), strlen($body));
         }
-        if ($this->autoCompression !== null && strlen($body) >= $this->threshold) {
+        if (
+            $this->autoCompress && $this->autoCompression !== null && strlen($body) >= $this->threshold
+            && !AutoCompression::looksIncompressible($body)
+        ) {
             $compressed = $this->autoCompression->compress($body);
             if (strlen($compressed) < strlen($body)) {
                 return new Encoded($codec->id(), $this->autoCompression->id(), $compressed, strlen($body));

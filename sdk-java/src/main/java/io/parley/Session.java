@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.codec.Codec;
 import io.parley.codec.Compression;
 import io.parley.codec.JsonCodec;
+import io.parley.internal.call.AutoCompression;
 import io.parley.internal.call.Inbound;
 import io.parley.internal.call.Outbound;
 import io.parley.internal.call.OutboundCall;
@@ -315,6 +316,7 @@ public final class Session implements AutoCloseable {
         private Codec defaultCodec;
         private List<Compression> compressions = Compression.available();
         private int compressionThreshold = 4096;
+        private Boolean autoCompression;
         private int maxFrame = FrameDescriptor.DEFAULT_MAX_FRAME;
         private long maxMessage = FrameDescriptor.DEFAULT_MAX_MESSAGE;
         private int maxInFlight = FrameDescriptor.DEFAULT_MAX_IN_FLIGHT;
@@ -369,9 +371,25 @@ public final class Session implements AutoCloseable {
             return this;
         }
 
-        /** Bodies at least this large are compressed, when that makes them smaller (default 4 KiB). */
+        /**
+         * Bodies at least this large are compressed, when {@linkplain #autoCompression(boolean)
+         * automatic compression} is on and that makes them smaller (default 4 KiB).
+         */
         public Builder compressionThreshold(int bytes) {
             this.compressionThreshold = bytes;
+            return this;
+        }
+
+        /**
+         * Whether bodies are compressed automatically (SPEC §10.2). Default (not called): only when
+         * the transport {@linkplain Transport#reachesOtherHost() reaches another host}; on pipes,
+         * Unix sockets, shared memory and loopback compressing costs more than the copy it saves.
+         * When on, a body is compressed if it reaches the {@linkplain #compressionThreshold(int)
+         * threshold}, a sample of it does not look random or already compressed, and the result is
+         * smaller. Compressed bodies from the peer are decoded either way.
+         */
+        public Builder autoCompression(boolean on) {
+            this.autoCompression = on;
             return this;
         }
 
@@ -545,7 +563,9 @@ public final class Session implements AutoCloseable {
             if (maxMessage < maxFrame) {
                 throw new IllegalArgumentException("maxMessage must be at least maxFrame");
             }
-            Settings cfg = new Settings(handlers, json, List.copyOf(extraCodecs), defaultCodec, compressions, compressionThreshold,
+            boolean compress = AutoCompression.decide(autoCompression, transport);
+            Settings cfg = new Settings(handlers, json, List.copyOf(extraCodecs), defaultCodec, compressions,
+                    compress ? compressionThreshold : Integer.MAX_VALUE,
                     maxFrame, maxMessage, maxInFlight, maxStray, heartbeatMs, token, peerName, handshakeTimeout, drainTimeout,
                     executor, strayListener, spinNanos, maxQueuedCalls, inlineHandlers, readerTakeover.toNanos(),
                     frameStallTimeout.toMillis());

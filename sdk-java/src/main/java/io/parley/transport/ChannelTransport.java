@@ -75,6 +75,17 @@ public final class ChannelTransport implements Transport {
         return role;
     }
 
+    /** True for a TCP channel to a non-loopback address; false for Unix sockets and loopback. */
+    @Override
+    public boolean reachesOtherHost() {
+        try {
+            return channel.getRemoteAddress() instanceof java.net.InetSocketAddress a
+                    && a.getAddress() != null && !a.getAddress().isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Any thread may read or write; reads are bounded in time and an interrupt ends their wait. */
     @Override
     public Capabilities capabilities() {

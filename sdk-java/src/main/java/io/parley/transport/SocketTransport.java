@@ -59,6 +59,13 @@ final class SocketTransport extends StreamTransport {
         }
     }
 
+    /** True unless the socket is connected to a loopback address. */
+    @Override
+    public boolean reachesOtherHost() {
+        java.net.InetAddress peer = socket.getInetAddress();
+        return peer != null && !peer.isLoopbackAddress();
+    }
+
     @Override
     public String requiredToken() {
         return requiredToken;

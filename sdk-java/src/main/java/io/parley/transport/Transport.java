@@ -81,6 +81,15 @@ public interface Transport extends Closeable {
         return 15_000;
     }
 
+    /**
+     * Whether the peer is on another host (TCP or TLS to a non-loopback address). The session
+     * compresses bodies automatically only then (SPEC §10.2): on pipes, Unix sockets, shared memory
+     * and loopback, compressing costs more CPU than the copy it saves. Default false.
+     */
+    default boolean reachesOtherHost() {
+        return false;
+    }
+
     /** An acceptor-side token the peer's HELLO must carry, or {@code null} (SPEC §9.3). */
     default String requiredToken() {
         return null;

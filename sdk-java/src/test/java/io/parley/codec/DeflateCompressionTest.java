@@ -42,12 +42,12 @@ class DeflateCompressionTest {
         RecordingTransport serverWire = new RecordingTransport(pair[1]);
         CompletableFuture<Session> server = CompletableFuture.supplyAsync(() -> {
             try {
-                return Session.builder(serverWire).handlers(echo()).compressions(DEFLATE_ONLY).open();
+                return Session.builder(serverWire).handlers(echo()).compressions(DEFLATE_ONLY).autoCompression(true).open();
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
         });
-        try (Session client = Session.builder(clientWire).compressions(DEFLATE_ONLY).open(); Session srv = server.get(10, TimeUnit.SECONDS)) {
+        try (Session client = Session.builder(clientWire).compressions(DEFLATE_ONLY).autoCompression(true).open(); Session srv = server.get(10, TimeUnit.SECONDS)) {
             assertThat(client.peer().compression()).containsExactly("deflate");
             String text = "parley ".repeat(20_000); // 140 000 bytes, far above the 4 KiB threshold
             Map<String, Object> value = Map.of("text", text, "n", 7);

@@ -14,8 +14,21 @@ public final class RecordingTransport implements Transport {
     private final Transport inner;
     private final ByteArrayOutputStream written = new ByteArrayOutputStream();
 
+    private final boolean otherHost;
+
     public RecordingTransport(Transport inner) {
+        this(inner, inner.reachesOtherHost());
+    }
+
+    /** As the other constructor, but answers {@link #reachesOtherHost()} with {@code otherHost}. */
+    public RecordingTransport(Transport inner, boolean otherHost) {
         this.inner = inner;
+        this.otherHost = otherHost;
+    }
+
+    @Override
+    public boolean reachesOtherHost() {
+        return otherHost;
     }
 
     /** Header fields of a written frame. */

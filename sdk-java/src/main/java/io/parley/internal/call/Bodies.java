@@ -140,49 +140,13 @@ public final class Bodies {
             return Encoded.EMPTY;
         }
         Compression c = peerCompression;
-        if (c != null && bytes.length >= cfg.compressionThreshold() && !looksIncompressible(bytes)) {
+        if (c != null && bytes.length >= cfg.compressionThreshold() && !AutoCompression.looksIncompressible(bytes)) {
             byte[] packed = c.compress(bytes);
             if (packed.length < bytes.length) {
                 return new Encoded(codec.id(), c.id(), packed, bytes.length);
             }
         }
         return new Encoded(codec.id(), 0, bytes);
-    }
-
-    private static final int SAMPLE = 1024;
-    /** {@code c * log2(c)} for the counts of a 3-sample histogram. */
-    private static final double[] C_LOG_C = new double[3 * SAMPLE + 1];
-
-    static {
-        for (int c = 1; c < C_LOG_C.length; c++) {
-            C_LOG_C[c] = c * (Math.log(c) / Math.log(2));
-        }
-    }
-
-    /**
-     * Whether a body looks already compressed or random (images, archives, encrypted data), so that
-     * compressing it would cost more than it saves: the byte entropy of three 1 KiB samples is
-     * over 7.5 bits per byte. Compressing 1 MiB of random data with zstd takes about as long as
-     * sending it twice; this check takes a few microseconds and allocates nothing.
-     */
-    static boolean looksIncompressible(byte[] b) {
-        if (b.length < 4 * SAMPLE) {
-            return false;
-        }
-        int[] hist = new int[256];
-        int[] starts = {0, b.length / 2 - SAMPLE / 2, b.length - SAMPLE};
-        for (int start : starts) {
-            for (int i = start, end = start + SAMPLE; i < end; i++) {
-                hist[b[i] & 0xFF]++;
-            }
-        }
-        int n = 3 * SAMPLE;
-        double sum = 0;
-        for (int c : hist) {
-            sum += C_LOG_C[c];
-        }
-        double entropy = Math.log(n) / Math.log(2) - sum / n;
-        return entropy > 7.5;
     }
 
     /** The body decompressed (not decoded). */

@@ -62,7 +62,8 @@ final class CaseSession {
         });
         Session.Builder b = Session.builder(tap).handlers(handlers).peerName(ServeRole.PEER_NAME).codec(kryo).onStray(strays::add);
         if (compressions != null) {
-            b.compressions(compressions);
+            // a case that names its compressions checks that they are used, whatever the transport
+            b.compressions(compressions).autoCompression(true);
         }
         options.applyTo(b);
         try {
