@@ -154,7 +154,8 @@ final class FrameDecoderTest extends TestCase
         $before = memory_get_usage();
         $decoder->feed($header . str_repeat('x', 1000));
         self::assertNull($decoder->next());
-        self::assertLessThan(65536, memory_get_usage() - $before);
+        // a 16 MiB declaration; 1 MiB of slack covers what the allocator and autoloading add
+        self::assertLessThan(1048576, memory_get_usage() - $before);
     }
 
     public function testATruncatedFrameAtEndOfInputIsPeerGone(): void

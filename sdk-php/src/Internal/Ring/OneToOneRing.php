@@ -214,6 +214,11 @@ final class OneToOneRing
                     throw $this->corrupt(sprintf('record length %d at index %d', $length, $recordIndex));
                 }
                 if ($head + $bytesRead + $aligned > $tail) {
+                    // the tail read above may predate this record: the producer moves tail before
+                    // it commits a record, so a committed record is only beyond a fresh tail if corrupt
+                    $tail = $i64[$this->tailIndex];
+                }
+                if ($head + $bytesRead + $aligned > $tail) {
                     throw $this->corrupt(sprintf('record at index %d ends beyond tail %d', $recordIndex, $tail));
                 }
                 $type = $i32[($at >> 2) + 1];
