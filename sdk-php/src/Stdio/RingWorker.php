@@ -66,6 +66,18 @@ final class RingWorker
      */
     public static function attach(string $file, string $socketPath, string $sessionHex, EventLoop $loop): mixed
     {
+        // map first (SPEC §9.4 step 4): the parent unlinks the file the moment this side connects
+        $sessionId = '';
+        $ring = null;
+        $libc = null;
+        $declined = null;
+        try {
+            $sessionId = RingFile::sessionIdFromHex($sessionHex);
+            $libc = Libc::load();
+            $ring = RingFile::attach($libc, $file, $sessionId);
+        } catch (RingUnavailableException $e) {
+            $declined = substr($e->getMessage(), 0, 512);
+        }
         $errno = 0;
         $error = '';
         $socket = @stream_socket_client('unix://' . $socketPath, $errno, $error, 10.0);
@@ -78,13 +90,8 @@ final class RingWorker
             ));
         }
         $description = sprintf('parent of pid %d (shared-memory ring)', getmypid());
-        $sessionId = '';
-        try {
-            $sessionId = RingFile::sessionIdFromHex($sessionHex);
-            $libc = Libc::load();
-            $ring = RingFile::attach($libc, $file, $sessionId);
-        } catch (RingUnavailableException $e) {
-            $reason = substr($e->getMessage(), 0, 512);
+        if ($ring === null || $libc === null) {
+            $reason = (string) $declined;
             $sessionId = strlen($sessionId) === 8 ? $sessionId : str_repeat("\0", 8);
             self::send($socket, 'PRLD' . $sessionId . pack('Vv', getmypid(), strlen($reason)) . $reason);
             @fwrite(STDERR, sprintf(
