@@ -21,6 +21,7 @@ use function strlen;
  * The PHP peer program of conformance-tests/PEER-CONTRACT.md (`bin/parley-peer`).
  *
  *   parley-peer serve --transport stdio
+ *   parley-peer serve --transport shm                       (a ring child: SPEC §9.4)
  *   parley-peer serve --transport unix --listen <socket-path>
  *   parley-peer serve --transport tcp  --listen <host>:<port>
  *
@@ -56,7 +57,14 @@ final class ConformancePeer
     {
         $transport = $options['transport'] ?? 'stdio';
         $sessionOptions = self::sessionOptions($options);
-        if ($transport === 'stdio') {
+        if ($transport === 'shm' && (string) getenv('PARLEY_RING_FILE') === '') {
+            throw new \InvalidArgumentException(
+                'serve --transport shm needs the ring environment (PARLEY_RING_FILE, PARLEY_RING_SOCKET, '
+                . 'PARLEY_RING_SESSION) of a parent that launched it on a ring',
+            );
+        }
+        if ($transport === 'stdio' || $transport === 'shm') {
+            // Ipc::worker() attaches to the ring when the parent offered one (SPEC §9.4), else stdio
             $session = Ipc::worker($sessionOptions);
             ConformanceService::register($session);
             $session->run();
@@ -68,7 +76,7 @@ final class ConformancePeer
         $address = match ($transport) {
             'unix' => 'unix://' . $listen,
             'tcp' => 'tcp://' . $listen,
-            default => throw new \InvalidArgumentException("unknown transport \"$transport\": use stdio, unix or tcp"),
+            default => throw new \InvalidArgumentException("unknown transport \"$transport\": use stdio, shm, unix or tcp"),
         };
         $loop = EventLoop::get();
         $server = null;
@@ -99,9 +107,9 @@ final class ConformancePeer
         $report = $options['report'] ?? throw new \InvalidArgumentException('--report is required for drive');
         $server = [];
         $connect = null;
-        if ($transport === 'stdio') {
+        if ($transport === 'stdio' || $transport === 'shm') {
             $server = self::splitCommandLine(
-                $options['server'] ?? throw new \InvalidArgumentException('--server is required for drive over stdio'),
+                $options['server'] ?? throw new \InvalidArgumentException("--server is required for drive over $transport"),
             );
             if ($server === []) {
                 throw new \InvalidArgumentException('--server is empty');
@@ -111,7 +119,7 @@ final class ConformancePeer
                 "--connect is required for drive over $transport",
             );
         } else {
-            throw new \InvalidArgumentException("unknown transport \"$transport\": use stdio, unix or tcp");
+            throw new \InvalidArgumentException("unknown transport \"$transport\": use stdio, shm, unix or tcp");
         }
         $cases = isset($options['cases']) ? array_values(
             array_filter(array_map('trim', explode(',', $options['cases']))),
@@ -257,10 +265,10 @@ final class ConformancePeer
     private static function usage(): string
     {
         return <<<'TXT'
-            usage: parley-peer serve --transport stdio
+            usage: parley-peer serve --transport stdio|shm
                    parley-peer serve --transport unix --listen <socket-path>
                    parley-peer serve --transport tcp --listen <host>:<port>
-                   parley-peer drive --transport stdio --server "<serving peer command line>" --report <file>
+                   parley-peer drive --transport stdio|shm --server "<serving peer command line>" --report <file>
                    parley-peer drive --transport unix --connect <socket-path> --report <file>
                    parley-peer drive --transport tcp --connect <host>:<port> --report <file>
               drive options: --cases <id,id,...>

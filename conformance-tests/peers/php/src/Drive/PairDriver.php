@@ -12,7 +12,10 @@ use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Session\SessionState;
 use Parley\Peer\ConformanceService;
+use Parley\Exception\TransportException;
 use Parley\Transport\ChildProcessTransport;
+use Parley\Transport\RingLauncher;
+use Parley\Transport\RingTransport;
 use Parley\Transport\SocketConnector;
 
 use function sprintf;
@@ -148,6 +151,25 @@ final class PairDriver
         if ($this->transport === 'stdio') {
             $child = ChildProcess::start($this->serverCommand);
             $session = new Session(new ChildProcessTransport($child, $loop), Role::Initiator, $options, $loop, 0.0);
+        } elseif ($this->transport === 'shm') {
+            // the server becomes this driver's ring child (SPEC §9.4)
+            $transport = RingLauncher::launch(
+                $this->serverCommand,
+                RingLauncher::defaultCapacity(),
+                $options->handshakeTimeout,
+                $loop,
+                static function (string $message): void {
+                    @fwrite(STDERR, 'parley-peer: ' . $message . "\n");
+                },
+            );
+            if (!$transport instanceof RingTransport) {
+                $transport->close();
+                throw new TransportException(sprintf(
+                    'the server did not attach to the shared-memory ring (%s): a declined ring is not the shm transport',
+                    $transport->description(),
+                ));
+            }
+            $session = new Session($transport, Role::Initiator, $options, $loop, 0.0);
         } else {
             $address = ($this->transport === 'unix' ? 'unix://' : 'tcp://') . $this->connect;
             $session = new Session(SocketConnector::connect($address), Role::Initiator, $options, $loop, 15.0);

@@ -1,18 +1,19 @@
 package io.parley.peer.conformance;
 
 import io.parley.transport.ChildProcessTransport;
+import io.parley.transport.SharedMemory;
 import io.parley.transport.Transport;
 import java.io.IOException;
 import java.util.List;
 
 /**
- * Where the driver's sessions go: a new stdio child from {@code --server} for every case, or a
- * new connection to {@code --connect}.
+ * Where the driver's sessions go: a new stdio or ring child (SPEC §9.1, §9.4) from {@code --server}
+ * for every case, or a new connection to {@code --connect}.
  */
 record DriveTarget(String transport, String address, List<String> serverCommand) {
 
     static DriveTarget of(PeerOptions o) throws PeerOptions.UsageException {
-        if (o.transport().equals("stdio")) {
+        if (o.transport().equals("stdio") || o.transport().equals("shm")) {
             String server = o.require("server");
             List<String> words;
             try {
@@ -23,7 +24,7 @@ record DriveTarget(String transport, String address, List<String> serverCommand)
             if (words.isEmpty()) {
                 throw new PeerOptions.UsageException("--server is empty");
             }
-            return new DriveTarget("stdio", server, words);
+            return new DriveTarget(o.transport(), server, words);
         }
         return new DriveTarget(o.transport(), o.require("connect"), List.of());
     }
@@ -31,6 +32,16 @@ record DriveTarget(String transport, String address, List<String> serverCommand)
     Transport connect() throws IOException {
         if (transport.equals("stdio")) {
             return ChildProcessTransport.launch(serverCommand);
+        }
+        if (transport.equals("shm")) {
+            // the server becomes this driver's ring child (SPEC §9.4); no silent fallback to stdio
+            Transport t = SharedMemory.builder(serverCommand).fallbackToStdio(false).launch();
+            if (!t.description().startsWith("shm ring")) {
+                t.close();
+                throw new IOException("the server did not attach to the shared-memory ring (" + t.description()
+                        + "): a declined ring is not the shm transport");
+            }
+            return t;
         }
         return Endpoints.connect(transport, address);
     }

@@ -13,8 +13,8 @@ import java.util.Set;
  * The peer program's command line (PEER-CONTRACT.md):
  *
  * <pre>
- * serve --transport stdio|unix|tcp [--listen &lt;path&gt;|&lt;host&gt;:&lt;port&gt;]
- * drive --transport stdio --server "&lt;command line&gt;" | --transport unix|tcp --connect &lt;address&gt;
+ * serve --transport stdio|shm|unix|tcp [--listen &lt;path&gt;|&lt;host&gt;:&lt;port&gt;]
+ * drive --transport stdio|shm --server "&lt;command line&gt;" | --transport unix|tcp --connect &lt;address&gt;
  *       --report &lt;file&gt; [--cases id,id,...]
  * common: [--token t] [--max-frame n] [--max-message n] [--max-in-flight n] [--heartbeat-ms n]
  * </pre>
@@ -24,8 +24,8 @@ public record PeerOptions(String role, String transport, Map<String, String> val
             "max-frame", "max-message", "max-in-flight", "heartbeat-ms");
 
     public static final String USAGE = """
-            usage: ConformancePeer serve --transport stdio|unix|tcp [--listen <path>|<host>:<port>]
-                   ConformancePeer drive --transport stdio --server "<command line>" --report <file> [--cases id,...]
+            usage: ConformancePeer serve --transport stdio|shm|unix|tcp [--listen <path>|<host>:<port>]
+                   ConformancePeer drive --transport stdio|shm --server "<command line>" --report <file> [--cases id,...]
                    ConformancePeer drive --transport unix|tcp --connect <path>|<host>:<port> --report <file> [--cases id,...]
               common: [--token t] [--max-frame n] [--max-message n] [--max-in-flight n] [--heartbeat-ms n]""";
 
@@ -67,8 +67,8 @@ public record PeerOptions(String role, String transport, Map<String, String> val
             throw new UsageException(positional.isEmpty() ? "missing role (serve or drive)" : "unexpected arguments " + positional);
         }
         String transport = values.getOrDefault("transport", "stdio");
-        if (!List.of("stdio", "unix", "tcp").contains(transport)) {
-            throw new UsageException("unknown transport '" + transport + "' (stdio, unix or tcp)");
+        if (!List.of("stdio", "unix", "tcp", "shm").contains(transport)) {
+            throw new UsageException("unknown transport '" + transport + "' (stdio, unix, tcp or shm)");
         }
         PeerOptions o = new PeerOptions(positional.get(0), transport, values);
         o.validateNumbers();

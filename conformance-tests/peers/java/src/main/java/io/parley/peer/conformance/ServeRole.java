@@ -2,6 +2,7 @@ package io.parley.peer.conformance;
 
 import io.parley.Session;
 import io.parley.peer.ConformanceService;
+import io.parley.transport.SharedMemory;
 import io.parley.transport.StreamTransport;
 import io.parley.transport.Transport;
 import io.parley.transport.TransportServer;
@@ -16,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code serve} role: answers the conformance service over stdio (one session, then exit 0),
+ * The {@code serve} role: answers the conformance service over stdio or as a ring child (one
+ * session, then exit 0),
  * or listens on a Unix/TCP socket and serves one connection after another until a peer calls
  * {@code shutdown}, one crashes the process on purpose, or a signal arrives. A failure on one
  * connection closes that connection only.
@@ -41,12 +43,26 @@ public final class ServeRole {
         if (options.transport().equals("stdio")) {
             return serveStdio();
         }
+        if (options.transport().equals("shm")) {
+            return serveRing();
+        }
         return serveSockets(System.out);
     }
 
     private int serveStdio() throws IOException {
         Session s = open(StreamTransport.stdio());
         s.closeFuture().join(); // after the GOODBYE exchange, end of stdin, or a fatal error
+        return 0;
+    }
+
+    /** The ring child (SPEC §9.4): attaches from the environment its parent set; one session, then exit 0. */
+    private int serveRing() throws IOException, PeerOptions.UsageException {
+        if (!SharedMemory.offered()) {
+            throw new PeerOptions.UsageException("serve --transport shm needs the ring environment (" + SharedMemory.ENV_FILE + ", "
+                    + SharedMemory.ENV_SOCKET + ", " + SharedMemory.ENV_SESSION + ") of a parent that launched it on a ring");
+        }
+        Session s = open(SharedMemory.attach());
+        s.closeFuture().join(); // after the GOODBYE exchange, the end of the ring or a fatal error
         return 0;
     }
 
