@@ -221,6 +221,20 @@ final class RingTransport implements Transport
         return $this->description;
     }
 
+    /**
+     * @internal The parent closed this child's stdin (SPEC §9.4 step 3: §9.1's end-of-stdin rule
+     * applies on the ring too): what the parent committed is still read, then the input ends, as
+     * when the doorbell socket ends.
+     */
+    public function parentGone(): void
+    {
+        if (!$this->socketEnded) {
+            $this->socketEnded = true;
+            $this->loop->cancel($this->bellWatcher);
+            $this->data->raise();
+        }
+    }
+
     /** Writes DATA records of at most the ring's max message length; returns the bytes taken. */
     private function offer(string $bytes, int $from, int $length): int
     {

@@ -16,7 +16,7 @@ import java.util.function.Predicate;
  * Command line: tests any implementation that follows PEER-CONTRACT.md.
  * <pre>
  * java -cp ... io.parley.conformance.Main --peer java='java -cp ... io.parley.peer.ConformancePeer' \
- *      --peer php='php conformance-tests/peers/php/bin/parley-peer' --transports stdio,unix,tcp --report REPORT.md
+ *      --peer php='php conformance-tests/peers/php/bin/parley-peer' --transports stdio,unix,tcp,shm --report REPORT.md
  * </pre>
  * Exit status: 0 no red cell, 1 red cells, 2 usage error.
  */
@@ -27,7 +27,9 @@ public final class Main {
             usage: Main --peer NAME=COMMAND [--peer NAME=COMMAND ...] [options]
               --peer NAME=COMMAND   an implementation: its name and the command that starts its peer program
                                     (PEER-CONTRACT.md); the command is split like a POSIX shell would
-              --transports LIST     comma-separated: stdio,unix,tcp (default), shm (reported as n/a until it lands)
+              --transports LIST     comma-separated: stdio,unix,tcp,shm (default; shm needs sdk-java's ring classes on the
+                                    class path or -Dparley.sdk.classpathFile, and --add-exports
+                                    java.base/jdk.internal.misc=ALL-UNNAMED)
               --layers LIST         single,pair (default both)
               --cases LIST          ids to run, e.g. S-001,S-05*,P-024 (default all)
               --pairs LIST          driver:server pairings, e.g. java:php,php:java (default every ordered pair)
@@ -47,7 +49,7 @@ public final class Main {
     /** Runs the suite as the command line says; returns the exit status (0 green, 1 red, 2 usage). */
     public static int run(String[] args) throws Exception {
         List<PeerSpec> peers = new ArrayList<>();
-        List<String> transports = List.of("stdio", "unix", "tcp");
+        List<String> transports = List.of("stdio", "unix", "tcp", "shm");
         boolean single = true, pair = true, list = false;
         Predicate<String> filter = id -> true;
         List<String[]> pairings = null;

@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  * loudly; it is red only for peers listed in {@code parley.conformance.require}.
  */
 class ConformanceMatrixTest {
+    private static final String ALL_TRANSPORTS = "stdio,unix,tcp,shm";
 
     private static String prop(String k, String def) {
         String v = System.getProperty(k);
@@ -34,7 +35,8 @@ class ConformanceMatrixTest {
     static PeerSpec javaPeer(Path repo) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path cpFile = Path.of(prop("parley.sdk.classpathFile", repo.resolve("conformance-tests/target/sdk-classpath.txt").toString()));
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
         if (!Files.exists(cpFile)) {
             return new PeerSpec("java", cmd, "the Java peer classpath is unknown (" + cpFile + " missing): build from the root (./mvnw verify) "
                     + "or pass -Dparley.sdk.classpathFile");
@@ -80,7 +82,7 @@ class ConformanceMatrixTest {
         java.util.Set<String> required = Main.requiredPeers(prop("parley.conformance.require", "java,php"));
         Path report = Path.of(prop("parley.conformance.report", repo.resolve("conformance-tests/target/REPORT.md").toString()));
         // the kept copy (conformance-tests/REPORT.md) shows the whole matrix: only a full run updates it
-        boolean fullRun = prop("parley.conformance.transports", "stdio,unix,tcp").equals("stdio,unix,tcp")
+        boolean fullRun = prop("parley.conformance.transports", ALL_TRANSPORTS).equals(ALL_TRANSPORTS)
                 && layers.containsAll(List.of("single", "pair")) && prop("parley.conformance.cases", "").isBlank()
                 && peers.stream().allMatch(PeerSpec::present);
         String kept = prop("parley.conformance.keptReport", "");
@@ -89,8 +91,8 @@ class ConformanceMatrixTest {
         String banner = "=".repeat(100);
         System.out.println(banner);
         System.out.println("Parley conformance matrix: peers " + peers.stream().map(p -> p.name() + (p.present() ? "" : " (MISSING)")).toList()
-                + ", transports " + prop("parley.conformance.transports", "stdio,unix,tcp") + ", layers " + layers);
-        Conformance.Outcome o = Conformance.run(new Conformance.Config(peers, Arrays.asList(prop("parley.conformance.transports", "stdio,unix,tcp").split(",")),
+                + ", transports " + prop("parley.conformance.transports", ALL_TRANSPORTS) + ", layers " + layers);
+        Conformance.Outcome o = Conformance.run(new Conformance.Config(peers, Arrays.asList(prop("parley.conformance.transports", ALL_TRANSPORTS).split(",")),
                 layers.contains("single"), layers.contains("pair"), Main.caseFilter(prop("parley.conformance.cases", "S-*,P-*")),
                 Main.allPairings(peers), report, junit, repo.resolve("protocol-spec/SPEC.md"), Double.parseDouble(prop("parley.conformance.timeScale", "1")),
                 required, System.out::println, keptReport));

@@ -73,7 +73,31 @@ public final class SharedMemory {
 
     /** The child's side, from this process's environment; the child is the acceptor. */
     public static Transport attach() throws IOException {
-        return attach(System.getenv(), Duration.ofNanos(DEFAULT_SPIN_NANOS));
+        Transport t = attach(System.getenv(), Duration.ofNanos(DEFAULT_SPIN_NANOS));
+        if (t instanceof RingTransport ring) {
+            watchStdin(ring);
+        }
+        return t;
+    }
+
+    /**
+     * The parent holds this child's stdin open for the whole session and closes it when the session
+     * ends (SPEC §9.4 step 3); its end is the end of the input, as over stdio (§9.1).
+     */
+    private static void watchStdin(RingTransport ring) {
+        Thread t = new Thread(() -> {
+            byte[] sink = new byte[256];
+            try {
+                while (System.in.read(sink) >= 0) {
+                    // nothing travels on stdin over the ring: discard
+                }
+            } catch (IOException e) {
+                // a broken stdin is its end too
+            }
+            ring.parentGone();
+        }, "parley-ring-stdin");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

@@ -572,7 +572,12 @@ public final class SingleCases {
                 if (st == null) throw s.fail(s.testeeIsChild() ? "the stdio child did not exit after shutdown" : "the listening server did not stop after shutdown (PEER-CONTRACT)");
             }).dedicatedServer(),
             session("S-070", "end of stdin: the child exits", "9.1", s -> {
-                s.closeOutput();
+                if (s.transport().equals("shm")) {
+                    // a ring child's stdin is a pipe its parent holds open (§9.4 step 3; §9.1's rule applies)
+                    s.testee().closeStdin();
+                } else {
+                    s.closeOutput();
+                }
                 s.expectClosed("after end of its stdin (§9.1)");
                 Integer st = s.testee().waitExit(s.waitBound());
                 if (st == null) throw s.fail("the child kept running " + s.waitBound().toSeconds() + " s after end of stdin (§9.1: MUST exit)");
@@ -803,7 +808,8 @@ public final class SingleCases {
                 if (!perms.equals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE))) {
                     throw s.fail("socket file " + p + " has permissions " + java.nio.file.attribute.PosixFilePermissions.toString(perms) + ", expected rw------- (§9.2)");
                 }
-            }).notOn("stdio", "socket file mode is a Unix-socket rule (§9.2)").notOn("tcp", "socket file mode is a Unix-socket rule (§9.2)"),
+            }).notOn("stdio", "socket file mode is a Unix-socket rule (§9.2)").notOn("tcp", "socket file mode is a Unix-socket rule (§9.2)")
+                    .notOn("shm", "socket file mode is a Unix-socket rule (§9.2); the ring's socket and file are unlinked once attached (§9.4)"),
             process("S-121", "TCP listener on a non-loopback address without a token refuses to start", "9.3, 13", c -> {
                 PeerProcess p = c.start(List.of("serve", "--transport", "tcp", "--listen", "0.0.0.0:0"), false);
                 Integer st = p.waitExit(Duration.ofSeconds(15));
@@ -811,7 +817,7 @@ public final class SingleCases {
                     throw c.fail("the peer keeps running with --listen 0.0.0.0:0 and no token (§9.3: SDKs MUST refuse to start it)", p);
                 }
                 if (st == 0) throw c.fail("the peer exited with status 0; refusing to start must be an error exit", p);
-            }).notOn("stdio", "a TCP listener rule (§9.3)").notOn("unix", "a TCP listener rule (§9.3)"),
+            }).notOn("stdio", "a TCP listener rule (§9.3)").notOn("unix", "a TCP listener rule (§9.3)").notOn("shm", "a TCP listener rule (§9.3)"),
             process("S-122", "a listening path that exists and is not a socket is not replaced", "9.2", c -> {
                 Path f = c.dir().resolve("not-a-socket-" + System.nanoTime());
                 Files.writeString(f, "precious");
@@ -820,7 +826,7 @@ public final class SingleCases {
                 if (st == null) throw c.fail("the peer keeps running on a path that is a regular file (§9.2: MUST refuse)", p);
                 if (st == 0) throw c.fail("the peer exited with status 0; refusing must be an error exit", p);
                 if (!Files.isRegularFile(f) || !"precious".equals(Files.readString(f))) throw c.fail("the regular file at the listen path was replaced or changed", p);
-            }).notOn("stdio", "a Unix-socket listener rule (§9.2)").notOn("tcp", "a Unix-socket listener rule (§9.2)"),
+            }).notOn("stdio", "a Unix-socket listener rule (§9.2)").notOn("tcp", "a Unix-socket listener rule (§9.2)").notOn("shm", "a Unix-socket listener rule (§9.2)"),
             session("S-123", "a crashing child: end of stream, its exit status and stderr are observable", "9.1", s -> {
                 s.send(request(1, "crash", Json.obj().put("exit", 3)));
                 s.expectClosed("after crash");

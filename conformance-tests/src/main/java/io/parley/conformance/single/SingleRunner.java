@@ -4,6 +4,7 @@ import io.parley.conformance.CaseFailed;
 import io.parley.conformance.PeerSpec;
 import io.parley.conformance.report.Result;
 import io.parley.conformance.report.Status;
+import io.parley.conformance.transport.ChildLaunch;
 import io.parley.conformance.transport.Link;
 import io.parley.conformance.transport.PeerProcess;
 import io.parley.conformance.transport.Transport;
@@ -258,6 +259,7 @@ public final class SingleRunner {
     /** The resources of one case execution, released by {@link #cleanup}. */
     private final class Attempt {
         volatile Link link;
+        volatile ChildLaunch launch;
         volatile PeerProcess child;
         volatile PeerProcess driver;
         volatile Transport.Listener listener;
@@ -284,8 +286,9 @@ public final class SingleRunner {
                         List<String> argv = new ArrayList<>(peer.command());
                         argv.addAll(t.serveArgs(dir));
                         argv.addAll(c.args);
-                        child = PeerProcess.start("testee", argv, t.stdoutIsProtocol(), null);
-                        link = t.childLink(child);
+                        launch = t.prepareChild();
+                        child = PeerProcess.start("testee", argv, t.stdoutIsProtocol(), null, launch.environment());
+                        link = launch.attach(child);
                         s = new Script(link, child, true, t.name(), wait);
                     } else {
                         dedicated = c.dedicatedServer || probe != null;
@@ -323,6 +326,7 @@ public final class SingleRunner {
         String cleanup(SingleCase c, Map<List<String>, Server> pool, Transport t, boolean failed, Probe probe) {
             String problem = null;
             if (link != null) link.close();
+            if (launch != null) launch.close();
             if (child != null) {
                 if (child.waitExit(Duration.ofSeconds(2)) == null) child.close();
             }

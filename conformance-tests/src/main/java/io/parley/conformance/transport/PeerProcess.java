@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,7 +41,14 @@ public final class PeerProcess implements AutoCloseable {
 
     /** Starts {@code argv}; stdout is the protocol stream when {@code stdoutIsProtocol}. */
     public static PeerProcess start(String label, List<String> argv, boolean stdoutIsProtocol, Path workDir) throws IOException {
+        return start(label, argv, stdoutIsProtocol, workDir, Map.of());
+    }
+
+    /** Like {@link #start(String, List, boolean, Path)}, with {@code env} added to the inherited environment. */
+    public static PeerProcess start(String label, List<String> argv, boolean stdoutIsProtocol, Path workDir, Map<String, String> env)
+            throws IOException {
         ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().putAll(env);
         if (workDir != null) pb.directory(workDir.toFile());
         try {
             return new PeerProcess(label, argv, pb.start(), stdoutIsProtocol);
@@ -132,6 +140,15 @@ public final class PeerProcess implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Closes the child's stdin (SPEC §9.1: end of input; the ring keeps it as a lifeline, §9.4). */
+    public void closeStdin() {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException ignored) {
+            // closed already
         }
     }
 

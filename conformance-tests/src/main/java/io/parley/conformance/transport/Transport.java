@@ -55,6 +55,30 @@ public abstract class Transport {
         throw new UnsupportedOperationException(name() + " is not a parent/child transport");
     }
 
+    /**
+     * Parent/child transports: what to prepare before starting a child the runner then reaches
+     * through {@link ChildLaunch#attach}. The default (stdio) adds nothing to the environment.
+     */
+    public ChildLaunch prepareChild() throws IOException {
+        Transport self = this;
+        return new ChildLaunch() {
+            @Override
+            public Map<String, String> environment() {
+                return Map.of();
+            }
+
+            @Override
+            public Link attach(PeerProcess child) throws IOException {
+                return self.childLink(child);
+            }
+
+            @Override
+            public void close() {
+                // nothing to release
+            }
+        };
+    }
+
     /** Listening transports: connects to the address a serving peer printed. */
     public Link connect(String address) throws IOException {
         throw new UnsupportedOperationException(name() + " is not a listening transport");

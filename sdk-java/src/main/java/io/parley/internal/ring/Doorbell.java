@@ -148,6 +148,11 @@ final class Doorbell implements Closeable {
         spaceWaiter = t;
     }
 
+    /** Ends the peer's side as if the socket had ended (the parent closed this child's stdin). */
+    void peerEnded(String why) {
+        end(why);
+    }
+
     /** Why the socket ended, or {@code null} while the peer is there. */
     String ended() {
         return ended;

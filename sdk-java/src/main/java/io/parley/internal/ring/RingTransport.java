@@ -410,6 +410,15 @@ public final class RingTransport implements Transport {
         }
     }
 
+    /**
+     * The parent closed this child's stdin (SPEC §9.4 step 3: §9.1's end-of-stdin rule applies on
+     * the ring too): what the parent committed is still read, then the input ends, as when the
+     * socket ends.
+     */
+    public void parentGone() {
+        bell.peerEnded("the parent closed this child's standard input (SPEC §9.1)");
+    }
+
     @Override
     public String description() {
         return description;
