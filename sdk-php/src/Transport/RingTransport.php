@@ -120,7 +120,12 @@ final class RingTransport implements Transport
             }
             if ($closed) {
                 $this->inputEnded = true;
-                return $bytes === '' ? null : $bytes;
+                if ($bytes !== '') {
+                    // the end comes with the last bytes: wake the reader once more to see it
+                    $this->data->raise();
+                    return $bytes;
+                }
+                return null;
             }
             if ($bytes !== '' || $this->in->hasRecord()) {
                 if ($this->in->hasRecord()) {

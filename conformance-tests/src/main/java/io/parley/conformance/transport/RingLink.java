@@ -11,6 +11,8 @@ import java.io.OutputStream;
  */
 final class RingLink implements Link {
     private final SdkRing.Pipe pipe;
+    private final java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private final String description;
     private final InputStream in = new InputStream() {
         @Override
@@ -21,6 +23,15 @@ final class RingLink implements Link {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (stalled.getCount() == 0) {
+                try {
+                    closed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("reading stopped");
+                }
+                return -1;
+            }
             return len == 0 ? 0 : pipe.read(b, off, len);
         }
     };
@@ -69,6 +80,17 @@ final class RingLink implements Link {
     @Override
     public void close() {
         pipe.close();
+        closed.countDown();
+    }
+
+    @Override
+    public void stopReading() {
+        stalled.countDown();
+    }
+
+    @Override
+    public void claimWithoutCommit(int length) throws IOException {
+        pipe.claimWithoutCommit(length);
     }
 
     @Override
@@ -76,8 +98,8 @@ final class RingLink implements Link {
         return description;
     }
 
-    /** Lost wake-ups the ring counted on the runner's side (SPEC §9.4 "Wake-ups"). */
-    long lostWakeups() {
+    @Override
+    public long lostWakeups() {
         return pipe.lostWakeups();
     }
 }

@@ -47,6 +47,9 @@ public final class SdkRing {
     private static Method close;
     private static Method lostWakeups;
     private static Method attach;
+    private static Method ringOf;
+    private static Method tryClaim;
+    private static Object parentToChild;
     private static Path shmDir;
 
     static {
@@ -76,6 +79,10 @@ public final class SdkRing {
             lostWakeups = ring.getMethod("lostWakeups");
             attach = sharedMemory.getMethod("attach", Map.class, Duration.class);
             shmDir = (Path) ringFile.getField("SHM").get(null);
+            Class<?> direction = Class.forName(PKG + "RingFile$Direction", true, cl);
+            ringOf = ringFile.getMethod("ring", direction);
+            parentToChild = direction.getField("PARENT_TO_CHILD").get(null);
+            tryClaim = Class.forName("org.agrona.concurrent.ringbuffer.OneToOneRingBuffer", true, cl).getMethod("tryClaim", int.class, int.class);
             @SuppressWarnings("unchecked")
             Optional<String> unsupported = (Optional<String>) ringFile.getMethod("checkSupported").invoke(null);
             why = unsupported.orElse(null);
@@ -105,6 +112,31 @@ public final class SdkRing {
         }
     }
 
+    private static Path privateDir;
+
+    /**
+     * The runner's ring files live in a 0700 directory of its own on the tmpfs, not beside other
+     * processes' {@code parley-*} files: no other parent's sweep (SPEC §9.4 step 6) can touch them.
+     * Removed when the runner exits (every file in it is unlinked when its child attaches).
+     */
+    private static synchronized Path privateDir() throws IOException {
+        if (privateDir == null) {
+            Path base = Files.isDirectory(shmDir) ? shmDir : Path.of(System.getProperty("java.io.tmpdir"));
+            Path d = Files.createTempDirectory(base, "parleyconf.", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var left = Files.list(d)) {
+                    for (Path f : left.toList()) Files.deleteIfExists(f);
+                    Files.deleteIfExists(d);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }, "parley-conformance-ring-dir"));
+            privateDir = d;
+        }
+        return privateDir;
+    }
+
     /** Null when the ring can be used here, else why not. */
     static String unavailable() {
         return UNAVAILABLE;
@@ -115,7 +147,7 @@ public final class SdkRing {
         private final Object parent;
 
         Parent(int capacity) throws IOException {
-            parent = call(null, open, shmDir, capacity);
+            parent = call(null, open, privateDir(), capacity);
         }
 
         @SuppressWarnings("unchecked")
@@ -134,7 +166,8 @@ public final class SdkRing {
                 ch.close();
                 throw new IOException("the testee declined the shared-memory ring: " + call(answer, reason));
             }
-            return new Pipe(call(null, transport, call(parent, file), true, ch, description, null, 0L));
+            Object ringFile = call(parent, file);
+            return new Pipe(call(null, transport, ringFile, true, ch, description, null, 0L), ringFile);
         }
 
         @Override
@@ -150,15 +183,29 @@ public final class SdkRing {
     /** The child's side (SPEC §9.4 step 4) from {@code env}: the SDK's {@code SharedMemory.attach}. */
     public static Pipe attach(Map<String, String> env) throws IOException {
         if (UNAVAILABLE != null) throw new IOException(UNAVAILABLE);
-        return new Pipe(call(null, attach, env, Duration.ZERO));
+        return new Pipe(call(null, attach, env, Duration.ZERO), null);
     }
 
     /** A ring transport used as a byte pipe: reads and writes of raw bytes, nothing else. */
     public static final class Pipe {
         private final Object t;
+        private final Object parentFile;
 
-        Pipe(Object t) {
+        Pipe(Object t, Object parentFile) {
             this.t = t;
+            this.parentFile = parentFile;
+        }
+
+        /**
+         * The parent's side only: claims a DATA record of {@code length} payload bytes in the ring
+         * towards the child and never commits it, as a producer killed mid-record leaves it (SPEC
+         * §9.4: its length stays negative, it is never read).
+         */
+        public void claimWithoutCommit(int length) throws IOException {
+            if (parentFile == null) throw new IOException("only the ring's parent side can do this");
+            Object ring = call(parentFile, ringOf, parentToChild);
+            int index = (Integer) call(ring, tryClaim, 1, length);
+            if (index < 0) throw new IOException("no room in the ring for a record of " + length + " bytes");
         }
 
         public int read(byte[] b, int off, int len) throws IOException {

@@ -22,8 +22,11 @@ import java.util.Map;
  * Unix socket the runner accepts on.
  */
 final class ShmTransport extends Transport {
-    /** Data bytes of each ring the runner creates: the SDKs' default (1 MiB). */
-    static final int CAPACITY = 1 << 20;
+    /**
+     * Data bytes of each ring the runner creates: the smallest SPEC §9.4 allows (64 KiB, max
+     * record 8 KiB), so that every case makes records wrap and the ring fill (RingCases relies on it).
+     */
+    static final int CAPACITY = 64 * 1024;
 
     @Override
     public String name() {

@@ -179,7 +179,7 @@ public final class RingFile implements Closeable {
         sweepStale(dir);
         byte[] random = new byte[16];
         RANDOM.nextBytes(random);
-        Path path = dir.resolve(namePrefix(ProcessHandle.current().pid()) + startTime(ProcessHandle.current()) + "-"
+        Path path = dir.resolve(namePrefix(ProcessHandle.current().pid()) + startTime(ProcessHandle.current().pid()) + "-"
                 + HexFormat.of().formatHex(random));
         long size = fileSize(capacity);
         MappedByteBuffer map;
@@ -256,6 +256,9 @@ public final class RingFile implements Closeable {
         }
     }
 
+    /** Ring files younger than this are never swept (SPEC §9.4 step 6). */
+    static final long SWEEP_GRACE_MILLIS = 60_000;
+
     private static void checkCapacity(int capacity) {
         if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("ring capacity must be a power of two from 64 KiB to 512 MiB, not " + capacity);
@@ -266,15 +269,30 @@ public final class RingFile implements Closeable {
         return "parley-" + pid + "-";
     }
 
-    private static long startTime(ProcessHandle p) {
-        return p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+    /**
+     * The process's start time as the file name carries it: clock ticks since boot, field 22 of
+     * {@code /proc/<pid>/stat} (what every SDK writes, so that one SDK's sweep recognises another's
+     * live files); 0 when unknown.
+     */
+    static long startTime(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return fields.length > 19 ? Long.parseLong(fields[19]) : 0;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /**
      * Removes ring files left by crashed parents: {@code parley-<pid>-<start>-*} whose creator is
-     * not alive, or is alive with another start time (a reused pid). Errors are ignored.
+     * not alive, or is alive with another start time (a reused pid), and that are older than {@link
+     * #SWEEP_GRACE_MILLIS} (a live parent unlinks its file once its child attached, within the
+     * attach timeout; a younger file may be in that window, its creator in a PID namespace this
+     * process cannot see). Errors are ignored.
      */
     public static void sweepStale(Path dir) {
+        long youngest = System.currentTimeMillis() - SWEEP_GRACE_MILLIS;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "parley-*-*-*")) {
             for (Path f : files) {
                 String[] parts = f.getFileName().toString().split("-");
@@ -284,8 +302,12 @@ public final class RingFile implements Closeable {
                 try {
                     long pid = Long.parseLong(parts[1]);
                     long start = Long.parseLong(parts[2]);
+                    if (Files.getLastModifiedTime(f).toMillis() > youngest) {
+                        continue;
+                    }
                     Optional<ProcessHandle> owner = ProcessHandle.of(pid);
-                    if (owner.isEmpty() || (start != 0 && startTime(owner.get()) != 0 && startTime(owner.get()) != start)) {
+                    long ownerStart = owner.isEmpty() ? 0 : startTime(pid);
+                    if (owner.isEmpty() || (start != 0 && ownerStart != 0 && ownerStart != start)) {
                         Files.deleteIfExists(f);
                     }
                 } catch (NumberFormatException | IOException | SecurityException e) {

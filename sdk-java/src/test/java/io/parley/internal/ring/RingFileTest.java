@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
@@ -145,12 +146,33 @@ class RingFileTest {
     void aStaleFileOfADeadCreatorIsSweptAndALiveOneIsKept() throws IOException {
         Path dead = RingFile.SHM.resolve("parley-2147483646-1-00000000000000000000000000000000");
         Files.write(dead, new byte[1]);
+        Files.setLastModifiedTime(dead, FileTime.fromMillis(System.currentTimeMillis() - 2 * RingFile.SWEEP_GRACE_MILLIS));
         try (RingFile live = RingFile.create(RingFile.SHM, CAP, 7)) {
             assertThat(dead).doesNotExist();
             RingFile.sweepStale(RingFile.SHM);
             assertThat(live.path()).exists();
         } finally {
             Files.deleteIfExists(dead);
+        }
+    }
+
+    @Test
+    void anotherSdksFileOfALiveParentIsKeptAndAFreshOneIsNeverSwept() throws IOException {
+        long pid = ProcessHandle.current().pid();
+        // a PHP parent names its file with its start time in clock ticks (/proc/<pid>/stat field 22)
+        Path php = RingFile.SHM.resolve("parley-" + pid + "-" + RingFile.startTime(pid) + "-11111111111111111111111111111111");
+        // a file whose creator this process cannot see, still in its parent's attach window
+        Path fresh = RingFile.SHM.resolve("parley-2147483645-1-22222222222222222222222222222222");
+        try {
+            Files.write(php, new byte[1]);
+            Files.setLastModifiedTime(php, FileTime.fromMillis(System.currentTimeMillis() - 2 * RingFile.SWEEP_GRACE_MILLIS));
+            Files.write(fresh, new byte[1]);
+            RingFile.sweepStale(RingFile.SHM);
+            assertThat(php).exists();
+            assertThat(fresh).exists();
+        } finally {
+            Files.deleteIfExists(php);
+            Files.deleteIfExists(fresh);
         }
     }
 
