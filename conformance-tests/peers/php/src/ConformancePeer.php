@@ -76,7 +76,7 @@ final class ConformancePeer
         $address = match ($transport) {
             'unix' => 'unix://' . $listen,
             'tcp' => 'tcp://' . $listen,
-            default => throw new \InvalidArgumentException("unknown transport \"$transport\": use stdio, shm, unix or tcp"),
+            default => throw new \InvalidArgumentException("unknown transport \"$transport\": use stdio, unix or tcp"),
         };
         $loop = EventLoop::get();
         $server = null;
@@ -109,7 +109,7 @@ final class ConformancePeer
         $connect = null;
         if ($transport === 'stdio' || $transport === 'shm') {
             $server = self::splitCommandLine(
-                $options['server'] ?? throw new \InvalidArgumentException("--server is required for drive over $transport"),
+                $options['server'] ?? throw new \InvalidArgumentException("--server is required for $transport"),
             );
             if ($server === []) {
                 throw new \InvalidArgumentException('--server is empty');

@@ -165,7 +165,7 @@ final class PairDriver
             if (!$transport instanceof RingTransport) {
                 $transport->close();
                 throw new TransportException(sprintf(
-                    'the server did not attach to the shared-memory ring (%s): a declined ring is not the shm transport',
+                    'the server did not attach to the shared-memory ring (%s): a declined ring is not shm',
                     $transport->description(),
                 ));
             }
