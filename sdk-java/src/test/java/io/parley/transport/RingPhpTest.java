@@ -7,12 +7,16 @@ import io.parley.CallFuture;
 import io.parley.CallOptions;
 import io.parley.PeerGoneException;
 import io.parley.Session;
+import io.parley.internal.ring.RingFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,8 +29,22 @@ import org.junit.jupiter.api.Timeout;
 class RingPhpTest {
     static final Path WORKER = Path.of("src/test/resources/pool/worker.php").toAbsolutePath();
 
+    /** Rings in a directory of this test's own: no other process's sweep (SPEC §9.4 step 6) sees them. */
+    private static Path dir;
+
+    @BeforeAll
+    static void privateRingDirectory() throws Exception {
+        dir = Files.createTempDirectory(Files.isDirectory(RingFile.SHM) ? RingFile.SHM : Path.of(System.getProperty("java.io.tmpdir")),
+                "parleytest.");
+    }
+
+    @AfterAll
+    static void removeRingDirectory() throws Exception {
+        Files.deleteIfExists(dir);
+    }
+
     private static Session open() throws Exception {
-        Transport t = SharedMemory.builder(List.of("php", WORKER.toString())).capacity(64 * 1024)
+        Transport t = SharedMemory.builder(List.of("php", WORKER.toString())).capacity(64 * 1024).directory(dir)
                 .fallbackToStdio(false).launch();
         assertThat(t.description()).startsWith("shm ring");
         return Session.builder(t).defaultTimeout(Duration.ofSeconds(20)).open();
