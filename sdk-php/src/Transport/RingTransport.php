@@ -37,6 +37,10 @@ final class RingTransport implements Transport, MemoryReadiness
 {
     private const READ_BUDGET = 4 * 1024 * 1024;
     private const SPIN_NANOS = 20_000;
+    /** Spins in a row that found nothing before spinning pauses (a busy host, a slow peer). */
+    private const SPIN_MISSES = 4;
+    /** Sleeps without spinning before it is tried again. */
+    private const SPIN_PAUSE = 32;
     private const BELL_DATA = "\x01";
     private const BELL_SPACE = "\x02";
 
@@ -52,6 +56,8 @@ final class RingTransport implements Transport, MemoryReadiness
     private bool $closed = false;
     /** Whether our sleep sequence is odd: the producer may ring, the socket must be drained. */
     private bool $asleep = false;
+    private int $spinMisses = 0;
+    private int $spinPaused = 0;
     private ?ProtocolException $bellError = null;
     private int $lastDataRing = -1;
     private int $lastSpaceRing = -1;
@@ -116,10 +122,13 @@ final class RingTransport implements Transport, MemoryReadiness
         return $this->inputEnded || $this->socketEnded || $this->bellError !== null || $this->in->hasRecord();
     }
 
-    /** @internal */
+    /**
+     * @internal adaptive: after SPIN_MISSES spins in a row that ended in sleep, the next SPIN_PAUSE
+     * sleeps do not spin (on a crowded host a spin only steals the peer's CPU)
+     */
     public function spinNanos(): int
     {
-        return $this->spinNanos;
+        return $this->spinPaused > 0 ? 0 : $this->spinNanos;
     }
 
     /**
@@ -132,6 +141,12 @@ final class RingTransport implements Transport, MemoryReadiness
             return false;
         }
         if (!$this->asleep) {
+            if ($this->spinPaused > 0) {
+                $this->spinPaused--;
+            } elseif (++$this->spinMisses >= self::SPIN_MISSES) {
+                $this->spinMisses = 0;
+                $this->spinPaused = self::SPIN_PAUSE;
+            }
             $this->asleep = true;
             $sleep = $this->file->i32($this->file->mySleep);
             $this->file->setI32($this->file->mySleep, ($sleep & 1) === 1 ? $sleep : $sleep + 1);
@@ -151,6 +166,9 @@ final class RingTransport implements Transport, MemoryReadiness
             // Awake: the producer stops ringing once the sequence is even; take what it rang.
             $this->wake();
             $this->drainBells();
+        } else {
+            // Called without sleeping: the spin (or a stream of records) found the work.
+            $this->spinMisses = 0;
         }
         if ($this->bellError !== null) {
             throw $this->bellError;
