@@ -55,7 +55,11 @@ final class RingWorker
         ParentWatch::start();
         ini_set('display_errors', 'stderr');
         ini_set('html_errors', '0');
-        return new Session(self::attach($file, $socketPath, $sessionHex, $loop), Role::Acceptor, $options, $loop, 0.0);
+        $transport = self::attach($file, $socketPath, $sessionHex, $loop);
+        if ($transport instanceof RingTransport) {
+            self::watchStdin($transport, $loop);
+        }
+        return new Session($transport, Role::Acceptor, $options, $loop, 0.0);
     }
 
     /**
@@ -66,6 +70,18 @@ final class RingWorker
      */
     public static function attach(string $file, string $socketPath, string $sessionHex, EventLoop $loop): mixed
     {
+        // map first (SPEC §9.4 step 4): the parent unlinks the file the moment this side connects
+        $sessionId = '';
+        $ring = null;
+        $libc = null;
+        $declined = null;
+        try {
+            $sessionId = RingFile::sessionIdFromHex($sessionHex);
+            $libc = Libc::load();
+            $ring = RingFile::attach($libc, $file, $sessionId);
+        } catch (RingUnavailableException $e) {
+            $declined = substr($e->getMessage(), 0, 512);
+        }
         $errno = 0;
         $error = '';
         $socket = @stream_socket_client('unix://' . $socketPath, $errno, $error, 10.0);
@@ -78,13 +94,8 @@ final class RingWorker
             ));
         }
         $description = sprintf('parent of pid %d (shared-memory ring)', getmypid());
-        $sessionId = '';
-        try {
-            $sessionId = RingFile::sessionIdFromHex($sessionHex);
-            $libc = Libc::load();
-            $ring = RingFile::attach($libc, $file, $sessionId);
-        } catch (RingUnavailableException $e) {
-            $reason = substr($e->getMessage(), 0, 512);
+        if ($ring === null || $libc === null) {
+            $reason = (string) $declined;
             $sessionId = strlen($sessionId) === 8 ? $sessionId : str_repeat("\0", 8);
             self::send($socket, 'PRLD' . $sessionId . pack('Vv', getmypid(), strlen($reason)) . $reason);
             @fwrite(STDERR, sprintf(
@@ -95,6 +106,28 @@ final class RingWorker
         }
         self::send($socket, 'PRLA' . $sessionId . pack('V', getmypid()));
         return new RingTransport($ring, $socket, $libc, $loop, $description);
+    }
+
+    /**
+     * The parent holds this child's stdin open for the whole session and closes it when the
+     * session ends (SPEC §9.4 step 3); its end is the end of the input, as over stdio (§9.1).
+     */
+    private static function watchStdin(RingTransport $transport, EventLoop $loop): void
+    {
+        $stdin = defined('STDIN') ? STDIN : @fopen('php://stdin', 'r');
+        if (!is_resource($stdin)) {
+            return;
+        }
+        stream_set_blocking($stdin, false);
+        $watcher = null;
+        $watcher = $loop->onReadable($stdin, static function () use ($stdin, $transport, $loop, &$watcher): void {
+            $data = @fread($stdin, 4096);
+            if (($data === false || $data === '') && feof($stdin)) {
+                $loop->cancel((int) $watcher);
+                $transport->parentGone();
+            }
+        });
+        $loop->unreference($watcher);
     }
 
     /** @param resource $socket */

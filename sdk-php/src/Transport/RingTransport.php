@@ -269,6 +269,17 @@ final class RingTransport implements Transport, MemoryReadiness
         return $this->description;
     }
 
+    /**
+     * @internal The parent closed this child's stdin (SPEC §9.4 step 3: §9.1's end-of-stdin rule
+     * applies on the ring too): what the parent committed is still read, then the input ends, as
+     * when the doorbell socket ends.
+     */
+    public function parentGone(): void
+    {
+        $this->socketEnded = true;
+        $this->space->raise();
+    }
+
     /** Writes DATA records of at most the ring's max message length; returns the bytes taken. */
     private function offer(string $bytes, int $from, int $length): int
     {

@@ -141,6 +141,16 @@ final class RingTransportTest extends TestCase
         $this->child->write('to nobody');
     }
 
+    public function testTheParentsEndOfStdinEndsTheInputAfterItsCommittedRecords(): void
+    {
+        $this->parent->write('before');
+        $this->child->parentGone();
+        self::assertTrue($this->child->hasWork(), 'the loop calls the reader to see the end');
+        self::assertSame('before', $this->child->read());
+        self::assertNull($this->child->read());
+        self::assertFalse($this->child->hasWork(), 'nothing more to call it for');
+    }
+
     public function testAnUnknownDoorbellByteIsAProtocolError(): void
     {
         fwrite($this->parentSocket, "\x07");

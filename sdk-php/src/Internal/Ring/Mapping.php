@@ -99,7 +99,10 @@ final class Mapping
     {
         $data = @file_get_contents($path, false, null, 0, $length);
         if ($data === false || strlen($data) < $length) {
-            throw new TransportException(sprintf('cannot read the header of the ring file %s', $path));
+            $why = $data === false
+                ? (error_get_last()['message'] ?? 'unreadable')
+                : sprintf('only %d bytes', strlen($data));
+            throw new TransportException(sprintf('cannot read the header of the ring file %s: %s', $path, $why));
         }
         return $data;
     }

@@ -179,7 +179,7 @@ public final class RingFile implements Closeable {
         sweepStale(dir);
         byte[] random = new byte[16];
         RANDOM.nextBytes(random);
-        Path path = dir.resolve(namePrefix(ProcessHandle.current().pid()) + startTime(ProcessHandle.current().pid()) + "-"
+        Path path = dir.resolve(namePrefix(ProcessHandle.current().pid()) + startTime(ProcessHandle.current()) + "-"
                 + HexFormat.of().formatHex(random));
         long size = fileSize(capacity);
         MappedByteBuffer map;
@@ -266,20 +266,8 @@ public final class RingFile implements Closeable {
         return "parley-" + pid + "-";
     }
 
-    /**
-     * The process's start time as the file name carries it (SPEC §9.4): clock ticks since boot,
-     * field 22 of {@code /proc/<pid>/stat}, the same number every SDK reads; 0 when unknown. (Java's
-     * {@code startInstant()} is in another unit: a name written by a PHP parent would never match
-     * it, and the sweep removed the live ring files of PHP parents.)
-     */
-    static long startTime(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return fields.length > 19 ? Long.parseLong(fields[19]) : 0L;
-        } catch (IOException | RuntimeException e) {
-            return 0L;
-        }
+    private static long startTime(ProcessHandle p) {
+        return p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
     }
 
     /**
@@ -297,8 +285,7 @@ public final class RingFile implements Closeable {
                     long pid = Long.parseLong(parts[1]);
                     long start = Long.parseLong(parts[2]);
                     Optional<ProcessHandle> owner = ProcessHandle.of(pid);
-                    long actual = owner.isEmpty() ? 0L : startTime(pid);
-                    if (owner.isEmpty() || (start != 0 && actual != 0 && actual != start)) {
+                    if (owner.isEmpty() || (start != 0 && startTime(owner.get()) != 0 && startTime(owner.get()) != start)) {
                         Files.deleteIfExists(f);
                     }
                 } catch (NumberFormatException | IOException | SecurityException e) {

@@ -155,30 +155,6 @@ class RingFileTest {
     }
 
     @Test
-    void aLiveParentsFileNamedWithItsProcStartTicksIsKeptAndAReusedPidIsSwept() throws Exception {
-        // Another SDK (PHP) names the file with /proc/<pid>/stat field 22 (SPEC §9.4 step 1).
-        Process other = new ProcessBuilder("sleep", "30").start();
-        try {
-            String stat = Files.readString(Path.of("/proc/" + other.pid() + "/stat"));
-            String ticks = stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19];
-            Path live = RingFile.SHM.resolve("parley-" + other.pid() + "-" + ticks + "-" + "1".repeat(32));
-            Path reused = RingFile.SHM.resolve("parley-" + other.pid() + "-" + (Long.parseLong(ticks) + 1) + "-" + "2".repeat(32));
-            Files.write(live, new byte[1]);
-            Files.write(reused, new byte[1]);
-            try {
-                RingFile.sweepStale(RingFile.SHM);
-                assertThat(live).as("the live parent's ring file").exists();
-                assertThat(reused).as("a file of an earlier process with the same pid").doesNotExist();
-            } finally {
-                Files.deleteIfExists(live);
-                Files.deleteIfExists(reused);
-            }
-        } finally {
-            other.destroyForcibly();
-        }
-    }
-
-    @Test
     void aCapacityThatIsNoPowerOfTwoIsRefused() {
         assertThatThrownBy(() -> RingFile.create(RingFile.SHM, 100_000, 1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("power of two");
