@@ -62,7 +62,7 @@ final class RingTransportTest extends TestCase
     {
         self::assertFalse($this->child->hasWork());
         self::assertSame(3, $this->parent->write('abc'));
-        self::assertFalse($this->readable($this->child->readStream()), 'no doorbell: the reader did not announce sleep');
+        self::assertFalse($this->readable($this->child->readStream()), 'no doorbell: the reader is awake');
         self::assertTrue($this->child->hasWork(), 'the loop sees the committed record without a system call');
         self::assertSame('abc', $this->child->read());
         self::assertFalse($this->child->hasWork());
