@@ -37,6 +37,8 @@ final class EventLoop
     private array $readCallbacks = [];
     /** @var array<int, bool> whether the read watcher may be called without readiness (blocking read) */
     private array $blockingReads = [];
+    /** @var array<int, MemoryReadiness> read watchers whose readiness is also in shared memory */
+    private array $memory = [];
     /** @var array<int, Closure> */
     private array $writeCallbacks = [];
     /** @var array<int, array{float, Closure, float}> key => [due, callback, interval (0 = once)] */
@@ -100,13 +102,23 @@ final class EventLoop
      * @param resource $stream
      * @param bool $blocking the callback's read may block until data arrives, so the loop may call
      *                       it without polling when nothing else is pending (pipes in blocking mode)
+     * @param MemoryReadiness|null $memory readiness beside the stream's (a shared-memory ring): the
+     *                       callback also runs when it has work, and the loop spins on it, then has it
+     *                       announce sleep, before blocking
      */
-    public function onReadable(mixed $stream, Closure $callback, bool $blocking = false): int
-    {
+    public function onReadable(
+        mixed $stream,
+        Closure $callback,
+        bool $blocking = false,
+        ?MemoryReadiness $memory = null,
+    ): int {
         $key = $this->nextKey++;
         $this->readCallbacks[$key] = $callback;
         if ($blocking) {
             $this->blockingReads[$key] = true;
+        }
+        if ($memory !== null) {
+            $this->memory[$key] = $memory;
         }
         $this->poller->addRead($key, $stream);
         return $key;
@@ -151,7 +163,7 @@ final class EventLoop
     public function cancel(int $key): void
     {
         if (isset($this->readCallbacks[$key])) {
-            unset($this->readCallbacks[$key], $this->blockingReads[$key]);
+            unset($this->readCallbacks[$key], $this->blockingReads[$key], $this->memory[$key]);
             $this->poller->removeRead($key);
         } elseif (isset($this->writeCallbacks[$key])) {
             unset($this->writeCallbacks[$key]);
@@ -322,6 +334,10 @@ final class EventLoop
         if ($maxWait !== null && ($timeout === null || $timeout > $maxWait)) {
             $timeout = max(0.0, $maxWait);
         }
+        $inMemory = $this->memory === [] ? [] : $this->probeMemory($timeout);
+        if ($inMemory !== []) {
+            $timeout = 0.0;
+        }
         if (
             $timeout === null && $this->writeCallbacks === [] && count($this->readCallbacks) === 1
             && $this->blockingReads !== []
@@ -339,6 +355,12 @@ final class EventLoop
             }
             foreach ($readable as $key) {
                 if (isset($this->readCallbacks[$key])) {
+                    unset($inMemory[$key]);
+                    ($this->readCallbacks[$key])();
+                }
+            }
+            foreach ($inMemory as $key => $_) {
+                if (isset($this->readCallbacks[$key])) {
                     ($this->readCallbacks[$key])();
                 }
             }
@@ -349,6 +371,49 @@ final class EventLoop
             $this->runTimers();
         }
         return true;
+    }
+
+    /**
+     * Which memory-backed read watchers have work. When the loop would block ($timeout not 0), it
+     * first spins on them (bounded by the largest spin budget and the timeout), then has each
+     * announce sleep, fence and re-check (SPEC §9.4): only then may it block on their streams.
+     *
+     * @return array<int, true>
+     */
+    private function probeMemory(?float $timeout): array
+    {
+        $ready = [];
+        $spin = 0;
+        foreach ($this->memory as $key => $memory) {
+            if ($memory->hasWork()) {
+                $ready[$key] = true;
+            }
+            $spin = max($spin, $memory->spinNanos());
+        }
+        if ($ready !== [] || $timeout === 0.0) {
+            return $ready;
+        }
+        if ($spin > 0) {
+            $now = hrtime(true);
+            $deadline = $now + ($timeout === null ? $spin : min($spin, (int) ($timeout * 1e9)));
+            while ($now < $deadline) {
+                foreach ($this->memory as $key => $memory) {
+                    if ($memory->hasWork()) {
+                        $ready[$key] = true;
+                    }
+                }
+                if ($ready !== []) {
+                    return $ready;
+                }
+                $now = hrtime(true);
+            }
+        }
+        foreach ($this->memory as $key => $memory) {
+            if ($memory->prepareToSleep()) {
+                $ready[$key] = true;
+            }
+        }
+        return $ready;
     }
 
     private function hasWork(): bool

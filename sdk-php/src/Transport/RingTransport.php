@@ -14,6 +14,7 @@ use Parley\Internal\Ring\RingFile;
 use Parley\Internal\Ring\RingLayout;
 use Parley\Internal\Ring\Signal;
 use Parley\Loop\EventLoop;
+use Parley\Loop\MemoryReadiness;
 
 use function sprintf;
 use function strlen;
@@ -23,30 +24,40 @@ use function strlen;
  * a mapped file; a Unix socket beside it carries one-byte doorbells (0x01 DATA, 0x02 SPACE) and
  * tells, by its end, that the peer is gone.
  *
- * It plugs into the event loop like any stream: the loop waits on a private signal that the
- * transport raises when a doorbell arrives or records are left, so blocking code (`->await()`)
- * and the loop both work. A reader spins briefly on an empty ring, then announces that it sleeps,
- * fences, re-checks, and waits for a doorbell; a writer whose ring is full announces that it
- * waits and is woken by a SPACE doorbell ({@see spaceStream()}).
+ * The event loop waits on the doorbell socket itself ({@see readStream()}), with this transport as
+ * the watcher's {@see MemoryReadiness}: the loop calls read() when records are committed (no system
+ * call), spins briefly on an empty ring before it blocks, then has the transport announce that it
+ * sleeps, fence and re-check; only then does it block on the socket, which the producer rings. A
+ * writer whose ring is full announces that it waits and is woken by a SPACE doorbell
+ * ({@see spaceStream()}).
  *
  * Built by {@see \Parley\Ipc::worker()} (child side) and {@see RingLauncher} (parent side).
  */
-final class RingTransport implements Transport
+final class RingTransport implements Transport, MemoryReadiness
 {
     private const READ_BUDGET = 4 * 1024 * 1024;
     private const SPIN_NANOS = 20_000;
+    /** Spins in a row that found nothing before spinning pauses (a busy host, a slow peer). */
+    private const SPIN_MISSES = 4;
+    /** Sleeps without spinning before it is tried again. */
+    private const SPIN_PAUSE = 32;
     private const BELL_DATA = "\x01";
     private const BELL_SPACE = "\x02";
 
-    private readonly Signal $data;
     private readonly Signal $space;
-    private readonly int $bellWatcher;
     private readonly OneToOneRing $in;
     private readonly OneToOneRing $out;
+    private readonly int $spinNanos;
     private bool $socketEnded = false;
     private bool $inputEnded = false;
+    /** Whether read() returned the end (null): the loop has nothing more to call it for. */
+    private bool $endReported = false;
     private bool $outputClosed = false;
     private bool $closed = false;
+    /** Whether our sleep sequence is odd: the producer may ring, the socket must be drained. */
+    private bool $asleep = false;
+    private int $spinMisses = 0;
+    private int $spinPaused = 0;
     private ?ProtocolException $bellError = null;
     private int $lastDataRing = -1;
     private int $lastSpaceRing = -1;
@@ -54,6 +65,8 @@ final class RingTransport implements Transport
     /**
      * @internal built by the SDK once the ring file is mapped and the socket is connected
      * @param resource $socket the connected doorbell socket (after the hello)
+     * @param int|null $spinNanos how long the loop spins on an empty ring before it sleeps
+     *                            (default 20 µs; PARLEY_RING_SPIN_NS overrides it, 0 never spins)
      */
     public function __construct(
         private readonly RingFile $file,
@@ -62,23 +75,26 @@ final class RingTransport implements Transport
         private readonly EventLoop $loop,
         private readonly string $description,
         private readonly ?RingChild $child = null,
+        ?int $spinNanos = null,
     ) {
         $this->in = $file->in;
         $this->out = $file->out;
-        $this->data = new Signal();
         $this->space = new Signal();
+        $this->spinNanos = $spinNanos ?? self::defaultSpin();
         stream_set_blocking($socket, false);
         stream_set_read_buffer($socket, 0);
         stream_set_write_buffer($socket, 0);
-        $this->bellWatcher = $loop->onReadable($socket, $this->onBell(...));
-        $loop->unreference($this->bellWatcher);
-        // Records may be there before the first doorbell: look once.
-        $this->data->raise();
+        // A sleep sequence left odd (never by us, but be strict) would make the peer ring for nothing.
+        $sleep = $this->file->i32($this->file->mySleep);
+        if (($sleep & 1) === 1) {
+            $this->file->setI32($this->file->mySleep, $sleep + 1);
+        }
     }
 
+    /** @return resource the doorbell socket: readable when a DATA or SPACE byte came, or at its end */
     public function readStream(): mixed
     {
-        return $this->data->stream();
+        return $this->socket;
     }
 
     public function writeStream(): mixed
@@ -97,59 +113,87 @@ final class RingTransport implements Transport
         return false;
     }
 
+    /** @internal the event loop's probe: a committed record waits, or the socket told something */
+    public function hasWork(): bool
+    {
+        if ($this->closed || $this->endReported) {
+            return false;
+        }
+        return $this->inputEnded || $this->socketEnded || $this->bellError !== null || $this->in->hasRecord();
+    }
+
+    /**
+     * @internal adaptive: after SPIN_MISSES spins in a row that ended in sleep, the next SPIN_PAUSE
+     * sleeps do not spin (on a crowded host a spin only steals the peer's CPU)
+     */
+    public function spinNanos(): int
+    {
+        return $this->spinPaused > 0 ? 0 : $this->spinNanos;
+    }
+
+    /**
+     * @internal announce sleep (odd sequence), full fence, re-check: either we see the records or
+     * the producer sees us asleep and rings (SPEC §9.4)
+     */
+    public function prepareToSleep(): bool
+    {
+        if ($this->closed || $this->endReported) {
+            return false;
+        }
+        if (!$this->asleep) {
+            if ($this->spinPaused > 0) {
+                $this->spinPaused--;
+            } elseif (++$this->spinMisses >= self::SPIN_MISSES) {
+                $this->spinMisses = 0;
+                $this->spinPaused = self::SPIN_PAUSE;
+            }
+            $this->asleep = true;
+            $sleep = $this->file->i32($this->file->mySleep);
+            $this->file->setI32($this->file->mySleep, ($sleep & 1) === 1 ? $sleep : $sleep + 1);
+            $this->libc->fence();
+        }
+        return $this->in->hasRecord();
+    }
+
     public function read(): ?string
     {
         if ($this->closed || $this->inputEnded) {
+            $this->endReported = true;
             return null;
         }
-        $this->data->clear();
+        $wait = $this->file->i32($this->file->myWait);
+        if ($this->asleep || ($wait & 1) === 1) {
+            // Awake: the producer stops ringing once the sequence is even; take what it rang.
+            $this->wake();
+            $this->drainBells();
+        } else {
+            // Called without sleeping: the spin (or a stream of records) found the work.
+            $this->spinMisses = 0;
+        }
         if ($this->bellError !== null) {
             throw $this->bellError;
         }
-        $sleep = $this->file->i32($this->file->mySleep);
-        if (($sleep & 1) === 1) {
-            $this->file->setI32($this->file->mySleep, $sleep + 1);
+        $bytes = $this->poll();
+        if ($bytes !== null) {
+            return $this->endAfter($bytes);
         }
-        $deadline = 0;
-        while (true) {
-            $before = $this->in->head();
-            $closed = false;
-            $bytes = $this->in->poll(self::READ_BUDGET, $closed);
-            if ($this->in->head() !== $before) {
-                $this->ringSpaceIfWaiting();
+        // Nothing committed: the loop called us for the socket (a late doorbell, SPACE, the end).
+        if ($this->drainBells() || $this->socketEnded) {
+            // A doorbell or the end came after the look above: every committed record first.
+            $bytes = $this->poll();
+            if ($bytes !== null) {
+                return $this->endAfter($bytes);
             }
-            if ($closed) {
-                $this->inputEnded = true;
-                if ($bytes !== '') {
-                    // the end comes with the last bytes: wake the reader once more to see it
-                    $this->data->raise();
-                    return $bytes;
-                }
-                return null;
-            }
-            if ($bytes !== '' || $this->in->hasRecord()) {
-                if ($this->in->hasRecord()) {
-                    $this->data->raise();
-                } else {
-                    $this->sleepUnlessData();
-                }
-                if ($bytes !== '') {
-                    return $bytes;
-                }
-                continue;
-            }
-            if ($this->socketEnded) {
-                // Every committed record is drained: now the end of the socket is the end.
-                $this->inputEnded = true;
-                return null;
-            }
-            $deadline = $deadline === 0 ? hrtime(true) + self::SPIN_NANOS : $deadline;
-            if (hrtime(true) < $deadline) {
-                continue;
-            }
-            $this->sleepUnlessData();
-            return '';
         }
+        if ($this->bellError !== null) {
+            throw $this->bellError;
+        }
+        if ($this->socketEnded) {
+            // Every committed record is drained: now the end of the socket is the end.
+            $this->inputEnded = $this->endReported = true;
+            return null;
+        }
+        return '';
     }
 
     public function write(string $bytes): int
@@ -203,7 +247,6 @@ final class RingTransport implements Transport
         if (!$this->outputClosed) {
             $this->file->setI32($this->file->myProducerState, RingLayout::STATE_ABORTED);
         }
-        $this->loop->cancel($this->bellWatcher);
         @fclose($this->socket);
         $this->file->map->unmap();
         // A child's exit sequence (§9.1): stdin closed, then SIGTERM and SIGKILL after the graces.
@@ -233,11 +276,8 @@ final class RingTransport implements Transport
      */
     public function parentGone(): void
     {
-        if (!$this->socketEnded) {
-            $this->socketEnded = true;
-            $this->loop->cancel($this->bellWatcher);
-            $this->data->raise();
-        }
+        $this->socketEnded = true;
+        $this->space->raise();
     }
 
     /** Writes DATA records of at most the ring's max message length; returns the bytes taken. */
@@ -253,20 +293,6 @@ final class RingTransport implements Transport
             $done += $n;
         }
         return $done;
-    }
-
-    /** Announce sleep, fence, re-check: either we see the data or the producer sees us asleep. */
-    private function sleepUnlessData(): void
-    {
-        $sleep = $this->file->i32($this->file->mySleep);
-        if (($sleep & 1) === 0) {
-            $this->file->setI32($this->file->mySleep, ++$sleep);
-        }
-        $this->libc->fence();
-        if ($this->in->hasRecord()) {
-            $this->file->setI32($this->file->mySleep, $sleep + 1);
-            $this->data->raise();
-        }
     }
 
     private function ringDataIfSleeping(): void
@@ -297,34 +323,87 @@ final class RingTransport implements Transport
         }
     }
 
-    /** The doorbell socket is readable: drain it, wake the reader and/or the writer. */
-    private function onBell(): void
+    /**
+     * Reads committed records (at most the read budget); null when there were none. A CLOSE record
+     * ends the input: its bytes come back, then null.
+     */
+    private function poll(): ?string
     {
-        $bytes = @fread($this->socket, 4096);
-        if ($bytes === false || $bytes === '') {
-            if (!is_resource($this->socket) || feof($this->socket)) {
-                $this->socketEnded = true;
-                $this->loop->cancel($this->bellWatcher);
-                $this->data->raise();
+        $before = $this->in->head();
+        $closed = false;
+        $bytes = $this->in->poll(self::READ_BUDGET, $closed);
+        if ($this->in->head() !== $before) {
+            $this->ringSpaceIfWaiting();
+        }
+        if ($closed) {
+            $this->inputEnded = true;
+            return $bytes;
+        }
+        return $bytes === '' ? null : $bytes;
+    }
+
+    /** The bytes read, or the end (null) when a CLOSE record came with nothing before it. */
+    private function endAfter(string $bytes): ?string
+    {
+        if ($bytes === '' && $this->inputEnded) {
+            $this->endReported = true;
+            return null;
+        }
+        return $bytes;
+    }
+
+    private function wake(): void
+    {
+        if ($this->asleep) {
+            $this->asleep = false;
+            $sleep = $this->file->i32($this->file->mySleep);
+            if (($sleep & 1) === 1) {
+                $this->file->setI32($this->file->mySleep, $sleep + 1);
+            }
+        }
+    }
+
+    /**
+     * Drains the doorbell socket: a SPACE byte wakes the writer, the socket's end is noted, any
+     * byte other than 0x01/0x02 is a PROTOCOL_ERROR. Returns whether a DATA byte came.
+     */
+    private function drainBells(): bool
+    {
+        if ($this->socketEnded) {
+            return false;
+        }
+        $data = false;
+        while (true) {
+            $bytes = @fread($this->socket, 4096);
+            if ($bytes === false || $bytes === '') {
+                if (!is_resource($this->socket) || feof($this->socket)) {
+                    $this->socketEnded = true;
+                    $this->space->raise();
+                }
+                return $data;
+            }
+            $unexpected = str_replace([self::BELL_DATA, self::BELL_SPACE], '', $bytes);
+            if ($unexpected !== '') {
+                $this->bellError ??= new ProtocolException(ErrorCode::ProtocolError, sprintf(
+                    '%s: unexpected byte 0x%02x on the doorbell socket (only 0x01 and 0x02 are valid, SPEC §9.4)',
+                    $this->description,
+                    ord($unexpected[0]),
+                ));
+                return $data;
+            }
+            $data = $data || str_contains($bytes, self::BELL_DATA);
+            if (str_contains($bytes, self::BELL_SPACE)) {
                 $this->space->raise();
             }
-            return;
+            if (strlen($bytes) < 4096) {
+                return $data;
+            }
         }
-        $unexpected = str_replace([self::BELL_DATA, self::BELL_SPACE], '', $bytes);
-        if ($unexpected !== '') {
-            $this->bellError ??= new ProtocolException(ErrorCode::ProtocolError, sprintf(
-                '%s: unexpected byte 0x%02x on the doorbell socket (only 0x01 and 0x02 are valid, SPEC §9.4)',
-                $this->description,
-                ord($unexpected[0]),
-            ));
-            $this->data->raise();
-            return;
-        }
-        if (str_contains($bytes, self::BELL_DATA)) {
-            $this->data->raise();
-        }
-        if (str_contains($bytes, self::BELL_SPACE)) {
-            $this->space->raise();
-        }
+    }
+
+    private static function defaultSpin(): int
+    {
+        $configured = getenv('PARLEY_RING_SPIN_NS');
+        return $configured !== false && is_numeric($configured) ? max(0, (int) $configured) : self::SPIN_NANOS;
     }
 }

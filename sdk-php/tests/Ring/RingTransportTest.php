@@ -46,15 +46,56 @@ final class RingTransportTest extends TestCase
     public function testASleepingReaderIsWokenByTheDataDoorbell(): void
     {
         self::assertSame('', $this->child->read());
+        self::assertFalse($this->child->prepareToSleep(), 'nothing committed: the loop may block');
         $sleep = $this->rings->child->i32(RingLayout::A_CONSUMER_SLEEP >> 2);
-        self::assertSame(1, $sleep & 1, 'an empty read announces sleep');
-        $this->drainLoop();
+        self::assertSame(1, $sleep & 1, 'going to sleep announces it');
         self::assertFalse($this->readable($this->child->readStream()));
 
         self::assertSame(5, $this->parent->write('hello'));
-        $this->drainLoop();
         self::assertTrue($this->readable($this->child->readStream()), 'the DATA doorbell woke the reader');
         self::assertSame('hello', $this->child->read());
+        self::assertSame(0, $this->rings->child->i32(RingLayout::A_CONSUMER_SLEEP >> 2) & 1, 'awake again');
+        self::assertFalse($this->readable($this->child->readStream()), 'the doorbell byte was taken');
+    }
+
+    public function testAnAwakeReaderIsNotRungButSeesTheRecords(): void
+    {
+        self::assertFalse($this->child->hasWork());
+        self::assertSame(3, $this->parent->write('abc'));
+        self::assertFalse($this->readable($this->child->readStream()), 'no doorbell: the reader is awake');
+        self::assertTrue($this->child->hasWork(), 'the loop sees the committed record without a system call');
+        self::assertSame('abc', $this->child->read());
+        self::assertFalse($this->child->hasWork());
+    }
+
+    public function testARecordCommittedBeforeTheAnnouncementIsSeenByTheRecheck(): void
+    {
+        $this->parent->write('early');
+        self::assertTrue($this->child->prepareToSleep(), 'the re-check after the fence sees the record');
+        self::assertSame('early', $this->child->read());
+    }
+
+    public function testTheLoopCallsTheReaderForRecordsAndSleepsOnTheSocket(): void
+    {
+        $got = [];
+        $key = $this->loop->onReadable($this->child->readStream(), function () use (&$got): void {
+            $got[] = $this->child->read();
+        }, false, $this->child);
+        $this->parent->write('one');
+        $this->loop->tick(true, 1.0);
+        self::assertSame(['one'], $got, 'called for the committed record, no doorbell needed');
+
+        $this->loop->tick(true, 0.001);
+        self::assertSame(1, $this->rings->child->i32(RingLayout::A_CONSUMER_SLEEP >> 2) & 1, 'asleep before blocking');
+        $this->parent->write('two');
+        $this->loop->tick(true, 1.0);
+        self::assertSame(['one', 'two'], $got);
+
+        $this->parent->shutdownOutput();
+        $this->loop->tick(true, 1.0);
+        $this->loop->tick(true, 0.001);
+        self::assertSame(['one', 'two', null], $got, 'the CLOSE record is the end of the stream');
+        $this->loop->cancel($key);
     }
 
     public function testAWriterOfAFullRingIsWokenByTheSpaceDoorbell(): void
@@ -64,15 +105,15 @@ final class RingTransportTest extends TestCase
         self::assertGreaterThan(0, $written);
         self::assertLessThan(65536, $written, 'a 64 KiB ring cannot take 200 KB');
         self::assertSame(1, $this->rings->parent->i32(RingLayout::A_PRODUCER_WAIT >> 2) & 1);
-        $this->drainLoop();
         self::assertFalse($this->readable($this->parent->spaceStream()));
 
         $received = $this->child->read();
-        $this->drainLoop();
+        self::assertTrue($this->readable($this->parent->readStream()), 'the consumer rang SPACE');
+        self::assertSame('', $this->parent->read());
         self::assertTrue($this->readable($this->parent->spaceStream()), 'the SPACE doorbell woke the writer');
         while (strlen($received) < strlen($data)) {
             $written += $this->parent->write(substr($data, $written));
-            $this->drainLoop();
+            $this->parent->read();
             $received .= $this->child->read();
         }
         self::assertTrue($received === $data);
@@ -98,6 +139,16 @@ final class RingTransportTest extends TestCase
         self::assertNull($this->child->read());
         $this->expectException(PeerGoneException::class);
         $this->child->write('to nobody');
+    }
+
+    public function testTheParentsEndOfStdinEndsTheInputAfterItsCommittedRecords(): void
+    {
+        $this->parent->write('before');
+        $this->child->parentGone();
+        self::assertTrue($this->child->hasWork(), 'the loop calls the reader to see the end');
+        self::assertSame('before', $this->child->read());
+        self::assertNull($this->child->read());
+        self::assertFalse($this->child->hasWork(), 'nothing more to call it for');
     }
 
     public function testAnUnknownDoorbellByteIsAProtocolError(): void

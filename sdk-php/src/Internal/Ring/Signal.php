@@ -8,8 +8,8 @@ use Parley\Exception\TransportException;
 
 /**
  * A level-triggered wake-up for the event loop: a private socket pair whose read end is readable
- * while the signal is raised. The ring transport raises it when a doorbell arrives or when it
- * stopped reading with records left, so the loop calls back without knowing about the ring.
+ * while the signal is raised. The ring transport raises it for a writer waiting for room when a
+ * SPACE doorbell arrives (the rare path; readers wait on the doorbell socket itself, SPEC §9.4).
  */
 final class Signal
 {

@@ -22,6 +22,7 @@ use Parley\Internal\Io\Reader;
 use Parley\Internal\Log;
 use Parley\Loop\Deferred;
 use Parley\Loop\EventLoop;
+use Parley\Loop\MemoryReadiness;
 use Parley\PeerInfo;
 use Parley\Session\SessionOptions;
 use Parley\Session\SessionState;
@@ -98,6 +99,7 @@ final class Lifecycle implements SessionGate
             $this->transport->readStream(),
             $reader->onReadable(...),
             $this->transport->canBlockOnRead(),
+            $this->transport instanceof MemoryReadiness ? $this->transport : null,
         );
         $this->handshakeTimer = $this->loop->delay($this->options->handshakeTimeout, function (): void {
             $this->handshakeTimer = null;

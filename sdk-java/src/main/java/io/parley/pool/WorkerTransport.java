@@ -12,6 +12,9 @@ package io.parley.pool;
  * as with stdio: a crash is reported with the child's exit status and stderr, exec_ttl kills the
  * process tree, recycling and shutdown work alike. The worker's stdout is read and dropped.
  * Heartbeats are off, as with stdio: the pool watches the process.
+ *
+ * <p>With {@link #SHM} the pool starts each worker on a shared-memory ring; supervision is the
+ * same, and the worker's stdout is logged (it carries no frames).
  */
 public enum WorkerTransport {
     /** Frames on the worker's stdin/stdout (default). */
@@ -19,5 +22,12 @@ public enum WorkerTransport {
     /** A Unix domain socket the pool listens on. */
     UNIX,
     /** A loopback TCP socket the pool listens on. */
-    TCP
+    TCP,
+    /**
+     * The shared-memory ring (SPEC §9.4, {@link io.parley.transport.SharedMemory}): a ring file per
+     * worker in {@code /dev/shm} (1 MiB each way) and a Unix socket for doorbells. A worker that
+     * cannot map it (PHP without FFI) declines and the session runs over that socket; when this
+     * process cannot create the ring the worker is started over stdio. Both are logged once.
+     */
+    SHM
 }

@@ -31,7 +31,7 @@
  * <tr><td>workers</td><td>number of CPUs</td><td>local workers kept running</td></tr>
  * <tr><td>env</td><td>{}</td><td>variables added to the inherited environment</td></tr>
  * <tr><td>working_dir</td><td>current dir (file: its dir)</td><td>the workers' working directory</td></tr>
- * <tr><td>transport</td><td>stdio</td><td>stdio, unix (private 0600 socket) or tcp (loopback, per-pool token); the worker's {@code Ipc::worker()} dials back</td></tr>
+ * <tr><td>transport</td><td>stdio</td><td>stdio, unix (private 0600 socket) or tcp (loopback, per-pool token): the worker's {@code Ipc::worker()} dials back; shm: the shared-memory ring (SPEC §9.4, one 1 MiB ring pair per worker in /dev/shm; a worker without FFI declines and uses the ring's socket, logged once)</td></tr>
  * <tr><td>max_concurrent</td><td>1</td><td>calls per worker at once; 1 = one job at a time, more uses multiplexing</td></tr>
  * <tr><td>queue_size</td><td>1024</td><td>calls that may wait for a worker (FIFO)</td></tr>
  * <tr><td>allocate_timeout</td><td>60s</td><td>how long a call may wait for a worker</td></tr>

@@ -17,6 +17,10 @@ final class ChildSocketTransport implements Transport {
         this.process = process;
     }
 
+    ChildProcessTransport process() {
+        return process;
+    }
+
     @Override
     public Role role() {
         return socket.role();

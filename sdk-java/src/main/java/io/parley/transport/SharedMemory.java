@@ -61,6 +61,27 @@ public final class SharedMemory {
         return new Builder(command);
     }
 
+    /**
+     * The child process under a transport that {@link Builder#launch()} returned, whichever way
+     * the session runs (the ring, the Unix socket of a child that declined it, or stdio when this
+     * process could not create the ring): for supervisors that watch the process (exit status,
+     * stderr tail, kill).
+     *
+     * @throws IllegalArgumentException when {@code launched} did not come from {@link Builder#launch()}
+     */
+    public static ChildProcessTransport process(Transport launched) {
+        if (launched instanceof ChildProcessTransport) {
+            return (ChildProcessTransport) launched;
+        }
+        if (launched instanceof ChildSocketTransport) {
+            return ((ChildSocketTransport) launched).process();
+        }
+        if (launched instanceof RingTransport && ((RingTransport) launched).process() instanceof ChildProcessTransport) {
+            return (ChildProcessTransport) ((RingTransport) launched).process();
+        }
+        throw new IllegalArgumentException("not a transport launched by SharedMemory: " + launched.description());
+    }
+
     /** Whether this process was started as a ring child (the three variables are set). */
     public static boolean offered() {
         return offered(System.getenv());

@@ -87,6 +87,11 @@ public final class RingTransport implements Transport {
         bell.start();
     }
 
+    /** The child whose lifetime goes with this transport (parent side), or null. */
+    public Transport process() {
+        return process;
+    }
+
     @Override
     public Role role() {
         return role;

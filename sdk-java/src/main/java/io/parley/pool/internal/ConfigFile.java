@@ -249,7 +249,7 @@ public final class ConfigFile {
         try {
             return WorkerTransport.valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IOException(at + ": expected stdio, unix or tcp, got " + s, e);
+            throw new IOException(at + ": expected stdio, unix, tcp or shm, got " + s, e);
         }
     }
 

@@ -3,7 +3,9 @@ package io.parley.pool.internal;
 import io.parley.Handlers;
 import io.parley.Session;
 import io.parley.pool.PoolConfig;
+import io.parley.pool.WorkerTransport;
 import io.parley.transport.ChildProcessTransport;
+import io.parley.transport.SharedMemory;
 import io.parley.transport.Transport;
 import java.io.IOException;
 import java.util.HashMap;
@@ -21,19 +23,44 @@ final class Launcher {
     }
 
     /**
+     * A launched worker: its process, and the transport its session runs on (the process itself
+     * with stdio; with shm the ring, or the ring's socket if the worker declined it).
+     */
+    static final class Launched {
+        final ChildProcessTransport process;
+        final Transport transport;
+
+        Launched(ChildProcessTransport process, Transport transport) {
+            this.process = process;
+            this.transport = transport;
+        }
+    }
+
+    /**
      * Launches the worker process of {@code cfg}. With stdio its stdin/stdout carry the frames;
      * with a socket transport {@code dialIn} holds where and how it dials back (its stdout is then
-     * not read by the session).
+     * not read by the session); with shm it is started on a shared-memory ring (SPEC §9.4) and has
+     * attached (or declined) when this returns.
      */
-    ChildProcessTransport launch(PoolConfig cfg, Map<String, String> dialIn) throws IOException {
+    Launched launch(PoolConfig cfg, Map<String, String> dialIn) throws IOException {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putAll(cfg.env());
         env.putAll(dialIn);
+        if (cfg.transport() == WorkerTransport.SHM) {
+            SharedMemory.Builder ring = SharedMemory.builder(cfg.command()).environment(env).grace(cfg.stopTimeout())
+                    .attachTimeout(cfg.startTimeout());
+            if (cfg.workingDir() != null) {
+                ring.workingDirectory(cfg.workingDir());
+            }
+            Transport t = ring.launch();
+            return new Launched(SharedMemory.process(t), t);
+        }
         ChildProcessTransport.Builder b = ChildProcessTransport.builder(cfg.command()).environment(env).grace(cfg.stopTimeout());
         if (cfg.workingDir() != null) {
             b.workingDirectory(cfg.workingDir());
         }
-        return b.launch();
+        ChildProcessTransport child = b.launch();
+        return new Launched(child, child);
     }
 
     /**

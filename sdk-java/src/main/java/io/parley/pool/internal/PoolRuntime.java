@@ -90,7 +90,7 @@ public final class PoolRuntime {
         PoolRuntime rt = new PoolRuntime(configs, handlers, sessionOptions, listener);
         try {
             for (NamedPool p : rt.pools.values()) {
-                if (p.cfg.transport() != io.parley.pool.WorkerTransport.STDIO) {
+                if (p.cfg.transport() == io.parley.pool.WorkerTransport.UNIX || p.cfg.transport() == io.parley.pool.WorkerTransport.TCP) {
                     rt.localListeners.put(p, LocalListener.start(p.cfg, rt));
                 }
             }

@@ -58,9 +58,9 @@ final class Supervisor {
         int id = rt.nextWorkerId();
         LocalListener listener = rt.localListener(pool);
         CompletableFuture<Session> dialled = listener == null ? null : listener.expect(id);
-        ChildProcessTransport child;
+        Launcher.Launched launched;
         try {
-            child = rt.launcher.launch(cfg, listener == null ? Map.of() : listener.environment(id));
+            launched = rt.launcher.launch(cfg, listener == null ? Map.of() : listener.environment(id));
         } catch (IOException | RuntimeException e) {
             if (dialled != null) {
                 dialled.cancel(false);
@@ -68,7 +68,10 @@ final class Supervisor {
             pool.onStartFailed(null, e);
             return;
         }
+        ChildProcessTransport child = launched.process;
         Worker w = new Worker(id, child, null, -1);
+        // On the ring (or its socket) the end of the transport says nothing of the exit status.
+        w.socket = launched.transport != child;
         if (dialled != null) {
             w.socket = true;
             discardStdout(w);
@@ -78,6 +81,7 @@ final class Supervisor {
         if (!pool.added(w)) {
             ProcessTree.kill(w.process);
             child.kill();
+            releaseRing(launched, child);
             if (dialled != null) {
                 dialled.cancel(false);
             }
@@ -86,14 +90,26 @@ final class Supervisor {
         }
         Session s;
         try {
-            s = dialled == null ? rt.launcher.open(child, cfg, null, false) : awaitDialIn(w, dialled, listener);
+            s = dialled == null ? rt.launcher.open(launched.transport, cfg, null, false) : awaitDialIn(w, dialled, listener);
         } catch (IOException | RuntimeException e) {
             ProcessTree.kill(w.process);
             child.kill();
+            releaseRing(launched, child);
             pool.onStartFailed(w, new IOException(w.describe() + " failed its handshake: " + e.getMessage(), e));
             return;
         }
         join(w, s);
+    }
+
+    /** Closes a ring (or its socket) that no session took over; the process is already killed. */
+    private static void releaseRing(Launcher.Launched launched, ChildProcessTransport child) {
+        if (launched.transport != child) {
+            try {
+                launched.transport.close();
+            } catch (IOException | RuntimeException ignored) {
+                // nothing left to release
+            }
+        }
     }
 
     /** Waits (bounded by start_timeout) for a socket worker to dial in and finish its handshake. */
