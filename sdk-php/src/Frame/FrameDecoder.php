@@ -11,6 +11,7 @@ use Parley\Exception\ProtocolException;
 use Parley\Exception\SessionClosedException;
 
 use function hash;
+use function implode;
 use function min;
 use function sprintf;
 use function strlen;
@@ -42,6 +43,9 @@ final class FrameDecoder
     /** Stray bytes since the last verified header (§3.6 rule 4). */
     private int $strayCount = 0;
     private ?SessionClosedException $error = null;
+    /** @var list<string> pieces of a verified frame's payload that arrived after $buffer, joined once it is complete */
+    private array $pending = [];
+    private int $pendingBytes = 0;
 
     /**
      * @param Closure(string): void|null $onStray receives every run of skipped bytes, in order
@@ -61,6 +65,24 @@ final class FrameDecoder
 
     public function feed(string $bytes): void
     {
+        if ($this->need > 0) {
+            // A frame larger than one read: keep its pieces apart and join them once, when the last
+            // one arrives (appending each to the buffer would copy the frame over and over).
+            $length = strlen($bytes);
+            if (strlen($this->buffer) - $this->pos + $this->pendingBytes + $length < $this->need) {
+                $this->pending[] = $bytes;
+                $this->pendingBytes += $length;
+                return;
+            }
+            if ($this->pending !== []) {
+                $pieces = $this->pending;
+                $pieces[] = $bytes;
+                $this->pending = [];
+                $this->pendingBytes = 0;
+                $bytes = implode('', $pieces);
+                unset($pieces);
+            }
+        }
         if ($this->pos >= strlen($this->buffer)) {
             $this->buffer = $bytes;
         } elseif ($this->pos > 0) {
@@ -240,7 +262,9 @@ final class FrameDecoder
         if ($this->error !== null) {
             return;
         }
-        $rest = strlen($this->buffer) - $this->pos;
+        $rest = strlen($this->buffer) - $this->pos + $this->pendingBytes;
+        $this->pending = [];
+        $this->pendingBytes = 0;
         if ($rest <= 0) {
             return;
         }
@@ -269,7 +293,7 @@ final class FrameDecoder
     /** Bytes received and not yet returned as frames or reported as stray. */
     public function bufferedBytes(): int
     {
-        return strlen($this->buffer) - $this->pos;
+        return strlen($this->buffer) - $this->pos + $this->pendingBytes;
     }
 
     /** @param array<int, int> $header the four u32 of header bytes 4..19 */
