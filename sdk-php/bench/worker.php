@@ -25,7 +25,11 @@ $session->handle('mark', static function () use (&$mark, $cpu): bool {
     $mark = $cpu();
     return true;
 });
-$session->handle('cpu', static fn (): float => $cpu() - $mark);
+// A closure capturing $mark by reference: an arrow function would capture the value at creation
+// (0.0) and report the CPU since process start.
+$session->handle('cpu', static function () use (&$mark, $cpu): float {
+    return $cpu() - $mark;
+});
 $session->handle('notify', static function (array $params, RequestContext $context): int {
     $payload = str_repeat('x', $params['size']);
     $session = $context->session();

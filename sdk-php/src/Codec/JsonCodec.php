@@ -54,7 +54,7 @@ final class JsonCodec implements Codec
         } catch (\JsonException $e) {
             throw new CodecException('body is not valid JSON: ' . $e->getMessage(), $e);
         }
-        StrictJson::checkReceived($bytes);
+        StrictJson::checkDecoded($bytes, $value);
         return $value;
     }
 }

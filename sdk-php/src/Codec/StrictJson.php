@@ -8,9 +8,11 @@ use Parley\Exception\ErrorCode;
 
 use function get_object_vars;
 use function is_array;
+use function is_bool;
 use function is_infinite;
 use function is_int;
 use function is_object;
+use function is_string;
 use function json_decode;
 use function preg_match;
 use function preg_match_all;
@@ -28,7 +30,9 @@ use function strpbrk;
  * - sent: a value with no JSON form (a Closure, a Generator, an object with no public state) is
  *   refused, never sent as `{}`; NaN and ±INF are refused by `json_encode`.
  *
- * The exact check of a received body runs only when it holds a 19-digit run or a 3-digit exponent.
+ * The exact check of a received body runs only when its decoded value is not a plain scalar (a
+ * decoded string, integer, boolean or null holds no number that could have been rounded) and its
+ * text holds a 19-digit run or a 3-digit exponent.
  *
  * @internal
  */
@@ -42,6 +46,29 @@ final class StrictJson
     public static function mayHoldInexactNumbers(string $bytes): bool
     {
         return preg_match('/\d{19}|\d[eE][+-]?\d{3}/', $bytes) === 1;
+    }
+
+    /**
+     * Whether the value json_decode() made of a body could hide a rounded number: a string, an
+     * integer, a boolean or null cannot (an integer literal outside 64 bits decodes to a float), so
+     * their body is not scanned. Saves a regular-expression pass over large string bodies.
+     */
+    public static function mayBeInexact(mixed $decoded): bool
+    {
+        return !is_string($decoded) && !is_int($decoded) && !is_bool($decoded) && $decoded !== null;
+    }
+
+    /**
+     * {@see checkReceived()} for a body json_decode() turned into $decoded: skipped when the value
+     * is a plain scalar ({@see mayBeInexact()}).
+     *
+     * @throws CodecException PARSE_ERROR: a number no peer can keep exactly
+     */
+    public static function checkDecoded(string $bytes, mixed $decoded): void
+    {
+        if (self::mayBeInexact($decoded)) {
+            self::checkReceived($bytes);
+        }
     }
 
     /** @throws CodecException PARSE_ERROR: a number no peer can keep exactly */

@@ -10,7 +10,9 @@ use Parley\Exception\PeerGoneException;
 use Parley\Exception\ProtocolException;
 use Parley\Exception\SessionClosedException;
 
+use function array_unshift;
 use function hash;
+use function implode;
 use function min;
 use function sprintf;
 use function strlen;
@@ -42,6 +44,11 @@ final class FrameDecoder
     /** Stray bytes since the last verified header (§3.6 rule 4). */
     private int $strayCount = 0;
     private ?SessionClosedException $error = null;
+    /** @var list<string> pieces of a verified frame's payload that arrived after $buffer, joined once it is complete */
+    private array $pending = [];
+    private int $pendingBytes = 0;
+    /** A frame completed by {@see feed()} from pieces, returned by the next {@see next()} */
+    private ?Frame $ready = null;
 
     /**
      * @param Closure(string): void|null $onStray receives every run of skipped bytes, in order
@@ -61,6 +68,27 @@ final class FrameDecoder
 
     public function feed(string $bytes): void
     {
+        if ($this->need > 0) {
+            // A frame larger than one read: keep its pieces apart and join them once, when the last
+            // one arrives (appending each to the buffer would copy the frame over and over).
+            $length = strlen($bytes);
+            if (strlen($this->buffer) - $this->pos + $this->pendingBytes + $length < $this->need) {
+                $this->pending[] = $bytes;
+                $this->pendingBytes += $length;
+                return;
+            }
+            if ($this->pending !== []) {
+                if ($this->completeFromPieces($bytes)) {
+                    return;
+                }
+                $pieces = $this->pending;
+                $pieces[] = $bytes;
+                $this->pending = [];
+                $this->pendingBytes = 0;
+                $bytes = implode('', $pieces);
+                unset($pieces);
+            }
+        }
         if ($this->pos >= strlen($this->buffer)) {
             $this->buffer = $bytes;
         } elseif ($this->pos > 0) {
@@ -79,6 +107,11 @@ final class FrameDecoder
      */
     public function next(): ?Frame
     {
+        if ($this->ready !== null) {
+            $frame = $this->ready;
+            $this->ready = null;
+            return $frame;
+        }
         $buffer = $this->buffer;
         $pos = $this->pos;
         $end = strlen($buffer);
@@ -240,7 +273,9 @@ final class FrameDecoder
         if ($this->error !== null) {
             return;
         }
-        $rest = strlen($this->buffer) - $this->pos;
+        $rest = strlen($this->buffer) - $this->pos + $this->pendingBytes;
+        $this->pending = [];
+        $this->pendingBytes = 0;
         if ($rest <= 0) {
             return;
         }
@@ -269,7 +304,9 @@ final class FrameDecoder
     /** Bytes received and not yet returned as frames or reported as stray. */
     public function bufferedBytes(): int
     {
-        return strlen($this->buffer) - $this->pos;
+        $ready = $this->ready === null ? 0
+            : FrameDescriptor::HEADER_SIZE + strlen($this->ready->meta) + strlen($this->ready->body);
+        return strlen($this->buffer) - $this->pos + $this->pendingBytes + $ready;
     }
 
     /** @param array<int, int> $header the four u32 of header bytes 4..19 */
@@ -295,6 +332,42 @@ final class FrameDecoder
             $this->pos = 0;
         }
         return $frame;
+    }
+
+    /**
+     * The last piece of a frame held in pieces arrived: builds the frame with one copy of its body
+     * (header and meta are in the buffer; the body is the rest of the buffer, the pieces and the
+     * head of $bytes), keeps what follows it as the new buffer. False when the meta itself is split
+     * (then the caller joins everything).
+     */
+    private function completeFromPieces(string $bytes): bool
+    {
+        $header = $this->header;
+        $meta = $header[3] >> 16;
+        $bodyStart = $this->pos + FrameDescriptor::HEADER_SIZE + $meta;
+        if (strlen($this->buffer) < $bodyStart) {
+            return false;
+        }
+        $last = $this->need - (strlen($this->buffer) - $this->pos) - $this->pendingBytes;
+        $pieces = $this->pending;
+        array_unshift($pieces, substr($this->buffer, $bodyStart));
+        $pieces[] = $last === strlen($bytes) ? $bytes : substr($bytes, 0, $last);
+        $frame = new Frame(
+            ($header[1] >> 16) & 0xFF,
+            $header[1] & 0xFFFF,
+            $header[2],
+            ($header[3] >> 8) & 0xFF,
+            $header[3] & 0xFF,
+            $meta === 0 ? '' : substr($this->buffer, $this->pos + FrameDescriptor::HEADER_SIZE, $meta),
+            implode('', $pieces),
+        );
+        $this->pending = [];
+        $this->pendingBytes = 0;
+        $this->need = 0;
+        $this->buffer = $last === strlen($bytes) ? '' : substr($bytes, $last);
+        $this->pos = 0;
+        $this->ready = $frame;
+        return true;
     }
 
     /** Marks the bytes from the current position up to $to as stray. */

@@ -233,4 +233,55 @@ final class FrameDecoderTest extends TestCase
         self::assertSame(8, $decoded?->kind);
         self::assertSame($corrupt, $stray);
     }
+    /** A frame larger than one read arrives in many pieces: they are held apart, then joined once. */
+    public function testAFrameArrivingInManyPiecesIsDecodedWholeWithTheNextFrameBehindIt(): void
+    {
+        $body = random_bytes(300_000);
+        $big = FrameEncoder::encode(3, 0, 7, '', 0, 0, $body);
+        $small = FrameEncoder::encode(3, 0, 8, '', 1, 0, '"after"');
+        $stream = $big . $small;
+        $decoder = new FrameDecoder(1048576);
+        $fed = 0;
+        $frames = [];
+        foreach (str_split($stream, 65536) as $piece) {
+            $decoder->feed($piece);
+            $fed += strlen($piece);
+            while (($frame = $decoder->next()) !== null) {
+                $frames[] = $frame;
+            }
+            if ($fed < strlen($big)) {
+                self::assertSame([], $frames);
+                self::assertTrue($decoder->insideFrame());
+                self::assertSame($fed, $decoder->bufferedBytes());
+            }
+        }
+        self::assertCount(2, $frames);
+        self::assertSame(7, $frames[0]->id);
+        self::assertSame($body, $frames[0]->body);
+        self::assertSame(8, $frames[1]->id);
+        self::assertSame('"after"', $frames[1]->body);
+        self::assertSame(0, $decoder->bufferedBytes());
+        self::assertFalse($decoder->insideFrame());
+    }
+
+    public function testATruncatedFrameInPiecesReportsEveryByteReceived(): void
+    {
+        $frame = FrameEncoder::encode(3, 0, 1, '', 0, 0, str_repeat('b', 200_000));
+        $decoder = new FrameDecoder(1048576);
+        foreach (str_split(substr($frame, 0, 150_020), 50_000) as $piece) {
+            $decoder->feed($piece);
+            self::assertNull($decoder->next());
+        }
+        self::assertSame(150_020, $decoder->bufferedBytes());
+        try {
+            $decoder->finish();
+            self::fail('no exception');
+        } catch (PeerGoneException $e) {
+            self::assertStringContainsString(
+                sprintf('150020 of %d bytes received', 200_000 + FrameDescriptor::HEADER_SIZE),
+                $e->getMessage(),
+            );
+        }
+        self::assertSame(0, $decoder->bufferedBytes());
+    }
 }

@@ -64,6 +64,9 @@ final class Bodies
     private ?Compression $autoCompression = null;
     private int $peerMaxMessage = FrameDescriptor::DEFAULT_MAX_MESSAGE;
     private ?Encoded $empty = null;
+    /** The value {@see smallJson()} last encoded and refused as too large, and its JSON: {@see encode()} reuses it */
+    private mixed $spareValue = null;
+    private ?string $spareJson = null;
 
     /**
      * @param bool $autoCompress whether bodies are compressed without being asked to (see
@@ -157,8 +160,13 @@ final class Bodies
             return null;
         }
         $length = strlen($json);
-        return $length < $this->threshold && $length <= $this->peerMaxMessage && !str_contains($json, '{}')
-            ? $json : null;
+        if ($length < $this->threshold && $length <= $this->peerMaxMessage && !str_contains($json, '{}')) {
+            return $json;
+        }
+        // The caller goes on to encode() the same value: keep the text for it (one json_encode per body).
+        $this->spareValue = $value;
+        $this->spareJson = $json;
+        return null;
     }
 
     /**
@@ -196,7 +204,20 @@ final class Bodies
             }
         }
         try {
-            $body = $codec->encode($value);
+            if ($this->spareJson !== null) {
+                $spare = $this->spareJson;
+                $reuse = $codec === $this->json && $this->spareValue === $value;
+                $this->spareJson = null;
+                $this->spareValue = null;
+                if ($reuse) {
+                    StrictJson::checkSent($value, $spare);
+                    $body = $spare;
+                } else {
+                    $body = $codec->encode($value);
+                }
+            } else {
+                $body = $codec->encode($value);
+            }
         } catch (\InvalidArgumentException $e) {
             // SPEC 1.1 §10.1: refused with a typed error, as the Java SDK does (never altered)
             throw new CodecException('cannot encode the value: ' . $e->getMessage(), $e, ErrorCode::InvalidParams);
@@ -264,7 +285,7 @@ final class Bodies
             } catch (\JsonException $e) {
                 throw new CodecException('body is not valid JSON: ' . $e->getMessage(), $e);
             }
-            StrictJson::checkReceived($message->body);
+            StrictJson::checkDecoded($message->body, $value);
             return $value;
         }
         $codec = $this->codecsById[$message->codec] ?? throw new CodecException(sprintf(

@@ -176,10 +176,16 @@ final class Inbound
             $this->answerNow($id, ErrorCode::MethodNotFound, "method not found: $method");
             return;
         }
-        // Bodies::decode(), inlined for the common small JSON params (null and errors: full path).
+        // Bodies::decode(), inlined for the common JSON params (null, errors and bodies whose numbers
+        // need the exact check: the full path).
         $params = $message->codec === FrameDescriptor::CODEC_JSON && $message->compression === 0
-            && $message->body !== '' && !StrictJson::mayHoldInexactNumbers($message->body)
-            ? json_decode($message->body, $this->bodies->jsonAssoc) : null;
+            && $message->body !== '' ? json_decode($message->body, $this->bodies->jsonAssoc) : null;
+        if (
+            $params !== null && StrictJson::mayBeInexact($params)
+            && StrictJson::mayHoldInexactNumbers($message->body)
+        ) {
+            $params = null;
+        }
         try {
             $params ??= $this->bodies->decode($message);
         } catch (CodecException $e) {

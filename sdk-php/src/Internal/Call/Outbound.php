@@ -292,7 +292,10 @@ final class Outbound
             // Bodies::decode(), inlined for the common small JSON answer (errors take the full path).
             $result = $message->codec === FrameDescriptor::CODEC_JSON && $message->compression === 0
                 && $message->body !== '' ? json_decode($message->body, $this->bodies->jsonAssoc) : null;
-            if ($result !== null && !StrictJson::mayHoldInexactNumbers($message->body)) {
+            if (
+                $result !== null
+                && (!StrictJson::mayBeInexact($result) || !StrictJson::mayHoldInexactNumbers($message->body))
+            ) {
                 $call->complete($result);
             } else {
                 try {

@@ -8,7 +8,6 @@ use Closure;
 use Parley\Exception\PeerGoneException;
 use Parley\Frame\FrameDescriptor;
 use Parley\Frame\FrameEncoder;
-use Parley\Frame\FrameFlags;
 use Parley\Frame\FrameKind;
 use Parley\Loop\Deferred;
 use Parley\Loop\EventLoop;
@@ -16,12 +15,12 @@ use Parley\Loop\Flushable;
 use Parley\Transport\RingTransport;
 use Parley\Transport\Transport;
 
-use function array_shift;
 use function array_splice;
 use function array_unshift;
 use function count;
 use function hrtime;
 use function implode;
+use function is_string;
 use function max;
 use function min;
 use function pack;
@@ -51,14 +50,20 @@ final class FrameWriter implements Flushable
     private const MAX_BUFFERED = 4 * 1048576;
     /** Largest single write attempt. */
     private const MAX_WRITE = 1048576;
-    /** Frames smaller than this are coalesced into one write. */
-    private const COALESCE = 262144;
 
-    /** @var list<string> frames not yet handed to the transport */
+    /** A body at least this large is queued as it is, apart from its header, never copied into a frame. */
+    private const SEPARATE_BODY = 65536;
+
+    /**
+     * @var list<string|array{string, int, int}> what is not yet handed to the transport: frames,
+     *      headers, bodies, and windows [bytes, offset, length] onto a large body (its chunks, §5)
+     */
     private array $out = [];
     private int $outBytes = 0;
+    /** What is being written: $outChunk from $outOffset up to $outEnd */
     private string $outChunk = '';
     private int $outOffset = 0;
+    private int $outEnd = 0;
     private int $writeSlice = 65536;
     private bool $flushScheduled = false;
     private ?int $writeWatcher = null;
@@ -319,7 +324,7 @@ final class FrameWriter implements Flushable
             return;
         }
         $this->out = [FrameEncoder::encode(FrameKind::ERROR, 0, 0, '', FrameDescriptor::CODEC_JSON, 0, $json)];
-        $this->outBytes = strlen($this->out[0]) + strlen($this->outChunk) - $this->outOffset;
+        $this->outBytes = strlen($this->out[0]) + ($this->outChunk === '' ? 0 : $this->outEnd - $this->outOffset);
         if ($this->writeWatcher !== null) {
             $this->loop->cancel($this->writeWatcher);
             $this->writeWatcher = null;
@@ -379,7 +384,10 @@ final class FrameWriter implements Flushable
         if ($this->writeWatcher !== null || $this->closed) {
             return;
         }
-        if ($this->outChunk === '' && $this->outBytes <= self::MAX_WRITE && count($this->out) === 1) {
+        if (
+            $this->outChunk === '' && $this->outBytes <= self::MAX_WRITE && count($this->out) === 1
+            && is_string($this->out[0])
+        ) {
             // One small frame queued (a call or an answer): write it, most likely whole.
             $frame = $this->out[0];
             $this->out = [];
@@ -399,6 +407,7 @@ final class FrameWriter implements Flushable
             }
             $this->outChunk = $frame;
             $this->outOffset = $written;
+            $this->outEnd = strlen($frame);
         }
         while (true) {
             if ($this->outChunk === '') {
@@ -407,8 +416,8 @@ final class FrameWriter implements Flushable
                 }
                 $this->nextChunk();
             }
-            $length = strlen($this->outChunk) - $this->outOffset;
-            $slice = $this->outOffset === 0 && $length <= self::MAX_WRITE
+            $length = $this->outEnd - $this->outOffset;
+            $slice = $this->outOffset === 0 && $length <= self::MAX_WRITE && $length === strlen($this->outChunk)
                 ? $this->outChunk
                 : substr($this->outChunk, $this->outOffset, min($length, $this->writeSlice));
             try {
@@ -422,7 +431,7 @@ final class FrameWriter implements Flushable
             }
             $this->outOffset += $written;
             $this->outBytes -= $written;
-            if ($this->outOffset >= strlen($this->outChunk)) {
+            if ($this->outOffset >= $this->outEnd) {
                 $this->outChunk = '';
                 $this->outOffset = 0;
             }
@@ -460,36 +469,29 @@ final class FrameWriter implements Flushable
         $metaLength = strlen($meta);
         $bodyLength = strlen($body);
         if ($metaLength + $bodyLength <= $this->peerMaxFrame) {
-            $this->queueFrame(FrameEncoder::encode($kind, $flags, $id, $meta, $codec, $compression, $body));
+            if ($bodyLength < self::SEPARATE_BODY || $this->closed) {
+                $this->queueFrame(FrameEncoder::encode($kind, $flags, $id, $meta, $codec, $compression, $body));
+                return;
+            }
+            // A large body is written from where it is: no copy of it behind a header.
+            $head = FrameEncoder::header($kind, $flags, $id, $metaLength, $codec, $compression, $bodyLength) . $meta;
+            $this->out[] = $head;
+            $this->out[] = $body;
+            $this->outBytes += strlen($head) + $bodyLength;
+            $this->scheduleFlush();
             return;
         }
-        $max = $this->peerMaxFrame;
-        $offset = 0;
-        $first = true;
-        while ($offset < $bodyLength || $first) {
-            $room = $first ? $max - $metaLength : $max;
-            $piece = substr($body, $offset, $room);
-            $offset += strlen($piece);
-            $chunkFlags = $first
-                ? $flags
-                : ($flags & ~FrameFlags::WANT_PROGRESS) | FrameFlags::CONTINUATION;
-            if ($offset < $bodyLength) {
-                $chunkFlags |= FrameFlags::MORE;
-            }
-            $head = FrameEncoder::header(
-                $kind,
-                $chunkFlags,
-                $id,
-                $first ? $metaLength : 0,
-                $codec,
-                $compression,
-                strlen($piece),
-            ) . ($first ? $meta : '');
-            $this->out[] = $head;
-            $this->out[] = $piece;
-            $this->outBytes += strlen($head) + strlen($piece);
-            $first = false;
-        }
+        $this->outBytes += WriteQueue::chunks(
+            $this->out,
+            $this->peerMaxFrame,
+            $kind,
+            $flags,
+            $id,
+            $meta,
+            $codec,
+            $compression,
+            $body,
+        );
         $this->scheduleFlush();
     }
 
@@ -533,26 +535,7 @@ final class FrameWriter implements Flushable
     /** Takes the next write unit off the queue: one large frame, or small ones coalesced. */
     private function nextChunk(): void
     {
-        if (count($this->out) === 1 || strlen($this->out[0]) >= self::COALESCE) {
-            $this->outChunk = array_shift($this->out);
-        } else {
-            $size = 0;
-            $take = 0;
-            foreach ($this->out as $frame) {
-                $size += strlen($frame);
-                $take++;
-                if ($size >= self::COALESCE) {
-                    break;
-                }
-            }
-            if ($take === count($this->out)) {
-                $this->outChunk = implode('', $this->out);
-                $this->out = [];
-            } else {
-                $this->outChunk = implode('', array_splice($this->out, 0, $take));
-            }
-        }
-        $this->outOffset = 0;
+        [$this->outChunk, $this->outOffset, $this->outEnd] = WriteQueue::take($this->out);
     }
 
     private function afterFlush(): void
@@ -571,13 +554,18 @@ final class FrameWriter implements Flushable
     private function flushOnce(): void
     {
         if ($this->outChunk === '') {
-            $this->outChunk = implode('', $this->out);
+            $parts = [];
+            foreach ($this->out as $part) {
+                $parts[] = is_string($part) ? $part : substr($part[0], $part[1], $part[2]);
+            }
+            $this->outChunk = implode('', $parts);
             $this->out = [];
             $this->outOffset = 0;
+            $this->outEnd = strlen($this->outChunk);
         }
-        $written = $this->transport->write(substr($this->outChunk, $this->outOffset));
+        $written = $this->transport->write(substr($this->outChunk, $this->outOffset, $this->outEnd - $this->outOffset));
         $this->outOffset += $written;
-        if ($this->outOffset >= strlen($this->outChunk)) {
+        if ($this->outOffset >= $this->outEnd) {
             $this->outChunk = '';
         }
     }

@@ -1,0 +1,129 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Parley\Internal\Io;
+
+use Parley\Frame\FrameEncoder;
+use Parley\Frame\FrameFlags;
+
+use function array_shift;
+use function array_splice;
+use function count;
+use function implode;
+use function is_string;
+use function min;
+use function strlen;
+
+/**
+ * The two queue operations of {@see FrameWriter} that decide how bytes are cut, without copying a
+ * large body: chunking a message into frames (SPEC §5) as headers plus windows onto the body, and
+ * taking the next write unit off the queue (small frames coalesced; a large body or window alone).
+ *
+ * A queue entry is a string (frames, headers, a large body queued apart from its header) or a window
+ * [bytes, offset, length] onto a body that is cut only as it is written.
+ *
+ * @internal
+ */
+final class WriteQueue
+{
+    /** Frames smaller than this are coalesced into one write. */
+    public const COALESCE = 262144;
+
+    private function __construct()
+    {
+    }
+
+    /**
+     * Appends a message too large for one frame as its chunks (§5): every frame's header, then a
+     * window onto its piece of $body. The first frame carries $meta and $flags; the others
+     * CONTINUATION, and all but the last MORE.
+     *
+     * @param list<string|array{string, int, int}> $out
+     * @return int the bytes appended
+     */
+    public static function chunks(
+        array &$out,
+        int $maxFrame,
+        int $kind,
+        int $flags,
+        int $id,
+        string $meta,
+        int $codec,
+        int $compression,
+        string $body,
+    ): int {
+        $metaLength = strlen($meta);
+        $bodyLength = strlen($body);
+        $bytes = 0;
+        $offset = 0;
+        $first = true;
+        while ($offset < $bodyLength || $first) {
+            $room = $first ? $maxFrame - $metaLength : $maxFrame;
+            $pieceLength = min($room, $bodyLength - $offset);
+            $chunkFlags = $first
+                ? $flags
+                : ($flags & ~FrameFlags::WANT_PROGRESS) | FrameFlags::CONTINUATION;
+            if ($offset + $pieceLength < $bodyLength) {
+                $chunkFlags |= FrameFlags::MORE;
+            }
+            $head = FrameEncoder::header(
+                $kind,
+                $chunkFlags,
+                $id,
+                $first ? $metaLength : 0,
+                $codec,
+                $compression,
+                $pieceLength,
+            ) . ($first ? $meta : '');
+            $out[] = $head;
+            if ($pieceLength > 0) {
+                // A window onto the body: the chunk is cut while it is written, not copied now.
+                $out[] = [$body, $offset, $pieceLength];
+            }
+            $bytes += strlen($head) + $pieceLength;
+            $offset += $pieceLength;
+            $first = false;
+        }
+        return $bytes;
+    }
+
+    /**
+     * Takes the next write unit off a non-empty queue: a window, one large string, or small frames
+     * joined (never a large body or window: those go alone, uncopied).
+     *
+     * @param list<string|array{string, int, int}> $out
+     * @return array{string, int, int} bytes, offset, end offset
+     */
+    public static function take(array &$out): array
+    {
+        $first = $out[0];
+        if (!is_string($first)) {
+            array_shift($out);
+            return [$first[0], $first[1], $first[1] + $first[2]];
+        }
+        if (count($out) === 1 || strlen($first) >= self::COALESCE) {
+            array_shift($out);
+            return [$first, 0, strlen($first)];
+        }
+        $size = 0;
+        $take = 0;
+        foreach ($out as $frame) {
+            if (!is_string($frame) || ($take > 0 && strlen($frame) >= self::COALESCE)) {
+                break;
+            }
+            $size += strlen($frame);
+            $take++;
+            if ($size >= self::COALESCE) {
+                break;
+            }
+        }
+        if ($take === count($out)) {
+            $joined = implode('', $out);
+            $out = [];
+        } else {
+            $joined = implode('', array_splice($out, 0, $take));
+        }
+        return [$joined, 0, strlen($joined)];
+    }
+}
