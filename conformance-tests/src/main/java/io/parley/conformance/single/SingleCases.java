@@ -52,6 +52,7 @@ public final class SingleCases {
         l.addAll(framing());
         l.addAll(transports());
         l.addAll(SpecV11Cases.all());
+        l.addAll(StallAndInFlightCases.all());
         return l;
     }
 
