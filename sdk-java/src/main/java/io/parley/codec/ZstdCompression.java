@@ -67,13 +67,28 @@ public final class ZstdCompression implements Compression {
             throw new CompressionLimitException("zstd body declares no content size and a " + window
                     + "-byte window, more than max_message " + maxOutput + " bytes; compress with the size known");
         }
-        try (ZstdInputStreamNoFinalizer in = new ZstdInputStreamNoFinalizer(new ByteArrayInputStream(data))) {
-            if (declared < 0) {
-                in.setLongMax(windowLogFor(maxOutput)); // also bounds a second frame's window
-            }
-            return BoundedOutput.readAll(in, maxOutput, declared);
+        try {
+            return Decoder.decode(data, maxOutput, declared);
         } catch (IOException | RuntimeException e) {
             throw new CodecException("invalid zstd frame: " + e.getMessage(), true, e);
+        }
+    }
+
+    /**
+     * The zstd-jni calls, in a class of their own: verifying {@link ZstdCompression} must not load
+     * zstd-jni's classes, so that the SDK works (and says what to add) without the dependency.
+     */
+    private static final class Decoder {
+        private Decoder() {
+        }
+
+        static byte[] decode(byte[] data, long maxOutput, long declared) throws IOException, CodecException, CompressionLimitException {
+            try (ZstdInputStreamNoFinalizer in = new ZstdInputStreamNoFinalizer(new ByteArrayInputStream(data))) {
+                if (declared < 0) {
+                    in.setLongMax(windowLogFor(maxOutput)); // also bounds a second frame's window
+                }
+                return BoundedOutput.readAll(in, maxOutput, declared);
+            }
         }
     }
 
