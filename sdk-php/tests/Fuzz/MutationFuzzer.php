@@ -27,7 +27,13 @@ use Throwable;
 final class MutationFuzzer
 {
     public const TARGETS = [
-        'frameDecoder', 'messageAssembler', 'helloParser', 'jsonBody', 'deflateBody', 'zstdBody', 'phpSerializeBody',
+        'frameDecoder',
+        'messageAssembler',
+        'helloParser',
+        'jsonBody',
+        'deflateBody',
+        'zstdBody',
+        'phpSerializeBody',
     ];
     /** Targets without a corpus of their own mutate another target's (the Java SDK has no PHP codec). */
     private const CORPUS_OF = ['phpSerializeBody' => 'jsonBody'];
