@@ -17,6 +17,10 @@ use function substr;
 /**
  * zstd (2): one Zstandard frame, through FFI to the system's libzstd. Offered only when FFI is
  * enabled and the library loads ({@see available()}).
+ *
+ * Decompression is bounded by max_message (SPEC §10.2, §13): a declared content size above it, or
+ * a window above it when no size is declared, is refused before the decoder allocates anything,
+ * and output is taken in slices that stop as soon as max_message is passed.
  */
 final class ZstdCompression implements Compression
 {
@@ -33,7 +37,12 @@ final class ZstdCompression implements Compression
         ZSTD_DCtx* ZSTD_createDCtx(void);
         size_t ZSTD_freeDCtx(ZSTD_DCtx* dctx);
         size_t ZSTD_decompressStream(ZSTD_DCtx* dctx, ZSTD_outBuffer* output, ZSTD_inBuffer* input);
+        size_t ZSTD_DCtx_setParameter(ZSTD_DCtx* dctx, int param, int value);
         C;
+    /** ZSTD_d_windowLogMax */
+    private const WINDOW_LOG_MAX = 100;
+    /** zstd's smallest window (1 KiB) */
+    private const MIN_WINDOW = 1024;
 
     private static ?FFI $ffi = null;
     private static ?string $unavailable = null;
@@ -123,9 +132,22 @@ final class ZstdCompression implements Compression
                 $maxLength,
             ));
         }
+        $window = $declared === null ? self::windowSize($data) : null;
+        if ($window !== null && $window > max($maxLength, self::MIN_WINDOW)) {
+            // Without a declared size the decoder allocates the whole window the header asks for.
+            throw new ProtocolException(ErrorCode::MessageTooLarge, sprintf(
+                'zstd body declares no content size and a %d-byte window, more than max_message (%d bytes); '
+                . 'compress with the size known',
+                $window,
+                $maxLength,
+            ));
+        }
         $source = $lib->new("char[$length]", false);
         FFI::memcpy($source, $data, $length);
         $context = $lib->ZSTD_createDCtx();
+        if ($declared === null) {
+            $lib->ZSTD_DCtx_setParameter($context, self::WINDOW_LOG_MAX, self::windowLogFor($maxLength));
+        }
         $input = $lib->new('ZSTD_inBuffer');
         $output = $lib->new('ZSTD_outBuffer');
         $slice = $lib->new('char[' . self::OUTPUT_SLICE . ']', false);
@@ -169,6 +191,30 @@ final class ZstdCompression implements Compression
             FFI::free($slice);
         }
         return implode('', $parts);
+    }
+
+    /** The smallest window log (10..27) whose window holds $maxLength bytes. */
+    public static function windowLogFor(int $maxLength): int
+    {
+        $log = 10;
+        while ($log < 27 && (1 << $log) < $maxLength) {
+            $log++;
+        }
+        return $log;
+    }
+
+    /**
+     * The Window_Size a zstd frame header asks for (RFC 8878 §3.1.1.1.2); null when the header is
+     * incomplete or single-segment (the window is then the declared content size).
+     */
+    public static function windowSize(string $data): ?int
+    {
+        if (strlen($data) < 6 || substr($data, 0, 4) !== "\x28\xB5\x2F\xFD" || (ord($data[4]) & 0x20) !== 0) {
+            return null;
+        }
+        $descriptor = ord($data[5]);
+        $base = 1 << (10 + ($descriptor >> 3));
+        return $base + intdiv($base, 8) * ($descriptor & 7);
     }
 
     /**

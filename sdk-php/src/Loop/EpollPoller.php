@@ -130,8 +130,14 @@ final class EpollPoller implements Poller
         $readable = $this->alwaysReady[0];
         $writable = $this->alwaysReady[1];
         foreach ($this->read as $key => $stream) {
-            if (is_resource($stream) && stream_get_meta_data($stream)['unread_bytes'] > 0) {
-                $readable[$key] = true; // buffered in PHP already: epoll cannot see it
+            if (!is_resource($stream) || stream_get_meta_data($stream)['unread_bytes'] > 0) {
+                // buffered in PHP already: epoll cannot see it; or closed: the reader sees the end
+                $readable[$key] = true;
+            }
+        }
+        foreach ($this->write as $key => $stream) {
+            if (!is_resource($stream)) {
+                $writable[$key] = true;
             }
         }
         $ms = $timeout === null ? -1 : (int) ceil(max(0.0, $timeout) * 1000);

@@ -11,6 +11,7 @@ use SplMinHeap;
 use function ceil;
 use function count;
 use function hrtime;
+use function is_resource;
 use function max;
 use function spl_object_id;
 use function usleep;
@@ -41,6 +42,9 @@ final class EventLoop
     private array $memory = [];
     /** @var array<int, Closure> */
     private array $writeCallbacks = [];
+    /** @var array<int, resource> the stream of each read or write watcher */
+    private array $streams = [];
+    private ?HostLoop $host = null;
     /** @var array<int, array{float, Closure, float}> key => [due, callback, interval (0 = once)] */
     private array $timers = [];
     /** @var SplMinHeap<array{float, int}> */
@@ -120,7 +124,9 @@ final class EventLoop
         if ($memory !== null) {
             $this->memory[$key] = $memory;
         }
+        $this->streams[$key] = $stream;
         $this->poller->addRead($key, $stream);
+        $this->host?->watchReadable($key, $stream);
         return $key;
     }
 
@@ -129,7 +135,9 @@ final class EventLoop
     {
         $key = $this->nextKey++;
         $this->writeCallbacks[$key] = $callback;
+        $this->streams[$key] = $stream;
         $this->poller->addWrite($key, $stream);
+        $this->host?->watchWritable($key, $stream);
         return $key;
     }
 
@@ -140,6 +148,7 @@ final class EventLoop
         $due = hrtime(true) / 1e9 + $seconds;
         $this->timers[$key] = [$due, $callback, 0.0];
         $this->timerHeap->insert([$due, $key]);
+        $this->host?->wakeIn($seconds);
         return $key;
     }
 
@@ -150,6 +159,7 @@ final class EventLoop
         $due = hrtime(true) / 1e9 + $seconds;
         $this->timers[$key] = [$due, $callback, max($seconds, 0.001)];
         $this->timerHeap->insert([$due, $key]);
+        $this->host?->wakeIn($seconds);
         return $key;
     }
 
@@ -163,11 +173,13 @@ final class EventLoop
     public function cancel(int $key): void
     {
         if (isset($this->readCallbacks[$key])) {
-            unset($this->readCallbacks[$key], $this->blockingReads[$key], $this->memory[$key]);
+            unset($this->readCallbacks[$key], $this->blockingReads[$key], $this->memory[$key], $this->streams[$key]);
             $this->poller->removeRead($key);
+            $this->host?->unwatch($key);
         } elseif (isset($this->writeCallbacks[$key])) {
-            unset($this->writeCallbacks[$key]);
+            unset($this->writeCallbacks[$key], $this->streams[$key]);
             $this->poller->removeWrite($key);
+            $this->host?->unwatch($key);
         } else {
             // The heap entry stays and is skipped when it comes up.
             unset($this->timers[$key]);
@@ -179,24 +191,28 @@ final class EventLoop
     public function defer(Closure $callback): void
     {
         $this->queue[] = [$callback, null, null];
+        $this->host?->wakeIn(0.0);
     }
 
     /** @internal resumes a suspended Fiber from the loop */
     public function resumeLater(Fiber $fiber, mixed $value = null): void
     {
         $this->queue[] = [$fiber, $value, null];
+        $this->host?->wakeIn(0.0);
     }
 
     /** @internal throws into a suspended Fiber from the loop (cancellation of a handler) */
     public function throwLater(Fiber $fiber, \Throwable $error): void
     {
         $this->queue[] = [$fiber, null, $error];
+        $this->host?->wakeIn(0.0);
     }
 
     /** @internal asks for $target->flush() before the loop next waits */
     public function scheduleFlush(Flushable $target): void
     {
         $this->flushers[spl_object_id($target)] = $target;
+        $this->host?->wakeIn(0.0);
     }
 
     /** Runs $task($argument) in a pooled Fiber (a request handler, or a concurrent task of yours). */
@@ -297,8 +313,8 @@ final class EventLoop
     /**
      * One iteration: queued tasks, pending writes, then waiting for streams and timers.
      *
-     * A host event loop drives this one with `tick(true, $seconds)` (or `tick(false)` from its own
-     * readiness callbacks); see {@see \Parley\Loop\HostLoop}.
+     * A host event loop either drives this one with `tick(true, $seconds)`, or watches its streams
+     * itself and calls {@see runReady()} (see {@see HostLoop}).
      *
      * @param bool $block whether to wait for an event when nothing is ready
      * @param float|null $maxWait the longest wait in seconds when blocking (null: until an event)
@@ -343,26 +359,20 @@ final class EventLoop
             && $this->blockingReads !== []
         ) {
             // One pipe and nothing else: read directly, the read blocks (no select() round trip).
-            foreach ($this->readCallbacks as $callback) {
-                $callback();
+            foreach ($this->readCallbacks as $key => $callback) {
+                $this->dispatch($key);
             }
         } elseif ($this->readCallbacks !== [] || $this->writeCallbacks !== []) {
             [$readable, $writable] = $this->poller->wait($timeout);
             foreach ($writable as $key) {
-                if (isset($this->writeCallbacks[$key])) {
-                    ($this->writeCallbacks[$key])();
-                }
+                $this->dispatch($key);
             }
             foreach ($readable as $key) {
-                if (isset($this->readCallbacks[$key])) {
-                    unset($inMemory[$key]);
-                    ($this->readCallbacks[$key])();
-                }
+                unset($inMemory[$key]);
+                $this->dispatch($key);
             }
             foreach ($inMemory as $key => $_) {
-                if (isset($this->readCallbacks[$key])) {
-                    ($this->readCallbacks[$key])();
-                }
+                $this->dispatch($key);
             }
         } elseif ($timeout > 0) {
             usleep((int) ceil($timeout * 1e6));
@@ -414,6 +424,94 @@ final class EventLoop
             }
         }
         return $ready;
+    }
+
+    /**
+     * Hands the loop's streams and wake-ups to a host event loop (an adapter's {@see HostLoop}):
+     * every watcher registered now or later is announced to it, and every cancelled one withdrawn;
+     * the host then calls {@see runReady()}. Null detaches the host again.
+     */
+    public function setHost(?HostLoop $host): void
+    {
+        if ($this->host !== null) {
+            foreach ($this->streams as $key => $_) {
+                $this->host->unwatch($key);
+            }
+        }
+        $this->host = $host;
+        if ($host === null) {
+            return;
+        }
+        foreach ($this->streams as $key => $stream) {
+            if (isset($this->readCallbacks[$key])) {
+                $host->watchReadable($key, $stream);
+            } else {
+                $host->watchWritable($key, $stream);
+            }
+        }
+        $wake = $this->nextWake();
+        if ($wake !== null) {
+            $host->wakeIn($wake);
+        }
+    }
+
+    /**
+     * For a host loop: runs the watcher $key the host found ready (when given), then queued tasks,
+     * pending writes and due timers, without polling or waiting.
+     *
+     * @return float|null seconds until the loop needs this call again without a ready stream
+     *                    (0.0: at once), null when only a stream can give it work
+     */
+    public function runReady(?int $key = null): ?float
+    {
+        if ($key !== null) {
+            $this->dispatch($key);
+        }
+        do {
+            if ($this->queue !== []) {
+                $this->runQueue();
+            }
+            if ($this->flushers !== []) {
+                $flushers = $this->flushers;
+                $this->flushers = [];
+                foreach ($flushers as $target) {
+                    $target->flush();
+                }
+            }
+            if ($this->timers !== []) {
+                $this->runTimers();
+            }
+        } while ($this->queue !== [] || $this->flushers !== []);
+        return $this->nextWake();
+    }
+
+    /** Seconds until the next timer (0.0 when tasks are queued), null when none is set. */
+    private function nextWake(): ?float
+    {
+        if ($this->queue !== [] || $this->flushers !== []) {
+            return 0.0;
+        }
+        if ($this->timers === []) {
+            return null;
+        }
+        $due = $this->nextDue();
+        return $due === INF ? null : max(0.0, $due - hrtime(true) / 1e9);
+    }
+
+    /**
+     * Runs the watcher $key (read or write). A watcher whose stream was closed under it is run once
+     * (its reader sees the end) and then dropped: a closed stream can never be polled again.
+     */
+    private function dispatch(int $key): void
+    {
+        $callback = $this->writeCallbacks[$key] ?? $this->readCallbacks[$key] ?? null;
+        if ($callback === null) {
+            return;
+        }
+        $callback();
+        if (isset($this->streams[$key]) && !is_resource($this->streams[$key])) {
+            $this->cancel($key);
+        }
     }
 
     private function hasWork(): bool

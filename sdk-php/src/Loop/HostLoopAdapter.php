@@ -11,18 +11,21 @@ use Parley\Session\Call;
  * the host drives Parley's {@see EventLoop}, and a {@see Call} becomes the host's promise.
  *
  * The building blocks an adapter uses, all public:
- * - {@see EventLoop::tick()}: `tick(false)` does one non-blocking step (tasks, pending writes,
- *   ready streams, due timers); `tick(true, $seconds)` waits at most $seconds;
+ * - {@see EventLoop::setHost()} with a {@see HostLoop}: Parley announces each stream it watches
+ *   (and withdraws it when cancelled or closed) and asks to be woken for its timers and queued
+ *   work; the host calls {@see EventLoop::runReady()} on readiness or wake-up. Nothing polls;
  * - {@see Call::onComplete()} / {@see Call::then()}: completion without polling;
+ * - {@see EventLoop::tick()}: `tick(true, $seconds)` for hosts that can only call in periodically;
  * - {@see EventLoop::await()} inside a Fiber the host owns suspends that Fiber (it is resumed by the
  *   host and then steps Parley's loop) instead of blocking the process.
  *
  * The adapter shipped and tested here is {@see AmpV2Adapter} (AMPHP v2, as packaged by Debian).
- * A Revolt adapter follows the same shape: `EventLoop::repeat()` of Revolt calling
- * `$loop->tick(false)` while calls are pending (referenced only then), and a Revolt `Suspension` or
- * `DeferredFuture` completed from {@see Call::onComplete()}. A ReactPHP adapter uses
- * `Loop::addPeriodicTimer()` and `React\Promise\Deferred` the same way. They are not shipped:
- * neither loop can be installed and tested here.
+ * A Revolt adapter follows the same shape: `EventLoop::onReadable()` / `onWritable()` / `defer()` /
+ * `delay()` of Revolt behind a {@see HostLoop} (watchers referenced only while calls are pending),
+ * and a Revolt `DeferredFuture` completed from {@see Call::onComplete()}. A ReactPHP adapter uses
+ * `Loop::addReadStream()`, `addWriteStream()`, `futureTick()`, `addTimer()` and
+ * `React\Promise\Deferred` the same way. They are not shipped: neither loop can be installed and
+ * tested here.
  */
 interface HostLoopAdapter
 {

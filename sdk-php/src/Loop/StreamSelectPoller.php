@@ -7,6 +7,7 @@ namespace Parley\Loop;
 use Parley\Exception\TransportException;
 
 use function array_keys;
+use function is_resource;
 use function max;
 use function stream_select;
 use function usleep;
@@ -15,6 +16,7 @@ use function usleep;
  * The portable poller: stream_select(), available everywhere. select() handles descriptors below
  * FD_SETSIZE (1024), which bounds how many sessions one process can watch with it: a descriptor at or
  * beyond it is a {@see TransportException}, not a stall. On Linux with FFI, {@see EpollPoller} is used.
+ * A stream closed while registered is reported ready (its reader sees the end), never passed to select().
  */
 final class StreamSelectPoller implements Poller
 {
@@ -58,6 +60,14 @@ final class StreamSelectPoller implements Poller
         }
         $read = $this->read;
         $write = $this->write;
+        $closed = self::takeClosed($read, $write);
+        if ($closed !== [[], []]) {
+            // select() refuses a closed stream; its watcher is reported ready and then dropped
+            $timeout = 0.0;
+            if ($read === [] && $write === []) {
+                return $closed;
+            }
+        }
         $except = null;
         if ($timeout === null) {
             $seconds = null;
@@ -87,8 +97,29 @@ final class StreamSelectPoller implements Poller
             );
         }
         if ($count === false || $count === 0) {
-            return [[], []];
+            return $closed;
         }
-        return [array_keys($read), array_keys($write)];
+        return [[...$closed[0], ...array_keys($read)], [...$closed[1], ...array_keys($write)]];
+    }
+
+    /**
+     * Removes closed streams from the sets and returns their keys.
+     *
+     * @param array<int, mixed> $read
+     * @param array<int, mixed> $write
+     * @return array{0: list<int>, 1: list<int>}
+     */
+    private static function takeClosed(array &$read, array &$write): array
+    {
+        $closed = [[], []];
+        foreach ([&$read, &$write] as $slot => &$set) {
+            foreach ($set as $key => $stream) {
+                if (!is_resource($stream)) {
+                    unset($set[$key]);
+                    $closed[$slot][] = $key;
+                }
+            }
+        }
+        return $closed;
     }
 }

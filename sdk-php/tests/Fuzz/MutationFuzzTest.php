@@ -24,7 +24,7 @@ final class MutationFuzzTest extends TestCase
     public function testMutatedCorpusRaisesOnlyDeclaredErrors(string $target): void
     {
         $fuzzer = new MutationFuzzer($target, MutationFuzzer::defaultCorpusDir(), 20261205);
-        self::assertGreaterThan(10, $fuzzer->corpusSize(), 'the shared corpus is there');
+        self::assertGreaterThan(3, $fuzzer->corpusSize(), 'the shared corpus is there');
         $fuzzer->run(4000);
         self::assertSame([], array_map(static fn (array $f): string => $f['error'], $fuzzer->findings));
         // the mutations reach both valid and rejected inputs, or the run proves little

@@ -4,6 +4,11 @@ declare(strict_types=1);
 
 namespace Parley\Tests\Fuzz;
 
+use Parley\Codec\CodecException;
+use Parley\Codec\DeflateCompression;
+use Parley\Codec\JsonCodec;
+use Parley\Codec\PhpSerializeCodec;
+use Parley\Codec\ZstdCompression;
 use Parley\Frame\MessageRejectedException;
 use Parley\Exception\PeerGoneException;
 use Parley\Exception\ProtocolException;
@@ -16,11 +21,22 @@ use Throwable;
  * A seeded mutation fuzzer (issue 12, SPEC §13) over the corpus the Java SDK's Jazzer targets use
  * (sdk-java/src/test/resources/io/parley/fuzz/FuzzTargetsInputs/): the frame decoder, the message
  * assembler and the HELLO parser may only raise the SDK's declared exceptions, keep at most one
- * frame buffered, and make progress. Anything else is a finding, kept with the input that caused it.
+ * frame buffered, and make progress; JSON, deflate, zstd and PHP-serialize bodies may only be
+ * refused with a typed error, stay within max_message and never make an object. Anything else is a finding, kept with the input that caused it.
  */
 final class MutationFuzzer
 {
-    public const TARGETS = ['frameDecoder', 'messageAssembler', 'helloParser'];
+    public const TARGETS = [
+        'frameDecoder',
+        'messageAssembler',
+        'helloParser',
+        'jsonBody',
+        'deflateBody',
+        'zstdBody',
+        'phpSerializeBody',
+    ];
+    /** Targets without a corpus of their own mutate another target's (the Java SDK has no PHP codec). */
+    private const CORPUS_OF = ['phpSerializeBody' => 'jsonBody'];
     private const MAX_FRAME = 4096;
     private const MAX_MESSAGE = 16384;
     private const MAX_STRAY = 65536;
@@ -33,13 +49,17 @@ final class MutationFuzzer
     /** @var array<string, int> */
     public array $outcomes = [];
     public int $executions = 0;
+    private ?ZstdCompression $zstdCodec = null;
+    private const MEMORY_SLACK = 2 * 1048576;
 
     public function __construct(private readonly string $target, string $corpusDir, private readonly int $seed)
     {
         if (!in_array($target, self::TARGETS, true)) {
             throw new \InvalidArgumentException("unknown target $target; use one of " . implode(', ', self::TARGETS));
         }
-        foreach (glob(rtrim($corpusDir, '/') . '/' . $target . '/*') ?: [] as $file) {
+        $this->seedBodies();
+        $corpus = self::CORPUS_OF[$target] ?? $target;
+        foreach (glob(rtrim($corpusDir, '/') . '/' . $corpus . '/*') ?: [] as $file) {
             $this->corpus[] = (string) file_get_contents($file);
         }
         if ($this->corpus === []) {
@@ -81,7 +101,8 @@ final class MutationFuzzer
             $outcome = match ($this->target) {
                 'frameDecoder' => $this->decode($input, null),
                 'messageAssembler' => $this->decode($input, new MessageAssembler(self::MAX_MESSAGE)),
-                default => $this->hello($input),
+                'helloParser' => $this->hello($input),
+                default => $this->body($input),
             };
         } catch (Throwable $e) {
             $error = $e::class . ': ' . $e->getMessage();
@@ -124,6 +145,70 @@ final class MutationFuzzer
             return $e::class;
         }
         return 'frames';
+    }
+
+    /** Seeds the body targets with encodings of their own (PHP's serialize format has no Java corpus). */
+    private function seedBodies(): void
+    {
+        if ($this->target === 'phpSerializeBody') {
+            foreach ([['a' => 1, 'b' => [1.5, true, null]], 'text', 42, [str_repeat('x', 300)]] as $value) {
+                $this->corpus[] = serialize($value);
+            }
+            $this->corpus[] = 'O:8:"stdClass":1:{s:1:"a";i:1;}';
+        }
+    }
+
+    /**
+     * JSON, deflate, zstd and PHP-serialize bodies: only CodecException or a MESSAGE_TOO_LARGE
+     * ProtocolException may escape, output stays within max_message, and peak memory within
+     * max_message plus slack beyond what the run held before.
+     */
+    private function body(string $input): string
+    {
+        $before = memory_get_usage();
+        memory_reset_peak_usage();
+        try {
+            $out = match ($this->target) {
+                'jsonBody' => (new JsonCodec())->decode($input),
+                'deflateBody' => (new DeflateCompression())->decompress($input, self::MAX_MESSAGE),
+                'phpSerializeBody' => (new PhpSerializeCodec())->decode($input),
+                default => $this->zstd()?->decompress($input, self::MAX_MESSAGE),
+            };
+        } catch (CodecException | ProtocolException $e) {
+            return $e::class;
+        } finally {
+            $peak = memory_get_peak_usage() - $before;
+            if ($peak > self::MAX_MESSAGE * 4 + self::MEMORY_SLACK + strlen($input) * 64) {
+                throw new \LogicException("decoding a body of " . strlen($input) . " bytes peaked at $peak bytes");
+            }
+        }
+        if (is_string($out) && strlen($out) > self::MAX_MESSAGE) {
+            throw new \LogicException('a body decompressed beyond max_message');
+        }
+        if ($this->target === 'phpSerializeBody' && self::holdsObject($out)) {
+            throw new \LogicException('unserialize made an object: allowed_classes is not false');
+        }
+        return 'decoded';
+    }
+
+    private static function holdsObject(mixed $value): bool
+    {
+        if (is_object($value)) {
+            return true;
+        }
+        if (is_array($value)) {
+            foreach ($value as $item) {
+                if (self::holdsObject($item)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private function zstd(): ?ZstdCompression
+    {
+        return $this->zstdCodec ??= ZstdCompression::available();
     }
 
     private function hello(string $input): string

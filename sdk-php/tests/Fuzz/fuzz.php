@@ -6,7 +6,10 @@ declare(strict_types=1);
  * The PHP mutation fuzzer's long run (issue 12): not part of CI, which runs a reduced count of the
  * same code (MutationFuzzTest). From the repository root:
  *
- *   php sdk-php/tests/Fuzz/fuzz.php --count 1000000 [--target frameDecoder|messageAssembler|helloParser] [--seed N]
+ *   php sdk-php/tests/Fuzz/fuzz.php --count 1000000 [--target NAME] [--seed N]
+ *
+ * (or PARLEY_FUZZ_COUNT=N; scripts/fuzz.sh runs this after the Java targets). Targets: frameDecoder,
+ * messageAssembler, helloParser, jsonBody, deflateBody, zstdBody, phpSerializeBody.
  *
  * Prints executions, outcomes, findings, time and peak memory per target; exits 1 on any finding
  * (each is written to sdk-php/tests/Fuzz/findings/<target>-<n>.bin: add it to the corpus once fixed).
@@ -17,7 +20,7 @@ require dirname(__DIR__) . '/bootstrap.php';
 use Parley\Tests\Fuzz\MutationFuzzer;
 
 $options = getopt('', ['count:', 'target:', 'seed:']);
-$count = (int) ($options['count'] ?? 1000000);
+$count = (int) ($options['count'] ?? (getenv('PARLEY_FUZZ_COUNT') ?: 1000000));
 $seed = (int) ($options['seed'] ?? 20261205);
 $targets = isset($options['target']) ? [(string) $options['target']] : MutationFuzzer::TARGETS;
 $found = 0;

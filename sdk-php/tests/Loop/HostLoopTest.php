@@ -154,6 +154,9 @@ final class HostLoopTest extends TestCase
             proc_terminate($process, 9);
             proc_close($process);
         }
+        // proc_close() closed the stderr stream the shared loop still watched: the loop drops it and goes on
+        EventLoop::get()->tick(false);
+        EventLoop::get()->tick(false);
     }
 
     public function testAHostAmpTimerKeepsTickingDuringACall(): void

@@ -204,13 +204,16 @@ final class ConformancePeer
                 'max-message' => 'maxMessage',
                 'max-in-flight' => 'maxInFlight',
                 'heartbeat-ms' => 'heartbeat',
+                'frame-stall-ms' => 'frameStallTimeout',
             ] as $flag => $name
         ) {
             if (isset($options[$flag])) {
                 if (preg_match('/^\d+$/', $options[$flag]) !== 1) {
                     throw new \InvalidArgumentException("--$flag takes a non-negative integer");
                 }
-                $values[$name] = $name === 'heartbeat' ? (int) $options[$flag] / 1000 : (int) $options[$flag];
+                $values[$name] = in_array($name, ['heartbeat', 'frameStallTimeout'], true)
+                    ? (int) $options[$flag] / 1000
+                    : (int) $options[$flag];
             }
         }
         if (isset($options['token'])) {
@@ -241,6 +244,7 @@ final class ConformancePeer
             'max-message',
             'max-in-flight',
             'heartbeat-ms',
+            'frame-stall-ms',
             'cases',
         ];
         while ($args !== []) {

@@ -53,6 +53,7 @@ public final class SingleCases {
         l.addAll(transports());
         l.addAll(SpecV11Cases.all());
         l.addAll(RingCases.all());
+        l.addAll(StallAndInFlightCases.all());
         return l;
     }
 

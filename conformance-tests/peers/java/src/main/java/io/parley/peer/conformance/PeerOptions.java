@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public record PeerOptions(String role, String transport, Map<String, String> values) {
     private static final Set<String> KNOWN = Set.of("transport", "listen", "connect", "server", "report", "cases", "token",
-            "max-frame", "max-message", "max-in-flight", "heartbeat-ms");
+            "max-frame", "max-message", "max-in-flight", "heartbeat-ms", "frame-stall-ms");
 
     public static final String USAGE = """
             usage: ConformancePeer serve --transport stdio|shm|unix|tcp [--listen <path>|<host>:<port>]
@@ -76,7 +76,7 @@ public record PeerOptions(String role, String transport, Map<String, String> val
     }
 
     private void validateNumbers() throws UsageException {
-        for (String n : List.of("max-frame", "max-message", "max-in-flight", "heartbeat-ms")) {
+        for (String n : List.of("max-frame", "max-message", "max-in-flight", "heartbeat-ms", "frame-stall-ms")) {
             String v = values.get(n);
             if (v != null) {
                 try {
@@ -130,6 +130,9 @@ public record PeerOptions(String role, String transport, Map<String, String> val
         }
         if (values.containsKey("heartbeat-ms")) {
             b.heartbeat(Duration.ofMillis(Long.parseLong(values.get("heartbeat-ms"))));
+        }
+        if (values.containsKey("frame-stall-ms")) { // SPEC 1.1 §3.5: S-141, S-142
+            b.frameStallTimeout(Duration.ofMillis(Long.parseLong(values.get("frame-stall-ms"))));
         }
         return b;
     }
