@@ -38,6 +38,7 @@ php="${PARLEY_PHP:-php}"
 command -v "$php" >/dev/null || parley_die "the benchmarks need PHP >= 8.2 CLI ($php not found): apt-get install php-cli, or set PARLEY_PHP"
 
 mkdir -p "$out"
+out="$(cd "$out" && pwd)"
 rm -f "$out"/results-*.tsv
 cp_file="$out/classpath.txt"
 if [ -n "$classpath" ]; then
@@ -46,11 +47,11 @@ elif [ "$build" = 1 ] || [ ! -s "$cp_file" ]; then
   echo "parley bench: building the benchmarks module"
   ./mvnw -B -q -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
     dependency:build-classpath -Dmdep.includeScope=runtime \
-    -Dmdep.outputFile="$PWD/$cp_file" >/dev/null \
+    -Dmdep.outputFile="$cp_file" >/dev/null \
     || parley_die "building the benchmarks module failed (see above)"
 fi
 cp="$PWD/benchmarks/target/classes:$(cat "$cp_file")"
-run=(java -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" io.parley.benchmarks.BenchSuite)
+run=(java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" io.parley.benchmarks.BenchSuite)
 args=(--mode "$mode" --out "$out")
 [ -n "$rounds" ] && args+=(--rounds "$rounds")
 [ -n "$only" ] && args+=(--only "$only")

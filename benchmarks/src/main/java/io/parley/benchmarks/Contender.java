@@ -28,6 +28,15 @@ import java.util.concurrent.atomic.AtomicLong;
 interface Contender {
     double run(int count) throws Exception;
 
+    /** Thrown when a measurement cannot run on this machine (no C compiler, ...): the report says why. */
+    final class Skipped extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Skipped(String why) {
+            super(why);
+        }
+    }
+
     /** {@code php} ({@code PARLEY_PHP} overrides it). */
     static String php() {
         return System.getenv().getOrDefault("PARLEY_PHP", "php");
