@@ -5,9 +5,10 @@
 #
 #   scripts/bench.sh [--quick|--full] [--out DIR] [--rounds N] [--only TEXT] [--no-build]
 #
-#   --quick   (default) 1 round, tiny counts, under 2 minutes: proves the command works; its figures
-#             are too short to read much into
-#   --full    5 interleaved rounds (--rounds to change), every transport of the Java↔Java rows
+#   --quick   (default) 1 round, tiny counts, unpinned only, the rows marked quick (every kind of
+#             contender at least once), under 2 minutes: proves the command works; its figures are
+#             too short to read much into
+#   --full    5 interleaved rounds (--rounds to change), every row, pinned and unpinned
 #   --out     where results-*.tsv, BENCHMARKS.md and chart.png go (default target/bench)
 #   --only    only the rows whose name contains TEXT (e.g. --only "Java→PHP 1 MiB")
 #   --no-build  reuse the class path of the last build; --classpath CP: use CP (the Maven hook)
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
     --only) only="$2"; shift ;;
     --no-build) build=0 ;;
     --classpath) classpath="$2"; build=0; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | grep '^#'; exit 0 ;;
     *) parley_die "bench.sh: unknown argument $1 (see scripts/bench.sh --help)" ;;
   esac
   shift
@@ -57,7 +58,9 @@ args=(--mode "$mode" --out "$out")
 [ -n "$only" ] && args+=(--only "$only")
 
 status=0
-if command -v taskset >/dev/null; then
+if [ "$mode" = quick ]; then
+  echo "parley bench: quick mode runs unpinned only (--full adds the pinned run)"
+elif command -v taskset >/dev/null; then
   taskset -c 0 "${run[@]}" run --label pinned "${args[@]}" || status=$?
 else
   echo "parley bench: taskset not found: no pinned run (apt-get install util-linux)" >&2

@@ -16,7 +16,7 @@
  *            cmd ARGV...      starts ARGV on pipes (a Java peer, for instance)
  *            connect ADDRESS  connects to a listening peer: /path (Unix socket) or host:port (TCP)
  *
- * Prints one JSON line: {"ops": COUNT, "seconds": s}.
+ * Prints one JSON line: {"ops": COUNT, "seconds": s}. Exits with 3 when the ring child declined the ring.
  */
 
 declare(strict_types=1);
@@ -25,6 +25,7 @@ require __DIR__ . '/../../sdk-php/src/autoload.php';
 
 use Parley\Codec\Payload;
 use Parley\Ipc;
+use Parley\Transport\RingTransport;
 
 const WINDOW = 64;
 const DIRECT = 65536;
@@ -132,6 +133,10 @@ if ($impl === 'raw') {
         'cmd' => Ipc::spawn($rest),
         default => Ipc::spawn([PHP_BINARY, __DIR__ . '/bench-worker.php']),
     };
+    if ($target === 'ring' && !($worker->transport() instanceof RingTransport)) {
+        fwrite(STDERR, "php-pair.php: the child declined the ring\n");
+        exit(3);
+    }
     $raw = Payload::raw($payload);
     $echo = static fn (): string => $worker->call('echo', $raw)->await();
     $inflight = static function (int $n) use ($worker, $raw): string {

@@ -87,7 +87,8 @@ final class BenchReport {
                     Key k = e.getKey();
                     if (k.label().equals(label) && k.row().equals(row) && !k.contender().startsWith(FLOOR)) {
                         Double ratio = ratio(e.getValue(), floor);
-                        Double toPipe = pipe == null || k.contender().equals("parley pipe") ? null : ratio(e.getValue(), pipe);
+                        Double toPipe = pipe == null || !k.contender().startsWith("parley ") || k.contender().equals("parley pipe") ? null
+                                : ratio(e.getValue(), pipe);
                         md.append(line(row, k.contender(), e.getValue(), units.get(row), ratio, toPipe, notes.get(k)));
                         if (ratio != null && k.contender().startsWith("parley") && !units.get(row).startsWith("×")) {
                             chart.addValue(ratio, label + ": " + k.contender(), row);

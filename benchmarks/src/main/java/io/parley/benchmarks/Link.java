@@ -63,12 +63,22 @@ abstract class Link implements AutoCloseable {
         Handlers h = new Handlers().onNotification("n", JsonNode.class, (x, s) -> got.incrementAndGet());
         if (peer.equals("java")) {
             Peer p = Peer.start("parley", transport, h, spin);
+            requireRing(transport, p.session, p);
             return new Parley(p.session, got, p, Peer.onlyChild());
         }
         List<String> cmd = List.of(Contender.php(), Contender.phpScript("bench-worker.php").toString());
         Session s = Session.builder(transport.equals("shm") ? SharedMemory.builder(cmd).spin(spin).fallbackToStdio(false).launch()
                 : ChildProcessTransport.launch(cmd)).handlers(h).heartbeat(Duration.ZERO).open();
+        requireRing(transport, s, s);
         return new Parley(s, got, s::close, Peer.onlyChild());
+    }
+
+    /** A ring row must measure the ring: when the child declined it (logged by the SDK), the measurement is skipped. */
+    private static void requireRing(String transport, Session s, AutoCloseable closer) throws Exception {
+        if (transport.equals("shm") && !s.description().startsWith("shm ring")) {
+            closer.close();
+            throw new Contender.Skipped("not measured: the child declined the ring (see the log)");
+        }
     }
 
     /** The floor's side. */

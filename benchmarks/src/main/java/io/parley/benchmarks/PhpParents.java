@@ -13,6 +13,9 @@ import java.util.List;
  * the PHP parent connects to it) or the shared-memory ring.
  */
 final class PhpParents {
+    /** php-pair.php's exit status when its ring child declined the ring. */
+    private static final int DECLINED = 3;
+
     private PhpParents() {
     }
 
@@ -47,7 +50,11 @@ final class PhpParents {
         cmd.addAll(target);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String line = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (p.waitFor() != 0 || line.isEmpty()) {
+        int status = p.waitFor();
+        if (status == DECLINED) {
+            throw new Contender.Skipped("not measured: the child declined the ring (see the log)");
+        }
+        if (status != 0 || line.isEmpty()) {
             throw new IOException("php-pair.php " + String.join(" ", cmd.subList(2, Math.min(cmd.size(), 9))) + " failed: " + line);
         }
         JsonNode r = new ObjectMapper().readTree(line);
