@@ -35,9 +35,7 @@ if (($argv[1] ?? '') === 'listen') {
     [$in, $out] = [STDIN, STDOUT];
 }
 
-/** @param resource $in */
-function readExactly(mixed $in, int $n): ?string
-{
+$readExactly = static function (int $n) use ($in): ?string {
     if ($n >= DIRECT) {
         stream_set_read_buffer($in, 0);
         $body = stream_get_contents($in, $n);
@@ -53,11 +51,11 @@ function readExactly(mixed $in, int $n): ?string
         $buffer .= $chunk;
     }
     return $buffer;
-}
+};
 
-while (($head = readExactly($in, 4)) !== null) {
+while (($head = $readExactly(4)) !== null) {
     $length = unpack('N', $head)[1];
-    $body = $length > 0 ? readExactly($in, $length) : '';
+    $body = $length > 0 ? $readExactly($length) : '';
     if ($body === null) {
         break;
     }
@@ -73,9 +71,9 @@ while (($head = readExactly($in, 4)) !== null) {
     if ($length === 5 && $body[0] === "\x02") {
         $n = unpack('N', $body, 1)[1];
         for ($i = 0; $i < $n; $i++) {
-            $h = readExactly($in, 4);
+            $h = $readExactly(4);
             $len = $h === null ? null : unpack('N', $h)[1];
-            if ($len === null || ($len > 0 && readExactly($in, $len) === null)) {
+            if ($len === null || ($len > 0 && $readExactly($len) === null)) {
                 exit(0);
             }
         }
