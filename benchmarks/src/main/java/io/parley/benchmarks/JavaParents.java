@@ -8,9 +8,21 @@ import java.time.Duration;
  * tenth as many to warm up, each run in fresh processes.
  */
 final class JavaParents {
-    /** What one measurement does with its link. */
+    /** What one measurement does with its link: {@code n} operations. */
     interface Workload {
         void run(Link link, int n) throws Exception;
+    }
+
+    /** A workload of single operations, timed one by one ({@link Contender#timed}: stops at the budget). */
+    interface Each extends Workload {
+        void once(Link link) throws Exception;
+
+        @Override
+        default void run(Link link, int n) throws Exception {
+            for (int i = 0; i < n; i++) {
+                once(link);
+            }
+        }
     }
 
     private JavaParents() {
@@ -26,6 +38,9 @@ final class JavaParents {
     static Contender of(String impl, String peer, String transport, Duration spin, Workload workload) {
         return count -> {
             try (Link link = Link.open(impl, peer, transport, spin)) {
+                if (workload instanceof Each each) {
+                    return Contender.timed(count, () -> each.once(link));
+                }
                 workload.run(link, Math.max(1, count / 10));
                 long t0 = System.nanoTime();
                 workload.run(link, count);
@@ -34,13 +49,14 @@ final class JavaParents {
         };
     }
 
+    /** Round trips of {@code body}, one at a time (every 64th answer is compared with what was sent). */
     static Workload echo(byte[] body) {
-        return (link, n) -> {
-            byte[] back = null;
-            for (int i = 0; i < n; i++) {
-                back = link.echo(body);
+        int[] calls = {0};
+        return (Each) link -> {
+            byte[] back = link.echo(body);
+            if ((calls[0]++ & 63) == 0) {
+                Link.check(body, back);
             }
-            Link.check(body, back);
         };
     }
 
