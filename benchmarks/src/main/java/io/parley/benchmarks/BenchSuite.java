@@ -11,9 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-
 /**
- * The benchmark command's runner ({@code scripts/bench.sh}): every row of the matrix with its floor
+ * The benchmark command's runner ({@code scripts/bench.sh}): every row of the matrix ({@link BenchRows}) with its floor
  * in the same run, in interleaved rounds (each round runs every row once, floor and contenders side
  * by side, in alternating order), fresh processes for every measurement.
  *
@@ -25,8 +24,6 @@ import java.util.Random;
  * Pinning is the caller's: {@code taskset -c 0 java ...} pins this JVM and every child it starts.
  */
 public final class BenchSuite {
-    private static final int MIB = 1 << 20;
-
     /**
      * One row: a workload, its floor (named in the report) and the contenders, with operation counts
      * for quick and full mode; {@code quick}: also run in quick mode.
@@ -80,6 +77,7 @@ public final class BenchSuite {
         return sb.toString();
     }
 
+    /** The rows of a run; "pinned" runs leave out the spinning contenders (one core). */
     static List<Row> rows(String label) {
         return BenchRows.all(!label.equals("pinned"));
     }
