@@ -81,8 +81,13 @@ abstract class Link implements AutoCloseable {
         }
     }
 
-    /** The floor's side. */
+    /**
+     * The floor's side. Bodies move in slices of at most 1 MiB: the JDK's file streams pass a read
+     * or write of more than 8 KiB through a native buffer allocated for the requested length, so one
+     * call for a 64 MiB body could allocate that much for every 64 KiB the pipe hands over.
+     */
     static final class Raw extends Link {
+        private static final int SLICE = 1 << 20;
         private final DataInputStream in;
         private final DataOutputStream out;
         private final AutoCloseable closer;
@@ -98,7 +103,9 @@ abstract class Link implements AutoCloseable {
 
         private void write(byte[] body) throws IOException {
             out.writeInt(body.length);
-            out.write(body);
+            for (int off = 0; off < body.length; off += SLICE) {
+                out.write(body, off, Math.min(SLICE, body.length - off));
+            }
             out.flush();
         }
 
@@ -107,7 +114,9 @@ abstract class Link implements AutoCloseable {
             if (into.length != n) {
                 into = new byte[n];
             }
-            in.readFully(into, 0, n);
+            for (int off = 0; off < n; off += SLICE) {
+                in.readFully(into, off, Math.min(SLICE, n - off));
+            }
             return into;
         }
 
