@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.Handlers;
 import io.parley.Payload;
 import io.parley.Session;
+import io.parley.transport.SharedMemory;
 import io.parley.transport.StreamTransport;
 import io.parley.transport.TcpSockets;
 import io.parley.transport.Transport;
@@ -24,10 +25,17 @@ import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
- * The child process of the IPC benchmarks: {@code BenchPeer parley|raw stdio|unix|tcp [socket-path]}.
- * {@code raw} is the floor: a length-prefixed echo over DataInput/DataOutputStream.
+ * The child process of the IPC benchmarks: {@code BenchPeer parley|raw stdio|unix|tcp|shm [socket-path|spin-nanos]}.
+ * {@code raw} is the floor: a length-prefixed echo over DataInput/DataOutputStream (readFully of the
+ * known length), with the commands of {@code benchmarks/php/raw-echo.php} (a 9-byte body
+ * {@code 01 n size}: send n frames of size bytes, then an empty one; a 5-byte body {@code 02 n}:
+ * swallow n frames, then answer an empty one). {@code parley} answers {@code echo}, counts
+ * {@code bench-note} notifications ({@code bench-count} waits for a total), and {@code notify}
+ * sends n notifications {@code n}; {@code shm} attaches to the ring its parent offers
+ * ({@link SharedMemory}).
  */
 public final class BenchPeer {
     private BenchPeer() {
@@ -58,18 +66,7 @@ public final class BenchPeer {
             }
             DataInputStream din = new DataInputStream(new BufferedInputStream(in, 1 << 16));
             DataOutputStream dout = new DataOutputStream(new BufferedOutputStream(out, 1 << 16));
-            byte[] buf = new byte[2 << 20];
-            try {
-                while (true) {
-                    int n = din.readInt();
-                    din.readFully(buf, 0, n);
-                    dout.writeInt(n);
-                    dout.write(buf, 0, n);
-                    dout.flush();
-                }
-            } catch (EOFException e) {
-                System.exit(0);
-            }
+            rawEcho(din, dout);
         }
         long[] notes = {0};
         Object counted = new Object();
@@ -89,10 +86,20 @@ public final class BenchPeer {
                         }
                         return notes[0];
                     }
+                })
+                .onRequest("notify", JsonNode.class, (p, ctx) -> {
+                    String note = "x".repeat(p.get("size").asInt());
+                    int n = p.get("n").asInt();
+                    for (int i = 0; i < n; i++) {
+                        ctx.session().notify("n", note);
+                    }
+                    return n;
                 });
         Transport t;
         if (transport.equals("stdio")) {
             t = StreamTransport.stdio();
+        } else if (transport.equals("shm")) {
+            t = SharedMemory.attach(System.getenv(), Duration.ofNanos(Long.parseLong(args[2])));
         } else {
             TransportServer server = transport.equals("unix") ? UnixSockets.listen(Path.of(args[2])) : TcpSockets.listenLoopback(0);
             stdout.println("LISTENING " + server.address());
@@ -102,5 +109,49 @@ public final class BenchPeer {
         Session s = Session.builder(t).handlers(h).heartbeat(java.time.Duration.ZERO).open();
         s.closeFuture().join();
         System.exit(0);
+    }
+
+    /** The raw floor's loop: echo every frame, obey the two commands; exits at end of input. */
+    private static void rawEcho(DataInputStream din, DataOutputStream dout) throws java.io.IOException {
+        byte[] buf = new byte[2 << 20];
+        try {
+            while (true) {
+                int n = din.readInt();
+                if (n > buf.length) {
+                    buf = new byte[n];
+                }
+                din.readFully(buf, 0, n);
+                if (n == 9 && buf[0] == 1) {
+                    int count = readInt(buf, 1);
+                    byte[] frame = new byte[readInt(buf, 5)];
+                    for (int i = 0; i < count; i++) {
+                        dout.writeInt(frame.length);
+                        dout.write(frame);
+                        dout.flush();
+                    }
+                    dout.writeInt(0);
+                } else if (n == 5 && buf[0] == 2) {
+                    int count = readInt(buf, 1);
+                    for (int i = 0; i < count; i++) {
+                        int len = din.readInt();
+                        if (len > buf.length) {
+                            buf = new byte[len];
+                        }
+                        din.readFully(buf, 0, len);
+                    }
+                    dout.writeInt(0);
+                } else {
+                    dout.writeInt(n);
+                    dout.write(buf, 0, n);
+                }
+                dout.flush();
+            }
+        } catch (EOFException e) {
+            System.exit(0);
+        }
+    }
+
+    private static int readInt(byte[] b, int at) {
+        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The benchmark command's runner ({@code scripts/bench.sh}): every row of the matrix with its floor
+ * The benchmark command's runner ({@code scripts/bench.sh}): every row of the matrix ({@link BenchRows}) with its floor
  * in the same run, in interleaved rounds (each round runs every row once, floor and contenders side
  * by side, in alternating order), fresh processes for every measurement.
  *
@@ -24,13 +24,26 @@ import java.util.Random;
  * Pinning is the caller's: {@code taskset -c 0 java ...} pins this JVM and every child it starts.
  */
 public final class BenchSuite {
-    private static final int MIB = 1 << 20;
-
-    /** One row: a workload, its floor and the Parley contenders, with operation counts for quick and full mode. */
-    record Row(String name, String unit, int quick, int full, Contender floor, Map<String, Contender> contenders) {
+    /**
+     * One row: a workload, its floor (named in the report) and the contenders, with operation counts
+     * for quick and full mode; {@code quick}: also run in quick mode.
+     */
+    record Row(String name, String unit, int quickCount, int fullCount, String floorName, Contender floor,
+            Map<String, Contender> contenders, boolean quick) {
         int count(boolean full) {
-            return full ? this.full : this.quick;
+            return full ? fullCount : quickCount;
         }
+    }
+
+    /** A further figure of the last measurement (a peak RSS, ...), reported as a row of its own. */
+    record Extra(String name, String unit, double value) {
+    }
+
+    /** Further figures of the measurement under way; the suite clears it before each one. */
+    static final List<Extra> EXTRAS = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    static void extra(String name, String unit, double value) {
+        EXTRAS.add(new Extra(name, unit, value));
     }
 
     private BenchSuite() {
@@ -64,47 +77,9 @@ public final class BenchSuite {
         return sb.toString();
     }
 
-    static List<Row> rows(boolean full) {
-        byte[] small = random(32);
-        byte[] big = random(MIB);
-        String bigText = text(MIB);
-        byte[] bigTextBytes = bigText.getBytes(StandardCharsets.US_ASCII);
-        String midText = text(64 * 1024);
-        List<Row> rows = new ArrayList<>();
-        rows.add(new Row("Java→PHP 32 B call, raw codec", "calls/s", 300, 20_000, Contender.javaRawPhpEcho(small),
-                Map.of("parley", Contender.javaParleyPhpRaw(small, false))));
-        rows.add(new Row("Java→PHP 1 MiB echo, incompressible, raw codec", "echoes/s", 5, 50, Contender.javaRawPhpEcho(big),
-                ordered("parley", Contender.javaParleyPhpRaw(big, false), "parley, compression on (before)", Contender.javaParleyPhpRaw(big, true))));
-        rows.add(new Row("Java→PHP 1 MiB echo, compressible, raw codec", "echoes/s", 5, 50, Contender.javaRawPhpEcho(bigTextBytes),
-                ordered("parley", Contender.javaParleyPhpRaw(bigTextBytes, false), "parley, compression on (before)",
-                        Contender.javaParleyPhpRaw(bigTextBytes, true))));
-        rows.add(new Row("Java→PHP 1 MiB echo, JSON string", "echoes/s", 5, 30, Contender.javaRawPhpEcho(bigTextBytes),
-                ordered("parley", Contender.javaParleyPhpJson(bigText, false), "parley, compression on (before)",
-                        Contender.javaParleyPhpJson(bigText, true))));
-        rows.add(new Row("Java→PHP 64 KiB echo, JSON string", "echoes/s", 20, 2_000,
-                Contender.javaRawPhpEcho(midText.getBytes(StandardCharsets.US_ASCII)), Map.of("parley", Contender.javaParleyPhpJson(midText, false))));
-        rows.add(new Row("PHP→Java 8 B notifications", "msgs/s", 2_000, 200_000, Contender.javaRawPhpStream(8),
-                Map.of("parley", Contender.javaParleyPhpNotifications(8))));
-        rows.add(new Row("PHP↔PHP 32 B call", "calls/s", 300, 20_000, Contender.phpPhp("raw", "echo", 32, false),
-                Map.of("parley", Contender.phpPhp("parley", "echo", 32, false))));
-        rows.add(new Row("PHP↔PHP 1 MiB echo, incompressible", "echoes/s", 5, 200, Contender.phpPhp("raw", "echo", MIB, true),
-                Map.of("parley", Contender.phpPhp("parley", "echo", MIB, true))));
-        rows.add(new Row("PHP→PHP 8 B notifications", "msgs/s", 2_000, 200_000, Contender.phpPhp("raw", "notify", 8, false),
-                Map.of("parley", Contender.phpPhp("parley", "notify", 8, false))));
-        for (String transport : full ? List.of("pipe", "unix", "tcp") : List.of("pipe")) {
-            rows.add(new Row("Java↔Java 32 B call, " + transport, "calls/s", 300, 20_000, Contender.javaJava("raw", transport, small),
-                    Map.of("parley", Contender.javaJava("parley", transport, small))));
-        }
-        rows.add(new Row("Java↔Java 1 MiB echo, incompressible, pipe", "echoes/s", 5, 200, Contender.javaJava("raw", "pipe", big),
-                Map.of("parley", Contender.javaJava("parley", "pipe", big))));
-        return rows;
-    }
-
-    private static Map<String, Contender> ordered(String n1, Contender c1, String n2, Contender c2) {
-        Map<String, Contender> m = new LinkedHashMap<>();
-        m.put(n1, c1);
-        m.put(n2, c2);
-        return m;
+    /** The rows of a run; "pinned" runs leave out the spinning contenders (one core). */
+    static List<Row> rows(String label) {
+        return BenchRows.all(!label.equals("pinned"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -127,11 +102,11 @@ public final class BenchSuite {
         String label = opt.getOrDefault("label", "unpinned");
         int rounds = Integer.parseInt(opt.getOrDefault("rounds", full ? "5" : "1"));
         String only = opt.get("only");
-        List<Row> rows = rows(full).stream().filter(r -> only == null || r.name().contains(only)).toList();
+        List<Row> rows = rows(label).stream().filter(r -> full || r.quick()).filter(r -> only == null || r.name().contains(only)).toList();
         int failures = 0;
         Path file = out.resolve("results-" + label + ".tsv");
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
-            w.println("label\trow\tunit\tcontender\tround\tops_per_s");
+            w.println("label\trow\tunit\tcontender\tround\tops_per_s\tnote");
             for (int round = 1; round <= rounds; round++) {
                 for (Row row : rows) {
                     List<Map.Entry<String, Contender>> order = new ArrayList<>();
@@ -142,17 +117,28 @@ public final class BenchSuite {
                     }
                     for (Map.Entry<String, Contender> c : order) {
                         double rate;
+                        String note = "";
+                        EXTRAS.clear();
                         try {
                             rate = c.getValue().run(row.count(full));
+                        } catch (Contender.Skipped e) {
+                            rate = Double.NaN;
+                            note = e.getMessage();
                         } catch (Exception | Error e) {
                             failures++;
                             rate = Double.NaN;
+                            note = "failed";
                             System.err.printf("FAILED %s / %s: %s%n", row.name(), c.getKey(), e);
                         }
-                        w.printf(java.util.Locale.ROOT, "%s\t%s\t%s\t%s\t%d\t%.3f%n", label, row.name(), row.unit(), c.getKey(), round, rate);
+                        String name = c.getKey().equals(BenchReport.FLOOR) ? BenchReport.FLOOR + ": " + row.floorName() : c.getKey();
+                        w.printf(java.util.Locale.ROOT, "%s\t%s\t%s\t%s\t%d\t%.3f\t%s%n", label, row.name(), row.unit(), name, round, rate, note);
+                        for (Extra x : List.copyOf(EXTRAS)) {
+                            w.printf(java.util.Locale.ROOT, "%s\t%s\t%s\t%s\t%d\t%.3f\t%n", label, row.name() + ": " + x.name(), x.unit(), name,
+                                    round, x.value());
+                        }
                         w.flush();
-                        System.out.printf(java.util.Locale.ROOT, "[%s round %d/%d] %-48s %-34s %12.1f %s%n", label, round, rounds, row.name(),
-                                c.getKey(), rate, row.unit());
+                        System.out.printf(java.util.Locale.ROOT, "[%s round %d/%d] %-48s %-34s %12.1f %s %s%n", label, round, rounds, row.name(),
+                                c.getKey(), rate, row.unit(), note);
                     }
                 }
             }

@@ -28,6 +28,15 @@ import java.util.concurrent.atomic.AtomicLong;
 interface Contender {
     double run(int count) throws Exception;
 
+    /** Thrown when a measurement cannot run on this machine (no C compiler, ...): the report says why. */
+    final class Skipped extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Skipped(String why) {
+            super(why);
+        }
+    }
+
     /** {@code php} ({@code PARLEY_PHP} overrides it). */
     static String php() {
         return System.getenv().getOrDefault("PARLEY_PHP", "php");
@@ -35,6 +44,36 @@ interface Contender {
 
     static Path phpScript(String name) {
         return BenchSuite.root().resolve("benchmarks/php").resolve(name);
+    }
+
+    /** The most a measurement runs (after warming up) before it stops short of its count. */
+    long BUDGET_NANOS = 1_500_000_000L;
+    /** The fewest operations a measurement runs, whatever the budget. */
+    int MIN_OPS = 3;
+
+    /** One operation of a measurement. */
+    interface Op {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code op} a tenth of {@code count} times to warm up (at most a quarter of the budget),
+     * then {@code count} times or until {@link #BUDGET_NANOS} have passed (at least {@link #MIN_OPS}
+     * times); returns operations per second.
+     */
+    static double timed(int count, Op op) throws Exception {
+        long warmEnd = System.nanoTime() + BUDGET_NANOS / 4;
+        for (int i = 0; i < Math.max(1, count / 10) && (i == 0 || System.nanoTime() < warmEnd); i++) {
+            op.run();
+        }
+        long t0 = System.nanoTime();
+        long end = t0 + BUDGET_NANOS;
+        int done = 0;
+        while (done < count && (done < MIN_OPS || System.nanoTime() < end)) {
+            op.run();
+            done++;
+        }
+        return perSecond(done, t0);
     }
 
     static double perSecond(int count, long startNanos) {
@@ -48,15 +87,7 @@ interface Contender {
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(p.getOutputStream(), 1 << 16));
                     DataInputStream in = new DataInputStream(new BufferedInputStream(p.getInputStream(), 1 << 16))) {
                 byte[] into = new byte[body.length];
-                int warm = Math.max(1, count / 10);
-                for (int i = 0; i < warm; i++) {
-                    rawEcho(out, in, body, into);
-                }
-                long t0 = System.nanoTime();
-                for (int i = 0; i < count; i++) {
-                    rawEcho(out, in, body, into);
-                }
-                double rate = perSecond(count, t0);
+                double rate = timed(count, () -> rawEcho(out, in, body, into));
                 if (!Arrays.equals(body, into)) {
                     throw new IOException("raw PHP echo returned different bytes");
                 }
@@ -129,17 +160,9 @@ interface Contender {
         return count -> {
             try (Session s = javaToPhp(auto, new Handlers())) {
                 Payload p = Payload.raw(body);
-                int warm = Math.max(1, count / 10);
-                for (int i = 0; i < warm; i++) {
-                    s.call("bytes", p, byte[].class);
-                }
-                long t0 = System.nanoTime();
-                byte[] back = null;
-                for (int i = 0; i < count; i++) {
-                    back = s.call("bytes", p, byte[].class);
-                }
-                double rate = perSecond(count, t0);
-                if (!Arrays.equals(body, back)) {
+                byte[][] back = {null};
+                double rate = timed(count, () -> back[0] = s.call("bytes", p, byte[].class));
+                if (!Arrays.equals(body, back[0])) {
                     throw new IOException("Parley PHP worker returned different bytes");
                 }
                 return rate;
@@ -151,17 +174,9 @@ interface Contender {
     static Contender javaParleyPhpJson(String text, boolean auto) {
         return count -> {
             try (Session s = javaToPhp(auto, new Handlers())) {
-                int warm = Math.max(1, count / 10);
-                for (int i = 0; i < warm; i++) {
-                    s.call("echo", text, String.class);
-                }
-                long t0 = System.nanoTime();
-                String back = null;
-                for (int i = 0; i < count; i++) {
-                    back = s.call("echo", text, String.class);
-                }
-                double rate = perSecond(count, t0);
-                if (!text.equals(back)) {
+                String[] back = {null};
+                double rate = timed(count, () -> back[0] = s.call("echo", text, String.class));
+                if (!text.equals(back[0])) {
                     throw new IOException("Parley PHP worker returned a different string");
                 }
                 return rate;
@@ -194,19 +209,13 @@ interface Contender {
             try (Peer peer = Peer.start(impl, transport)) {
                 byte[] into = new byte[body.length];
                 Payload p = Payload.raw(body);
-                int warm = Math.max(1, count / 10);
-                long t0 = 0;
-                for (int i = -warm; i < count; i++) {
-                    if (i == 0) {
-                        t0 = System.nanoTime();
-                    }
+                return timed(count, () -> {
                     if (peer.session != null) {
                         peer.session.call("echo", p, byte[].class);
                     } else {
                         peer.rawEcho(body, into);
                     }
-                }
-                return perSecond(count, t0);
+                });
             }
         };
     }

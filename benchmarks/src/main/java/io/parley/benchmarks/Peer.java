@@ -1,7 +1,9 @@
 package io.parley.benchmarks;
 
+import io.parley.Handlers;
 import io.parley.Session;
 import io.parley.transport.ChildProcessTransport;
+import io.parley.transport.SharedMemory;
 import io.parley.transport.TcpSockets;
 import io.parley.transport.Transport;
 import io.parley.transport.UnixSockets;
@@ -16,6 +18,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,18 +32,44 @@ final class Peer implements AutoCloseable {
     private Path dir;
 
     static Peer start(String impl, String transport) throws Exception {
+        return start(impl, transport, new Handlers(), DEFAULT_SPIN);
+    }
+
+    /** The JVM option Agrona needs for the ring (see {@link SharedMemory}); harmless elsewhere. */
+    static final String ADD_EXPORTS = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
+    /** The ring's default spin before parking (as {@link SharedMemory}'s). */
+    static final Duration DEFAULT_SPIN = Duration.ofNanos(20_000);
+
+    /** The command line of a {@link BenchPeer} child JVM (this JVM's java and class path). */
+    static List<String> command(String mode, String transport) {
+        return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), ADD_EXPORTS,
+                "-cp", System.getProperty("java.class.path"), BenchPeer.class.getName(), mode, transport));
+    }
+
+    /**
+     * A child on {@code transport} (pipe, unix, tcp or shm; shm: Parley only, with {@code spin}
+     * on both sides); {@code handlers} serve the Parley session's inbound messages.
+     */
+    static Peer start(String impl, String transport, Handlers handlers, Duration spin) throws Exception {
         Peer p = new Peer();
         String mode = impl.equals("raw") ? "raw" : "parley";
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), BenchPeer.class.getName(), mode,
-                transport.equals("pipe") ? "stdio" : transport));
+        List<String> cmd = command(mode, transport.equals("pipe") ? "stdio" : transport);
         if (transport.equals("unix")) {
             p.dir = Files.createTempDirectory("parley-bench");
             cmd.add(p.dir.resolve("b.sock").toString());
         }
+        if (transport.equals("shm")) {
+            if (!mode.equals("parley")) {
+                throw new IllegalArgumentException("the shm transport is Parley's only");
+            }
+            cmd.add(Long.toString(spin.toNanos()));
+            p.session = Session.builder(SharedMemory.builder(cmd).spin(spin).fallbackToStdio(false).launch())
+                    .handlers(handlers).heartbeat(Duration.ZERO).open();
+            return p;
+        }
         if (transport.equals("pipe") && mode.equals("parley")) {
             ChildProcessTransport child = ChildProcessTransport.launch(cmd);
-            p.session = Session.builder(child).heartbeat(java.time.Duration.ZERO).open();
+            p.session = Session.builder(child).handlers(handlers).heartbeat(Duration.ZERO).open();
             return p;
         }
         p.process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -55,10 +84,11 @@ final class Peer implements AutoCloseable {
             throw new IOException("child did not listen: " + line);
         }
         String address = line.substring("LISTENING ".length());
+        p.address = address;
         if (mode.equals("parley")) {
             Transport t = transport.equals("unix") ? UnixSockets.connect(Path.of(address))
                     : TcpSockets.connect(address.split(":")[0], Integer.parseInt(address.split(":")[1]));
-            p.session = Session.builder(t).heartbeat(java.time.Duration.ZERO).open();
+            p.session = Session.builder(t).handlers(handlers).heartbeat(Duration.ZERO).open();
             return p;
         }
         if (transport.equals("unix")) {
@@ -80,6 +110,21 @@ final class Peer implements AutoCloseable {
         rawIn.readFully(into, 0, n);
         return into;
     }
+
+    /** The child's process id. */
+    long childPid() {
+        return process != null ? process.pid() : onlyChild();
+    }
+
+    /** The process id of this JVM's newest live child (the one just started). */
+    static long onlyChild() {
+        return ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+                .max(java.util.Comparator.comparing(h -> h.info().startInstant().orElse(java.time.Instant.MIN)))
+                .map(ProcessHandle::pid).orElse(-1L);
+    }
+
+    /** The address a PHP client connects to: the child's LISTENING line, as printed. */
+    String address;
 
     @Override
     public void close() throws Exception {
