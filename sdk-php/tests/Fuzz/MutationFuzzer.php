@@ -22,7 +22,8 @@ use Throwable;
  * (sdk-java/src/test/resources/io/parley/fuzz/FuzzTargetsInputs/): the frame decoder, the message
  * assembler and the HELLO parser may only raise the SDK's declared exceptions, keep at most one
  * frame buffered, and make progress; JSON, deflate, zstd and PHP-serialize bodies may only be
- * refused with a typed error, stay within max_message and never make an object. Anything else is a finding, kept with the input that caused it.
+ * refused with a typed error, stay within max_message and never make an object. Anything else is a
+ * finding, kept with the input that caused it.
  */
 final class MutationFuzzer
 {
