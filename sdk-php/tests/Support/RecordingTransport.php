@@ -4,8 +4,7 @@ declare(strict_types=1);
 
 namespace Parley\Tests\Support;
 
-use Parley\Exception\PeerGoneException;
-use Parley\Transport\Transport;
+use Parley\Internal\Io\ForwardingTransport;
 
 use function strlen;
 use function substr;
@@ -15,15 +14,11 @@ use function unpack;
  * A transport wrapper (SessionOptions::$transportDecorator) that keeps a copy of every byte
  * written, so a test can check which frames went out (e.g. whether a body was compressed).
  */
-final class RecordingTransport implements Transport
+final class RecordingTransport extends ForwardingTransport
 {
     private const HEADER = 'a4magic/Cversion/Ckind/nflags/Nid/nmeta/Ccodec/Ccompression/Nbody';
 
     private string $written = '';
-
-    public function __construct(private readonly Transport $inner)
-    {
-    }
 
     /** @return list<array{kind: int, compression: int, bodyLength: int}> every frame written so far */
     public function writtenFrames(): array
@@ -38,55 +33,10 @@ final class RecordingTransport implements Transport
         return $frames;
     }
 
-    public function readStream(): mixed
-    {
-        return $this->inner->readStream();
-    }
-
-    public function writeStream(): mixed
-    {
-        return $this->inner->writeStream();
-    }
-
-    public function canBlockOnRead(): bool
-    {
-        return $this->inner->canBlockOnRead();
-    }
-
-    public function read(): ?string
-    {
-        return $this->inner->read();
-    }
-
     public function write(string $bytes): int
     {
         $written = $this->inner->write($bytes);
         $this->written .= substr($bytes, 0, $written);
         return $written;
-    }
-
-    public function shutdownOutput(): bool
-    {
-        return $this->inner->shutdownOutput();
-    }
-
-    public function close(): void
-    {
-        $this->inner->close();
-    }
-
-    public function isFinished(): bool
-    {
-        return $this->inner->isFinished();
-    }
-
-    public function peerGone(string $reason): PeerGoneException
-    {
-        return $this->inner->peerGone($reason);
-    }
-
-    public function description(): string
-    {
-        return $this->inner->description();
     }
 }

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Parley\Internal\Ring;
 
 use Parley\Exception\PeerGoneException;
+use Parley\Internal\Io\ForwardingTransport;
 use Parley\Transport\Transport;
 
 /**
@@ -12,42 +13,11 @@ use Parley\Transport\Transport;
  * "Declining"), bound to the child process: closing it runs the child's exit sequence (§9.1), and
  * a dead peer is reported with the child's exit status and stderr tail.
  */
-final class ChildBoundTransport implements Transport
+final class ChildBoundTransport extends ForwardingTransport
 {
-    public function __construct(
-        private readonly Transport $inner,
-        private readonly RingChild $child,
-    ) {
-    }
-
-    public function readStream(): mixed
+    public function __construct(Transport $inner, private readonly RingChild $child)
     {
-        return $this->inner->readStream();
-    }
-
-    public function writeStream(): mixed
-    {
-        return $this->inner->writeStream();
-    }
-
-    public function canBlockOnRead(): bool
-    {
-        return $this->inner->canBlockOnRead();
-    }
-
-    public function read(): ?string
-    {
-        return $this->inner->read();
-    }
-
-    public function write(string $bytes): int
-    {
-        return $this->inner->write($bytes);
-    }
-
-    public function shutdownOutput(): bool
-    {
-        return $this->inner->shutdownOutput();
+        parent::__construct($inner);
     }
 
     public function close(): void
@@ -64,10 +34,5 @@ final class ChildBoundTransport implements Transport
     public function peerGone(string $reason): PeerGoneException
     {
         return $this->child->peerGone($reason);
-    }
-
-    public function description(): string
-    {
-        return $this->inner->description();
     }
 }
