@@ -41,6 +41,11 @@ public final class FrameDecoder {
         return failed;
     }
 
+    /** True while a verified header waits for the rest of its payload (SPEC 1.1 §3.5: the stall clock runs). */
+    public boolean insideFrame() {
+        return !failed && sawHeaderForPending && end > start;
+    }
+
     public void feed(byte[] data, int off, int len, Consumer<Event> out) {
         if (failed || len == 0) return;
         ensure(len);

@@ -105,6 +105,7 @@ final class FakeSession {
         final CompletableFuture<Value> result = new CompletableFuture<>();
         final Consumer<JsonNode> onProgress;
         final AtomicBoolean cancelSent = new AtomicBoolean();
+        volatile boolean sent; // false while queued behind the peer's max_in_flight (§6.5)
 
         Call(long id, Consumer<JsonNode> onProgress) {
             this.id = id;
@@ -115,10 +116,13 @@ final class FakeSession {
         void cancel() {
             if (cancelSent.compareAndSet(false, true)) {
                 result.completeExceptionally(new PeerError(CANCELLED, "cancelled locally"));
-                if (!closed) sendFrame(Frame.of(CANCEL, 0, id, 0, 0, null, null));
+                if (!closed && sent) sendFrame(Frame.of(CANCEL, 0, id, 0, 0, null, null));
             }
         }
     }
+
+    /** A call waiting for a free slot of the peer's max_in_flight, with what sends its REQUEST. */
+    private record Queued(Call call, Runnable send) { }
 
     final Options opts;
     final boolean initiator;
@@ -130,6 +134,9 @@ final class FakeSession {
     final Map<String, List<JsonNode>> notes = new ConcurrentHashMap<>();
     private final Map<Long, Ctx> processing = new ConcurrentHashMap<>();
     private final Map<Long, Call> outgoing = new ConcurrentHashMap<>();
+    private final java.util.ArrayDeque<Queued> waiting = new java.util.ArrayDeque<>(); // guards callsOut too
+    private int callsOut; // REQUESTs sent whose terminal frame has not arrived (§6.5)
+    private volatile long stalledSince; // nanoTime of the last payload byte of an incomplete frame, 0 if none
     private final ScheduledExecutorService timer;
     private final AtomicLong nextId = new AtomicLong(1);
     final AtomicInteger handled = new AtomicInteger(), cancelledCount = new AtomicInteger(), deadlineCount = new AtomicInteger();
@@ -307,12 +314,18 @@ final class FakeSession {
             }, h, h, TimeUnit.MILLISECONDS);
         }
         FrameDecoder dec = new FrameDecoder(PRE_HANDSHAKE_MAX_FRAME, DEFAULT_MAX_STRAY);
+        long stall = opts.frameStallMs;
+        timer.scheduleAtFixedRate(() -> { // SPEC 1.1 §3.5: a payload that stops arriving is bounded
+            long since = stalledSince;
+            if (since != 0 && System.nanoTime() - since >= stall * 1_000_000L) fatal(PROTOCOL_ERROR, "stalled inside a frame");
+        }, stall / 4, Math.max(1, stall / 4), TimeUnit.MILLISECONDS);
         byte[] buf = new byte[65536];
         String reason = "end of stream";
         try {
             int n;
             while (!closed && (n = in.read(buf)) >= 0) {
                 dec.feed(buf, 0, n, e -> onEvent(e, dec));
+                stalledSince = dec.insideFrame() ? System.nanoTime() : 0;
             }
             if (!closed) {
                 String left = dec.eof(e -> { });
@@ -345,19 +358,48 @@ final class FakeSession {
             timer.schedule(() -> {
                 if (!c.result.isDone()) {
                     c.result.completeExceptionally(new PeerError(DEADLINE_EXCEEDED, "deadline exceeded (local)"));
-                    if (c.cancelSent.compareAndSet(false, true) && !closed) sendFrame(Frame.of(CANCEL, 0, id, 0, 0, null, null));
+                    if (c.sent && c.cancelSent.compareAndSet(false, true) && !closed) sendFrame(Frame.of(CANCEL, 0, id, 0, 0, null, null));
                 }
             }, timeoutMs, TimeUnit.MILLISECONDS);
         }
         byte[] meta = requestMeta(timeoutMs, method);
         int flags = onProgress != null ? WANT_PROGRESS : 0;
-        if (compression == COMP_DEFLATE) {
-            byte[] d = Wire.deflate(params.body());
-            sendFrame(Frame.of(REQUEST, flags, id, params.codec(), COMP_DEFLATE, meta, d));
-        } else {
-            sendMessage(REQUEST, flags, id, params, meta, compression != 0);
-        }
+        sendOrQueue(c, () -> {
+            if (compression == COMP_DEFLATE) {
+                byte[] d = Wire.deflate(params.body());
+                sendFrame(Frame.of(REQUEST, flags, id, params.codec(), COMP_DEFLATE, meta, d));
+            } else {
+                sendMessage(REQUEST, flags, id, params, meta, compression != 0);
+            }
+        });
         return c;
+    }
+
+    /** Sends a REQUEST now, or queues it while the peer's max_in_flight is used up (§6.5: queue or fail locally). */
+    private void sendOrQueue(Call c, Runnable send) {
+        synchronized (waiting) {
+            long max = peerHello == null ? Long.MAX_VALUE : peerHello.path("max_in_flight").asLong(Long.MAX_VALUE);
+            if (callsOut >= max || !waiting.isEmpty()) {
+                waiting.add(new Queued(c, send));
+                return;
+            }
+            callsOut++;
+            c.sent = true;
+        }
+        send.run();
+    }
+
+    /** A sent call got its terminal frame: its slot goes to the first queued call still wanted. */
+    private void released() {
+        Queued next;
+        synchronized (waiting) {
+            callsOut--;
+            while ((next = waiting.poll()) != null && next.call().result.isDone()) outgoing.remove(next.call().id);
+            if (next == null) return;
+            callsOut++;
+            next.call().sent = true;
+        }
+        if (!closed) next.send().run();
     }
 
     void notify(String method, Object params) {
@@ -425,6 +467,7 @@ final class FakeSession {
                 }
                 Call c = outgoing.remove(f.id());
                 if (c != null) {
+                    released();
                     JsonNode err;
                     try {
                         err = Json.parse(f.body());
@@ -597,6 +640,7 @@ final class FakeSession {
             case RESPONSE -> {
                 Call c = outgoing.remove(first.id());
                 if (c == null) return;
+                released();
                 try {
                     c.result.complete(decode(first, body));
                 } catch (PeerError e) {

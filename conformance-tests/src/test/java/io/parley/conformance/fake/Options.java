@@ -12,6 +12,7 @@ final class Options {
     long maxMessage = 128L << 20;
     int maxInFlight = 1024;
     long heartbeatMs = 0;
+    long frameStallMs = 30_000; // SPEC 1.1 §3.5 default
     final Set<String> bugs = new HashSet<>();
 
     static Options parse(String[] args) {
@@ -35,6 +36,7 @@ final class Options {
                 case "--max-message" -> o.maxMessage = Long.parseLong(v);
                 case "--max-in-flight" -> o.maxInFlight = Integer.parseInt(v);
                 case "--heartbeat-ms" -> o.heartbeatMs = Long.parseLong(v);
+                case "--frame-stall-ms" -> o.frameStallMs = Long.parseLong(v);
                 case "--bug" -> o.bugs.addAll(Set.of(v.split(",")));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -51,6 +53,7 @@ final class Options {
         o.maxMessage = maxMessage;
         o.maxInFlight = maxInFlight;
         o.heartbeatMs = heartbeatMs;
+        o.frameStallMs = frameStallMs;
         o.bugs.addAll(bugs);
         return o;
     }
