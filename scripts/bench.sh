@@ -46,7 +46,7 @@ if [ -n "$classpath" ]; then
   printf '%s\n' "$classpath" >"$cp_file"
 elif [ "$build" = 1 ] || [ ! -s "$cp_file" ]; then
   echo "parley bench: building the benchmarks module"
-  ./mvnw -B -q -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
+  ./mvnw -B -q -pl sdk-java/benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
     dependency:build-classpath -Dmdep.includeScope=runtime \
     -Dmdep.outputFile="$cp_file" >/dev/null \
     || parley_die "building the benchmarks module failed (see above)"

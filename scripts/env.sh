@@ -111,7 +111,7 @@ parley_phase_index() { # $1 = phase, $2 = the phases in order
 # Reads Maven's arguments and sets PARLEY_NEED_* (1/0) for the tools that command will run:
 #   PHP   php-cli        tests of sdk-php, conformance-tests, the CLI and the smoke tests; the demo
 #   PHPUNIT phpunit      sdk-php's tests           PHPCS php-codesniffer  sdk-php at verify
-#   COMPOSER composer    the quick-start smoke test (smoke-tests, verify)
+#   COMPOSER composer    the quick-start smoke test (samples/quickstart-smoke, verify)
 #   TSHARK  tshark       the Wireshark dissector test (protocol-spec/wireshark, run by sdk-java/cli's tests)
 # Goals like `-v`, `help:*`, `dependency:*`, `clean`, `compile`, or `install -DskipTests` need none.
 # The modules check again themselves when their step runs (a clear message if a tool is missing),
@@ -158,7 +158,7 @@ parley_plan_tools() {
     case ",$pl," in *,sdk-php,*|*,:parley-sdk-php,*) m_php=1 ;; esac
     case ",$pl," in *,conformance-tests,*|*,:parley-conformance,*) m_conf=1 ;; esac
     case ",$pl," in *,sdk-java/cli,*|*,:parley-cli,*) m_cli=1; [ $am = 1 ] && m_conf=1 ;; esac
-    case ",$pl," in *,smoke-tests,*|*,:parley-smoke-tests,*) m_smoke=1 ;; esac
+    case ",$pl," in *,samples/quickstart-smoke,*|*,:parley-smoke-tests,*) m_smoke=1 ;; esac
   fi
   PARLEY_NEED_PHP=0; PARLEY_NEED_PHPUNIT=0; PARLEY_NEED_PHPCS=0; PARLEY_NEED_COMPOSER=0; PARLEY_NEED_TSHARK=0
   if [ $demo = 1 ] || { [ $tests = 1 ] && [ $((m_php + m_conf + m_cli + m_smoke)) -gt 0 ]; }; then PARLEY_NEED_PHP=1; fi

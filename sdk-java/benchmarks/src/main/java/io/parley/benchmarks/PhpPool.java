@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Starts the pool benchmarks' PHP workers ({@code benchmarks/php/pool-worker.php}). */
+/** Starts the pool benchmarks' PHP workers ({@code sdk-java/benchmarks/php/pool-worker.php}). */
 final class PhpPool {
     /** Rounds of arithmetic in one {@code work} call: about 2 ms of PHP CPU time on this kind of VM. */
     static final int WORK_ROUNDS = 300_000;
@@ -18,7 +18,7 @@ final class PhpPool {
     private PhpPool() {
     }
 
-    /** {@code php benchmarks/php/pool-worker.php} ({@code PARLEY_PHP} overrides {@code php}). */
+    /** {@code php sdk-java/benchmarks/php/pool-worker.php} ({@code PARLEY_PHP} overrides {@code php}). */
     static List<String> command() {
         return List.of(System.getenv().getOrDefault("PARLEY_PHP", "php"), script().toString());
     }
@@ -37,12 +37,12 @@ final class PhpPool {
 
     private static Path script() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("benchmarks/php/pool-worker.php");
+            Path candidate = dir.resolve("sdk-java/benchmarks/php/pool-worker.php");
             if (Files.isRegularFile(candidate)) {
                 return candidate;
             }
         }
-        throw new IllegalStateException("benchmarks/php/pool-worker.php not found from " + Path.of("").toAbsolutePath()
+        throw new IllegalStateException("sdk-java/benchmarks/php/pool-worker.php not found from " + Path.of("").toAbsolutePath()
                 + ": run the benchmarks from the repository root");
     }
 }

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Contenders with a PHP parent ({@code benchmarks/php/php-pair.php}): PHP↔PHP and PHP→Java, over
+ * Contenders with a PHP parent ({@code sdk-java/benchmarks/php/php-pair.php}): PHP↔PHP and PHP→Java, over
  * pipes (the parent starts the child), Unix sockets and TCP (this JVM starts a listening server,
  * the PHP parent connects to it) or the shared-memory ring.
  */

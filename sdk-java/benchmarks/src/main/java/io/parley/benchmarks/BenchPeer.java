@@ -30,7 +30,7 @@ import java.time.Duration;
 /**
  * The child process of the IPC benchmarks: {@code BenchPeer parley|raw stdio|unix|tcp|shm [socket-path|spin-nanos]}.
  * {@code raw} is the floor: a length-prefixed echo over DataInput/DataOutputStream (readFully of the
- * known length), with the commands of {@code benchmarks/php/raw-echo.php} (a 9-byte body
+ * known length), with the commands of {@code sdk-java/benchmarks/php/raw-echo.php} (a 9-byte body
  * {@code 01 n size}: send n frames of size bytes, then an empty one; a 5-byte body {@code 02 n}:
  * swallow n frames, then answer an empty one). {@code parley} answers {@code echo}, counts
  * {@code bench-note} notifications ({@code bench-count} waits for a total), and {@code notify}

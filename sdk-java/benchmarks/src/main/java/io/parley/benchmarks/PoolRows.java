@@ -9,7 +9,7 @@ import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The pool rows ({@code io.parley.pool.WorkerPool} with PHP workers, {@code benchmarks/php/pool-worker.php}):
+ * The pool rows ({@code io.parley.pool.WorkerPool} with PHP workers, {@code sdk-java/benchmarks/php/pool-worker.php}):
  * a no-op call one at a time (the pool's own per-call cost), and CPU-bound calls (~2 ms of PHP
  * arithmetic each) with 16 in flight (how the work spreads over the workers).
  */

@@ -30,7 +30,7 @@ put() { # groupId artifactId file extension: lay the file out as `mvn install` w
   mkdir -p "$d" && cp "$3" "$d/$2-$v.$4"
 }
 put io.parley parley-parent "$repo/pom.xml" pom
-put io.parley parley-bom "$repo/bom/pom.xml" pom
+put io.parley parley-bom "$repo/sdk-java/bom/pom.xml" pom
 put io.parley parley-sdk "$repo/sdk-java/pom.xml" pom
 put io.parley parley-sdk "$repo/sdk-java/target/parley-sdk-$v.jar" jar
 
@@ -40,7 +40,7 @@ release=$(sed -n 's:.*<maven.compiler.release>\(.*\)</maven.compiler.release>.*:
 exec_v=$(sed -n 's:.*<exec-plugin.version>\(.*\)</exec-plugin.version>.*:\1:p' "$repo/pom.xml")
 snippet dependency > dependency.xml
 awk -v c="$compiler" -v e="$exec_v" -v r="$release" 'FNR == NR { dep = dep $0 "\n"; next } /@DEPENDENCY@/ { printf "%s", dep; next } { gsub(/@COMPILER@/, c); gsub(/@EXEC@/, e); gsub(/@RELEASE@/, r); print }' \
-  dependency.xml "$repo/smoke-tests/template-pom.xml" > pom.xml
+  dependency.xml "$repo/samples/quickstart-smoke/template-pom.xml" > pom.xml
 rm dependency.xml
 snippet java > src/main/java/Hello.java
 snippet php > worker.php

@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The C ping-pong floor ({@code benchmarks/c/pingpong.c}: two processes, a fork, one write and one
+ * The C ping-pong floor ({@code sdk-java/benchmarks/c/pingpong.c}: two processes, a fork, one write and one
  * read per message each way, nothing else): what the kernel allows for a round trip over a pipe,
  * a Unix socket pair or loopback TCP on this machine. Compiled at run time with the system C
  * compiler ({@code cc} or {@code gcc} on the PATH); without one its measurements are skipped and the
@@ -47,14 +47,14 @@ final class CFloor {
         if (cc.isEmpty()) {
             throw new Contender.Skipped("no C compiler");
         }
-        Path src = BenchSuite.root().resolve("benchmarks/c");
-        Path out = BenchSuite.root().resolve("benchmarks/target/c/pingpong");
+        Path src = BenchSuite.root().resolve("sdk-java/benchmarks/c");
+        Path out = BenchSuite.root().resolve("sdk-java/benchmarks/target/c/pingpong");
         Files.createDirectories(out.getParent());
         Process p = new ProcessBuilder(List.of(cc.get().toString(), "-O2", "-o", out.toString(), src.resolve("pingpong.c").toString()))
                 .redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
-            throw new IOException("compiling benchmarks/c/pingpong.c failed: " + log.trim());
+            throw new IOException("compiling sdk-java/benchmarks/c/pingpong.c failed: " + log.trim());
         }
         binary = out;
         return out;

@@ -21,7 +21,7 @@
 
 declare(strict_types=1);
 
-require __DIR__ . '/../../sdk-php/src/autoload.php';
+require __DIR__ . '/../../../sdk-php/src/autoload.php';
 
 use Parley\Codec\Payload;
 use Parley\Ipc;

@@ -49,14 +49,14 @@ public final class BenchSuite {
     private BenchSuite() {
     }
 
-    /** The repository root: the nearest directory upwards with benchmarks/php. */
+    /** The repository root: the nearest directory upwards with sdk-java/benchmarks/php. */
     static Path root() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("benchmarks/php"))) {
+            if (Files.isDirectory(dir.resolve("sdk-java/benchmarks/php"))) {
                 return dir;
             }
         }
-        throw new IllegalStateException("run from the Parley repository (benchmarks/php not found above " + Path.of("").toAbsolutePath() + ")");
+        throw new IllegalStateException("run from the Parley repository (sdk-java/benchmarks/php not found above " + Path.of("").toAbsolutePath() + ")");
     }
 
     static byte[] random(int n) {

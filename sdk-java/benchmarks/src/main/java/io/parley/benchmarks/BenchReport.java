@@ -132,14 +132,14 @@ final class BenchReport {
             The floors (named in each row; none uses a library, each moves a 4-byte length and the body):
             - **raw Java DataStreams ↔ raw-echo.php**: a Java parent writes length + body through a
               DataOutputStream and reads the answer with `readFully` of the known length;
-              `benchmarks/php/raw-echo.php` reads small frames through PHP's read buffer (one `read()` gets
+              `sdk-java/benchmarks/php/raw-echo.php` reads small frames through PHP's read buffer (one `read()` gets
               header and body) and a body of 64 KiB or more with the buffer off, straight into one string of
               the known length (`stream_get_contents($in, $length)`: no 8 KiB chunks, no concatenation),
               and writes each answer with one `fwrite` (two for large bodies, to avoid a copy).
             - **raw Java DataStreams ↔ raw Java child**: the same between two JVMs (`BenchPeer raw`).
             - **raw PHP streams ↔ …**: a plain-PHP parent (`php-pair.php raw`) with the same reads and writes
               as raw-echo.php, over the pipe, Unix socket or TCP connection of the row.
-            - **C ping-pong (limit)**: `benchmarks/c/pingpong.c`, one `write` and one `read` of 32 bytes per
+            - **C ping-pong (limit)**: `sdk-java/benchmarks/c/pingpong.c`, one `write` and one `read` of 32 bytes per
               direction between two C processes, compiled at run time when a C compiler exists (otherwise
               "no C compiler"): what the kernel allows, shown as a contender so its ratio says how far the
               raw floor itself is from the machine's limit.

@@ -43,7 +43,7 @@ interface Contender {
     }
 
     static Path phpScript(String name) {
-        return BenchSuite.root().resolve("benchmarks/php").resolve(name);
+        return BenchSuite.root().resolve("sdk-java/benchmarks/php").resolve(name);
     }
 
     /** The most a measurement runs (after warming up) before it stops short of its count. */

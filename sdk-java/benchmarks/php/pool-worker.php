@@ -8,7 +8,7 @@
 
 declare(strict_types=1);
 
-require __DIR__ . '/../../sdk-php/src/autoload.php';
+require __DIR__ . '/../../../sdk-php/src/autoload.php';
 
 use Parley\Ipc;
 

@@ -19,7 +19,7 @@
 
 declare(strict_types=1);
 
-require __DIR__ . '/../../sdk-php/src/autoload.php';
+require __DIR__ . '/../../../sdk-php/src/autoload.php';
 
 use Parley\Codec\DeflateCompression;
 use Parley\Codec\Payload;
