@@ -28,7 +28,9 @@ use Parley\Internal\Session\Heartbeat;
 use Parley\Internal\Session\Lifecycle;
 use Parley\Loop\Deferred;
 use Parley\Loop\EventLoop;
+use Parley\Loop\MemoryReadiness;
 use Parley\PeerInfo;
+use Parley\Transport\RingTransport;
 use Parley\Transport\Role;
 use Parley\Transport\Transport;
 
@@ -83,6 +85,10 @@ final class Session
         $loop ??= EventLoop::get();
         $this->loop = $loop;
         $autoCompress = AutoCompression::decide($options->autoCompression, $transport);
+        // The ring's readiness lives in shared memory (SPEC §9.4): a decorator must not hide it
+        // from the loop (announce sleep before blocking) nor from the writer (wait for SPACE).
+        $memory = $transport instanceof MemoryReadiness ? $transport : null;
+        $ring = $transport instanceof RingTransport ? $transport : null;
         if ($options->transportDecorator !== null) {
             $transport = ($options->transportDecorator)($transport);
         }
@@ -93,6 +99,7 @@ final class Session
             $transport,
             $loop,
             fn (PeerGoneException $e) => $this->life->abort($e, false),
+            $ring,
         );
         $host = $this->handlerHost();
         $this->life = new Lifecycle(
@@ -105,6 +112,7 @@ final class Session
             $this->bodies,
             $this->log,
             $defaultHeartbeat,
+            $memory,
         );
         $this->outbound = new Outbound(
             $this->writer,

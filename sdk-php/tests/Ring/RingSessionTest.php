@@ -11,7 +11,9 @@ use Parley\Ipc;
 use Parley\Loop\EventLoop;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
+use Parley\Tests\Support\RecordingTransport;
 use Parley\Transport\RingTransport;
+use Parley\Transport\Transport;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -81,6 +83,38 @@ final class RingSessionTest extends TestCase
         }
         self::assertTrue($worker->isClosed());
         self::assertNull($worker->closeReason(), 'the ring session should close cleanly');
+    }
+
+    /**
+     * A transport decorator (SessionOptions::$transportDecorator) wraps the ring: the loop must still
+     * announce sleep before it blocks, and the writer still wait for SPACE doorbells, or no doorbell
+     * ever rings and the first wait for the peer hangs until a timeout.
+     */
+    public function testADecoratedRingStillWakesBothSides(): void
+    {
+        $recorder = null;
+        $worker = Ipc::spawnRing(
+            [PHP_BINARY, self::WORKER],
+            new SessionOptions(
+                handshakeTimeout: 5.0,
+                defaultTimeout: 10.0,
+                transportDecorator: static function (Transport $inner) use (&$recorder): Transport {
+                    return $recorder = new RecordingTransport($inner);
+                },
+            ),
+            65536,
+            loop: $this->loop,
+        );
+        try {
+            self::assertInstanceOf(RecordingTransport::class, $worker->transport());
+            self::assertSame(['a' => 1], $worker->call('echo', ['a' => 1])->await());
+            // 1 MiB through a 64 KiB ring: the writer waits for room many times
+            $big = random_bytes(1 << 20);
+            self::assertTrue($worker->call('bytes', Payload::raw($big))->await() === $big);
+            self::assertNotSame([], $recorder?->writtenFrames() ?? []);
+        } finally {
+            $worker->close();
+        }
     }
 
     public function testAChildWithoutFfiDeclinesAndTheSessionRunsOverTheSocket(): void

@@ -89,6 +89,7 @@ final class FrameWriter implements Flushable
         private readonly Transport $transport,
         private readonly EventLoop $loop,
         private readonly Closure $onBroken,
+        private readonly ?RingTransport $ring = null, // the undecorated ring under $transport, if any
     ) {
     }
 
@@ -443,8 +444,8 @@ final class FrameWriter implements Flushable
                     $this->flush();
                 };
                 // The ring (§9.4) signals room by a SPACE doorbell, not by writability.
-                $this->writeWatcher = $this->transport instanceof RingTransport
-                    ? $this->loop->onReadable($this->transport->spaceStream(), $retry)
+                $this->writeWatcher = $this->ring !== null
+                    ? $this->loop->onReadable($this->ring->spaceStream(), $retry)
                     : $this->loop->onWritable($this->transport->writeStream(), $retry);
                 return;
             }

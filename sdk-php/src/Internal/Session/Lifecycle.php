@@ -83,6 +83,7 @@ final class Lifecycle implements SessionGate
         private readonly Bodies $bodies,
         private readonly Log $log,
         private readonly float $defaultHeartbeat,
+        private readonly ?MemoryReadiness $memory = null, // the undecorated transport's, if any (§9.4)
     ) {
         $this->opened = new Deferred($loop);
         $this->closed = new Deferred($loop);
@@ -99,7 +100,7 @@ final class Lifecycle implements SessionGate
             $this->transport->readStream(),
             $reader->onReadable(...),
             $this->transport->canBlockOnRead(),
-            $this->transport instanceof MemoryReadiness ? $this->transport : null,
+            $this->memory,
         );
         $this->handshakeTimer = $this->loop->delay($this->options->handshakeTimeout, function (): void {
             $this->handshakeTimer = null;
