@@ -34,6 +34,12 @@ final class RoleState {
     final boolean callersRead;
     final boolean timedReads;
     final boolean interruptibleReads;
+    /**
+     * Reads cannot be bounded in time but the medium counts its ready bytes ({@link
+     * Transport#readable()}): a caller with a deadline polls, and reads only once bytes are there.
+     */
+    final boolean pollReads;
+    private final Transport transport;
     volatile ReadRole.Calls calls;
     final Executor handlers;
     final Workers workers;
@@ -83,6 +89,8 @@ final class RoleState {
         this.callersRead = caps.sharedReads();
         this.timedReads = caps.timedReads();
         this.interruptibleReads = caps.interruptibleReads();
+        this.transport = transport;
+        this.pollReads = callersRead && !timedReads && readableNow(transport) >= 0;
         this.reader = reader;
         this.order = order;
         this.handlers = handlers;
@@ -93,7 +101,29 @@ final class RoleState {
     }
 
     boolean mayRead(Thread t, long deadlineNanos) {
-        return callersRead && !Threads.isVirtual(t) && (deadlineNanos == 0 || timedReads);
+        return callersRead && !Threads.isVirtual(t) && (deadlineNanos == 0 || timedReads || pollReads);
+    }
+
+    /** Whether a caller with this deadline must poll before it reads (it may not block past the deadline). */
+    boolean mustPoll(long deadlineNanos) {
+        return deadlineNanos != 0 && !timedReads;
+    }
+
+    /** The bytes a read would return now; a failing medium says "some" (the read reports the failure). */
+    int readable() {
+        try {
+            return transport.readable();
+        } catch (java.io.IOException e) {
+            return 1;
+        }
+    }
+
+    private static int readableNow(Transport t) {
+        try {
+            return t.readable();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     /** Reads once through the pump, marked as the decoding thread. Holder only. Returns -1 when the input ended or failed. */
