@@ -138,9 +138,11 @@ final class CallerReads {
                         break;
                     }
                 }
+                int ready = Integer.MAX_VALUE;
                 if (poll) {
                     // no timed reads: read only bytes that are there, never block past the deadline
-                    if (s.readable() == 0) {
+                    ready = s.readable();
+                    if (ready <= 0) {
                         long now = System.nanoTime();
                         if (pollUntil == 0) {
                             pollUntil = now + POLL_NANOS;
@@ -154,7 +156,7 @@ final class CallerReads {
                     timeout = 0;
                 }
                 b.reset();
-                if (s.readOnce(timeout, b) < 0) {
+                if (s.readOnce(timeout, ready, b) < 0) {
                     break; // the session ended: every call failed
                 }
                 if (!afterCallerBatch(me, b)) {

@@ -128,10 +128,15 @@ final class RoleState {
 
     /** Reads once through the pump, marked as the decoding thread. Holder only. Returns -1 when the input ended or failed. */
     int readOnce(long timeoutNanos, ReadBatch b) {
+        return readOnce(timeoutNanos, Integer.MAX_VALUE, b);
+    }
+
+    /** As {@link #readOnce(long, ReadBatch)}, reading at most {@code maxBytes} (the bytes known to be ready). */
+    int readOnce(long timeoutNanos, int maxBytes, ReadBatch b) {
         decoding = Thread.currentThread();
         batch = b;
         try {
-            return reader.readOnce(timeoutNanos);
+            return reader.readOnce(timeoutNanos, maxBytes);
         } finally {
             decoding = null;
             batch = null;
