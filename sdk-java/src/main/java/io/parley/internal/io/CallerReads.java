@@ -165,6 +165,9 @@ final class CallerReads {
                 }
             }
         } finally {
+            if (poll) {
+                s.pollOutcome(pollUntil == 0 || System.nanoTime() - pollUntil < 0);
+            }
             s.lock.lock();
             try {
                 if (s.holder == me) {
@@ -253,6 +256,7 @@ final class CallerReads {
      */
     boolean claimForCall(long deadlineNanos) {
         Thread me = Thread.currentThread();
+        s.callStarting(deadlineNanos);
         if (!s.mayRead(me, deadlineNanos) || s.holder != null) {
             return false;
         }

@@ -39,6 +39,16 @@ final class RoleState {
      * Transport#readable()}): a caller with a deadline polls, and reads only once bytes are there.
      */
     final boolean pollReads;
+    /**
+     * Polling pays only when answers come within the poll budget; on a crowded core a caller that
+     * yields may wait for other processes' time slices. After a slow poll the next {@link
+     * #pollPause} calls with a deadline leave reading to a session thread (the thread that reads
+     * stays in its read: one wake-up per answer), then one call polls again. Doubles on each slow
+     * poll up to {@link #MAX_POLL_PAUSE}, halves on each quick one. A heuristic: unguarded.
+     */
+    volatile int pollPause;
+    private int pollPenalty;
+    static final int MAX_POLL_PAUSE = 1024;
     private final Transport transport;
     volatile ReadRole.Calls calls;
     final Executor handlers;
@@ -101,7 +111,25 @@ final class RoleState {
     }
 
     boolean mayRead(Thread t, long deadlineNanos) {
-        return callersRead && !Threads.isVirtual(t) && (deadlineNanos == 0 || timedReads || pollReads);
+        return callersRead && !Threads.isVirtual(t) && (deadlineNanos == 0 || timedReads || (pollReads && pollPause == 0));
+    }
+
+    /** A blocking call with a deadline starts: one call less of the pause after a slow poll. */
+    void callStarting(long deadlineNanos) {
+        int p = pollPause;
+        if (p > 0 && mustPoll(deadlineNanos)) {
+            pollPause = p - 1;
+        }
+    }
+
+    /** How a poll went: a quick answer halves the next pause, a slow one doubles it and pauses polling. */
+    void pollOutcome(boolean quick) {
+        if (quick) {
+            pollPenalty /= 2;
+            return;
+        }
+        pollPenalty = Math.min(MAX_POLL_PAUSE, Math.max(16, pollPenalty * 2));
+        pollPause = pollPenalty;
     }
 
     /** Whether a caller with this deadline must poll before it reads (it may not block past the deadline). */
