@@ -100,7 +100,9 @@ final class RoleState {
         this.timedReads = caps.timedReads();
         this.interruptibleReads = caps.interruptibleReads();
         this.transport = transport;
-        this.pollReads = callersRead && !timedReads && readableNow(transport) >= 0;
+        // polling yields the CPU to the peer; on one CPU (a pinned process) a yielding poller loses
+        // its turn to every other runnable process, where a blocked reader is woken first
+        this.pollReads = callersRead && !timedReads && Runtime.getRuntime().availableProcessors() > 1 && readableNow(transport) >= 0;
         this.reader = reader;
         this.order = order;
         this.handlers = handlers;
