@@ -182,6 +182,12 @@ public final class ChildProcessTransport extends StreamTransport {
         }
     }
 
+    /** The bytes waiting in the child's stdout pipe ({@code FIONREAD} through the process stream). */
+    @Override
+    public int readable() throws IOException {
+        return input().available();
+    }
+
     /** The child's process handle (pid, liveness). */
     public ProcessHandle processHandle() {
         return process.toHandle();

@@ -77,6 +77,12 @@ public class StreamTransport implements Transport {
         return in.read(buffer, offset, length);
     }
 
+    /** A file or pipe stream counts its ready bytes ({@code FIONREAD}); other streams cannot tell ({@code -1}). */
+    @Override
+    public int readable() throws IOException {
+        return in instanceof FileInputStream ? in.available() : -1;
+    }
+
     @Override
     public final void write(byte[] buffer, int offset, int length) throws IOException {
         out.write(buffer, offset, length);

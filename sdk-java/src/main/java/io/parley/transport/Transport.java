@@ -35,6 +35,17 @@ public interface Transport extends Closeable {
         return read(buffer, offset, length);
     }
 
+    /**
+     * How many bytes a read would return now without blocking, or {@code -1} (the default) when this
+     * medium cannot tell. A medium without {@linkplain Capabilities#timedReads() timed reads} that
+     * can tell (a pipe: {@code FIONREAD}) lets a blocking call with a deadline read its own answer:
+     * it polls briefly and reads only once bytes are there, so it never blocks past its deadline,
+     * and leaves a slow answer to a session thread.
+     */
+    default int readable() throws IOException {
+        return -1;
+    }
+
     /** Writes all {@code length} bytes, blocking while the medium is full. */
     void write(byte[] buffer, int offset, int length) throws IOException;
 

@@ -22,6 +22,8 @@ public final class TapTransport implements Transport {
     private static final Map<Session, TapTransport> TAPS = Collections.synchronizedMap(new WeakHashMap<>());
     private final Object writeLock = new Object();
     private final AtomicLong writes = new AtomicLong();
+    /** Every thread that read from this transport. */
+    private final java.util.Set<Thread> readers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Makes {@code tap} the transport {@link #of} finds for {@code session}. */
     public static void register(Session session, TapTransport tap) {
@@ -65,13 +67,25 @@ public final class TapTransport implements Transport {
         return inner.capabilities();
     }
 
+    /** Whether {@code t} has read from this transport. */
+    public boolean readOn(Thread t) {
+        return readers.contains(t);
+    }
+
+    @Override
+    public int readable() throws IOException {
+        return inner.readable();
+    }
+
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
+        readers.add(Thread.currentThread());
         return inner.read(buffer, offset, length);
     }
 
     @Override
     public int read(byte[] buffer, int offset, int length, long timeoutNanos) throws IOException {
+        readers.add(Thread.currentThread());
         return inner.read(buffer, offset, length, timeoutNanos);
     }
 

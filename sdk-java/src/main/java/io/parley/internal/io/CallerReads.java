@@ -11,6 +11,14 @@ import java.util.concurrent.locks.LockSupport;
  * handed to them. Works on the shared {@link RoleState} under its lock rules.
  */
 final class CallerReads {
+    /**
+     * How long a caller with a deadline polls a medium without timed reads for its answer before
+     * it leaves reading to a session thread and parks: a quick answer is read on the caller's own
+     * thread (no hand-off), a slow one costs this much polling once.
+     */
+    static final long POLL_NANOS = 100_000;
+    /** {@link #readFor} outcome: the answer is slow, reading was left to others; park. */
+    private static final int LEFT_TO_OTHERS = -2;
     private final RoleState s;
 
     CallerReads(RoleState s) {
@@ -36,15 +44,19 @@ final class CallerReads {
             }
         }
         call.waiter(me);
+        boolean reads = mayRead;
         try {
             while (!call.finished()) {
-                if (mayRead) {
+                if (reads) {
                     int r = readFor(me, call, deadlineNanos);
                     if (r > ReadRole.DONE) {
                         return r;
                     }
                     if (r == ReadRole.DONE) {
                         continue;
+                    }
+                    if (r == LEFT_TO_OTHERS) {
+                        reads = false;
                     }
                 }
                 if (me.isInterrupted()) {
@@ -110,6 +122,8 @@ final class CallerReads {
         ReadBatch b = s.callerBatch;
         int result = ReadRole.DONE;
         boolean holding = true;
+        boolean poll = s.mustPoll(deadlineNanos);
+        long pollUntil = 0;
         try {
             while (!call.finished()) {
                 if (me.isInterrupted()) {
@@ -124,8 +138,25 @@ final class CallerReads {
                         break;
                     }
                 }
+                int ready = Integer.MAX_VALUE;
+                if (poll) {
+                    // no timed reads: read only bytes that are there, never block past the deadline
+                    ready = s.readable();
+                    if (ready <= 0) {
+                        long now = System.nanoTime();
+                        if (pollUntil == 0) {
+                            pollUntil = now + POLL_NANOS;
+                        } else if (now - pollUntil >= 0) {
+                            result = LEFT_TO_OTHERS; // slow answer: a session thread reads it
+                            break;
+                        }
+                        Thread.yield(); // on a shared core this lets the peer answer
+                        continue;
+                    }
+                    timeout = 0;
+                }
                 b.reset();
-                if (s.readOnce(timeout, b) < 0) {
+                if (s.readOnce(timeout, ready, b) < 0) {
                     break; // the session ended: every call failed
                 }
                 if (!afterCallerBatch(me, b)) {
@@ -134,6 +165,9 @@ final class CallerReads {
                 }
             }
         } finally {
+            if (poll) {
+                s.pollOutcome(pollUntil == 0 || System.nanoTime() - pollUntil < 0);
+            }
             s.lock.lock();
             try {
                 if (s.holder == me) {
@@ -222,6 +256,7 @@ final class CallerReads {
      */
     boolean claimForCall(long deadlineNanos) {
         Thread me = Thread.currentThread();
+        s.callStarting(deadlineNanos);
         if (!s.mayRead(me, deadlineNanos) || s.holder != null) {
             return false;
         }

@@ -116,13 +116,22 @@ public final class Reader {
      * interrupted, -1 when the input ended or failed (the handler was told).
      */
     public int readOnce(long timeoutNanos) {
+        return readOnce(timeoutNanos, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #readOnce(long)}, asking the transport for at most {@code maxBytes}: a caller that
+     * knows how many bytes are ready reads exactly those (a buffered stream then does not ask the
+     * medium whether more are ready, one syscall or two fewer).
+     */
+    public int readOnce(long timeoutNanos, int maxBytes) {
         Handler events = handler;
         int n;
         // a large payload is read straight into place, else into the read buffer
         boolean direct = decoder.prepareDirectRead();
         byte[] into = direct ? decoder.target() : buffer;
         int offset = direct ? decoder.targetOffset() : 0;
-        int length = direct ? decoder.targetLength() : buffer.length;
+        int length = Math.min(maxBytes, direct ? decoder.targetLength() : buffer.length);
         try {
             n = transport.read(into, offset, length, timeoutNanos);
         } catch (CorruptTransportException e) {

@@ -34,6 +34,22 @@ final class RoleState {
     final boolean callersRead;
     final boolean timedReads;
     final boolean interruptibleReads;
+    /**
+     * Reads cannot be bounded in time but the medium counts its ready bytes ({@link
+     * Transport#readable()}): a caller with a deadline polls, and reads only once bytes are there.
+     */
+    final boolean pollReads;
+    /**
+     * Polling pays only when answers come within the poll budget; on a crowded core a caller that
+     * yields may wait for other processes' time slices. After a slow poll the next {@link
+     * #pollPause} calls with a deadline leave reading to a session thread (the thread that reads
+     * stays in its read: one wake-up per answer), then one call polls again. Doubles on each slow
+     * poll up to {@link #MAX_POLL_PAUSE}, halves on each quick one. A heuristic: unguarded.
+     */
+    volatile int pollPause;
+    private int pollPenalty;
+    static final int MAX_POLL_PAUSE = 1024;
+    private final Transport transport;
     volatile ReadRole.Calls calls;
     final Executor handlers;
     final Workers workers;
@@ -83,6 +99,10 @@ final class RoleState {
         this.callersRead = caps.sharedReads();
         this.timedReads = caps.timedReads();
         this.interruptibleReads = caps.interruptibleReads();
+        this.transport = transport;
+        // polling yields the CPU to the peer; on one CPU (a pinned process) a yielding poller loses
+        // its turn to every other runnable process, where a blocked reader is woken first
+        this.pollReads = callersRead && !timedReads && Runtime.getRuntime().availableProcessors() > 1 && readableNow(transport) >= 0;
         this.reader = reader;
         this.order = order;
         this.handlers = handlers;
@@ -93,15 +113,60 @@ final class RoleState {
     }
 
     boolean mayRead(Thread t, long deadlineNanos) {
-        return callersRead && !Threads.isVirtual(t) && (deadlineNanos == 0 || timedReads);
+        return callersRead && !Threads.isVirtual(t) && (deadlineNanos == 0 || timedReads || (pollReads && pollPause == 0));
+    }
+
+    /** A blocking call with a deadline starts: one call less of the pause after a slow poll. */
+    void callStarting(long deadlineNanos) {
+        int p = pollPause;
+        if (p > 0 && mustPoll(deadlineNanos)) {
+            pollPause = p - 1;
+        }
+    }
+
+    /** How a poll went: a quick answer halves the next pause, a slow one doubles it and pauses polling. */
+    void pollOutcome(boolean quick) {
+        if (quick) {
+            pollPenalty /= 2;
+            return;
+        }
+        pollPenalty = Math.min(MAX_POLL_PAUSE, Math.max(16, pollPenalty * 2));
+        pollPause = pollPenalty;
+    }
+
+    /** Whether a caller with this deadline must poll before it reads (it may not block past the deadline). */
+    boolean mustPoll(long deadlineNanos) {
+        return deadlineNanos != 0 && !timedReads;
+    }
+
+    /** The bytes a read would return now; a failing medium says "some" (the read reports the failure). */
+    int readable() {
+        try {
+            return transport.readable();
+        } catch (java.io.IOException e) {
+            return 1;
+        }
+    }
+
+    private static int readableNow(Transport t) {
+        try {
+            return t.readable();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     /** Reads once through the pump, marked as the decoding thread. Holder only. Returns -1 when the input ended or failed. */
     int readOnce(long timeoutNanos, ReadBatch b) {
+        return readOnce(timeoutNanos, Integer.MAX_VALUE, b);
+    }
+
+    /** As {@link #readOnce(long, ReadBatch)}, reading at most {@code maxBytes} (the bytes known to be ready). */
+    int readOnce(long timeoutNanos, int maxBytes, ReadBatch b) {
         decoding = Thread.currentThread();
         batch = b;
         try {
-            return reader.readOnce(timeoutNanos);
+            return reader.readOnce(timeoutNanos, maxBytes);
         } finally {
             decoding = null;
             batch = null;
