@@ -117,6 +117,30 @@ final class LayoutTest extends TestCase
         );
     }
 
+    public function testNoPublicClassExtendsOrImplementsAnInternalType(): void
+    {
+        // Internal capabilities stay internal: a public transport implements only the public SPI.
+        $checked = 0;
+        $leaks = [];
+        foreach (self::sources() as $path => $source) {
+            $class = 'Parley\\' . str_replace('/', '\\', substr($path, 0, -4));
+            if (str_starts_with($path, 'Internal/') || !self::declaresType($source, basename($path, '.php'))) {
+                continue;
+            }
+            $reflection = new \ReflectionClass($class);
+            $parent = $reflection->getParentClass();
+            $supertypes = array_merge($parent === false ? [] : [$parent->getName()], $reflection->getInterfaceNames());
+            foreach ($supertypes as $supertype) {
+                if (str_starts_with($supertype, 'Parley\\Internal\\')) {
+                    $leaks[] = "$class extends or implements $supertype";
+                }
+            }
+            $checked++;
+        }
+        self::assertSame([], $leaks);
+        self::assertGreaterThan(50, $checked);
+    }
+
     /** @return iterable<string, array{class-string, class-string}> */
     public static function exceptionTree(): iterable
     {
@@ -152,6 +176,13 @@ final class LayoutTest extends TestCase
                 self::assertTrue($property->isReadOnly(), "$class::\${$property->getName()} is public and mutable");
             }
         }
+    }
+
+    /** Whether $source declares the class, interface, trait or enum $name (not a script such as autoload.php). */
+    private static function declaresType(string $source, string $name): bool
+    {
+        $declaration = '/^(?:(?:final|abstract|readonly)\\s+)*(?:class|interface|trait|enum)\\s+' . $name . '\\b/m';
+        return preg_match($declaration, $source) === 1;
     }
 
     /** @return array<string, string> path below src/ => source */

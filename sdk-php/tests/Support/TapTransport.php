@@ -4,24 +4,20 @@ declare(strict_types=1);
 
 namespace Parley\Tests\Support;
 
-use Parley\Exception\PeerGoneException;
-use Parley\Transport\Transport;
+use Parley\Internal\Io\ForwardingTransport;
 
 use function strlen;
 use function substr;
 
 /**
  * A transport wrapper (SessionOptions::$transportDecorator) that can write raw bytes between two
- * frames: hand-made frames and stray bytes for tests of the receiving side.
+ * frames: hand-made frames and stray bytes for tests of the receiving side. Everything else is
+ * forwarded (ForwardingTransport); the conformance peer's Parley\Peer\TapTransport is its twin.
  */
-final class TapTransport implements Transport
+final class TapTransport extends ForwardingTransport
 {
     private string $pending = '';
     private bool $midWrite = false;
-
-    public function __construct(private readonly Transport $inner)
-    {
-    }
 
     /** Writes $bytes as they are, after the frame being written (if any), before the next one. */
     public function inject(string $bytes): void
@@ -32,26 +28,6 @@ final class TapTransport implements Transport
         }
     }
 
-    public function readStream(): mixed
-    {
-        return $this->inner->readStream();
-    }
-
-    public function writeStream(): mixed
-    {
-        return $this->inner->writeStream();
-    }
-
-    public function canBlockOnRead(): bool
-    {
-        return $this->inner->canBlockOnRead();
-    }
-
-    public function read(): ?string
-    {
-        return $this->inner->read();
-    }
-
     public function write(string $bytes): int
     {
         if (!$this->midWrite && $this->pending !== '' && !$this->drainPending()) {
@@ -60,31 +36,6 @@ final class TapTransport implements Transport
         $written = $this->inner->write($bytes);
         $this->midWrite = $written < strlen($bytes);
         return $written;
-    }
-
-    public function shutdownOutput(): bool
-    {
-        return $this->inner->shutdownOutput();
-    }
-
-    public function close(): void
-    {
-        $this->inner->close();
-    }
-
-    public function isFinished(): bool
-    {
-        return $this->inner->isFinished();
-    }
-
-    public function peerGone(string $reason): PeerGoneException
-    {
-        return $this->inner->peerGone($reason);
-    }
-
-    public function description(): string
-    {
-        return $this->inner->description();
     }
 
     /** @return bool whether everything injected is written */

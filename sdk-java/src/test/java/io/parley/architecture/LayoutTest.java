@@ -157,7 +157,7 @@ class LayoutTest {
             exported.add(m.group(1));
         }
         assertThat(exported).contains("io.parley", "io.parley.transport");
-        assertThat(exported).noneMatch(p -> p.startsWith("io.parley.internal"));
+        assertThat(exported).noneMatch(p -> isInternal(p + "."));
     }
 
     static Stream<Arguments> exceptionTree() {
@@ -254,7 +254,7 @@ class LayoutTest {
             while (c.isArray()) {
                 c = c.getComponentType();
             }
-            if (c.getName().startsWith("io.parley.internal.")) {
+            if (isInternal(c.getName())) {
                 leaks.add(owner.getName() + " " + where + ": " + c.getName());
             }
         } else if (t instanceof ParameterizedType) {
@@ -281,11 +281,16 @@ class LayoutTest {
         }
     }
 
-    /** Every public or protected class (nested ones too) outside {@code io.parley.internal}. */
+    /** In {@code io.parley.internal} or any other {@code internal} package (e.g. {@code io.parley.pool.internal}). */
+    private static boolean isInternal(String className) {
+        return className.startsWith("io.parley.") && className.contains(".internal.");
+    }
+
+    /** Every public or protected class (nested ones too) outside the {@code internal} packages. */
     private static List<Class<?>> publicClasses() throws Exception {
         List<Class<?>> out = new ArrayList<>();
         for (String path : sources().keySet()) {
-            if (path.startsWith("io/parley/internal/")) {
+            if (isInternal(path.replace('/', '.'))) {
                 continue;
             }
             String name = path.substring(0, path.length() - ".java".length()).replace('/', '.');
