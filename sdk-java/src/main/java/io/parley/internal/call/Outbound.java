@@ -351,7 +351,7 @@ public final class Outbound implements ReadRole.Calls {
     }
 
     private void onProgress(OutboundCall call, Message m) {
-        if (call.progress == null || call.gaveUp() || m.body().length == 0) {
+        if (call.progress == null || call.gaveUp() || m.bodyLength() == 0) {
             return;
         }
         Payload value;
