@@ -175,6 +175,7 @@ final class FrameWriter implements Flushable
             $body->codec,
             $body->compression,
             $body->bytes,
+            $body->pieces,
         );
         if ($this->outBytes > self::MAX_BUFFERED) {
             $this->awaitSpace();
@@ -208,7 +209,7 @@ final class FrameWriter implements Flushable
 
     public function response(int $id, Encoded $body): void
     {
-        $this->message(FrameKind::RESPONSE, 0, $id, '', $body->codec, $body->compression, $body->bytes);
+        $this->message(FrameKind::RESPONSE, 0, $id, '', $body->codec, $body->compression, $body->bytes, $body->pieces);
     }
 
     /** ERROR (§7.1); id 0 is fatal (§7.3). Not held during the handshake (a refused HELLO). */
@@ -258,7 +259,7 @@ final class FrameWriter implements Flushable
     /** NOTIFICATION (§4.2). Applies backpressure. */
     public function notification(string $method, Encoded $body): void
     {
-        $this->message(FrameKind::NOTIFICATION, 0, 0, $method, $body->codec, $body->compression, $body->bytes);
+        $this->message(FrameKind::NOTIFICATION, 0, 0, $method, $body->codec, $body->compression, $body->bytes, $body->pieces);
         $this->flushNow();
         if ($this->outBytes > self::MAX_BUFFERED) {
             $this->awaitSpace();
@@ -268,7 +269,7 @@ final class FrameWriter implements Flushable
     /** PROGRESS (§6.3). */
     public function progress(int $id, Encoded $body): void
     {
-        $this->message(FrameKind::PROGRESS, 0, $id, '', $body->codec, $body->compression, $body->bytes);
+        $this->message(FrameKind::PROGRESS, 0, $id, '', $body->codec, $body->compression, $body->bytes, $body->pieces);
         $this->flushNow();
     }
 
@@ -452,7 +453,12 @@ final class FrameWriter implements Flushable
         $this->afterFlush();
     }
 
-    /** Frames a message, chunking it when it exceeds the peer's max_frame (§5), and queues it. */
+    /**
+     * Frames a message, chunking it when it exceeds the peer's max_frame (§5), and queues it. A body
+     * of $pieces (uncompressed) is cut into frames piece by piece, never joined, unless it fits in one.
+     *
+     * @param list<string>|null $pieces
+     */
     private function message(
         int $kind,
         int $flags,
@@ -461,10 +467,20 @@ final class FrameWriter implements Flushable
         int $codec,
         int $compression,
         string $body,
+        ?array $pieces = null,
     ): void {
         if ($this->held && $kind !== FrameKind::ERROR) {
-            $this->afterHandshake[] = [$kind, $flags, $id, $meta, $codec, $compression, $body];
+            $this->afterHandshake[] = [$kind, $flags, $id, $meta, $codec, $compression, $body, $pieces];
             return;
+        }
+        if ($pieces !== null) {
+            $size = WriteQueue::size($pieces);
+            if (strlen($meta) + $size > $this->peerMaxFrame) {
+                $this->outBytes += WriteQueue::pieces($this->out, $this->peerMaxFrame, $kind, $flags, $id, $meta, $codec, $pieces);
+                $this->scheduleFlush();
+                return;
+            }
+            $body = implode('', $pieces); // fits in one frame
         }
         $metaLength = strlen($meta);
         $bodyLength = strlen($body);
