@@ -116,7 +116,11 @@ final class Payload
     {
         $value = $this->value;
         if (!is_string($value)) {
-            throw new \LogicException(sprintf('this %s payload holds a %s, not bytes', $this->codec, get_debug_type($value)));
+            throw new \LogicException(sprintf(
+                'this %s payload holds a %s, not bytes',
+                $this->codec,
+                get_debug_type($value),
+            ));
         }
         return $value;
     }

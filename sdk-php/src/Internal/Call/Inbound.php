@@ -203,7 +203,8 @@ final class Inbound
         $hasDeadline = strncmp($meta, "\0\0\0\0", 4) !== 0;
         if (
             $flags !== 0 || $hasDeadline
-            || ($message->codec !== FrameDescriptor::CODEC_JSON && ($message instanceof ChunkedMessage || $message->body !== ''))
+            || ($message->codec !== FrameDescriptor::CODEC_JSON
+                && ($message instanceof ChunkedMessage || $message->body !== ''))
         ) {
             if ($hasDeadline) {
                 $call->deadline = hrtime(true) / 1e9 + unpack('N', $meta)[1] / 1000;

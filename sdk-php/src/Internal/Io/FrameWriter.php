@@ -167,16 +167,7 @@ final class FrameWriter implements Flushable
     /** REQUEST (§4.1): meta = timeout_ms (u32, 0 = none) and the method. Applies backpressure. */
     public function request(int $id, int $flags, int $timeoutMs, string $method, Encoded $body): void
     {
-        $this->message(
-            FrameKind::REQUEST,
-            $flags,
-            $id,
-            FrameEncoder::requestMeta($timeoutMs, $method),
-            $body->codec,
-            $body->compression,
-            $body->bytes,
-            $body->pieces,
-        );
+        $this->encoded(FrameKind::REQUEST, $flags, $id, FrameEncoder::requestMeta($timeoutMs, $method), $body);
         if ($this->outBytes > self::MAX_BUFFERED) {
             $this->awaitSpace();
         }
@@ -209,7 +200,7 @@ final class FrameWriter implements Flushable
 
     public function response(int $id, Encoded $body): void
     {
-        $this->message(FrameKind::RESPONSE, 0, $id, '', $body->codec, $body->compression, $body->bytes, $body->pieces);
+        $this->encoded(FrameKind::RESPONSE, 0, $id, '', $body);
     }
 
     /** ERROR (§7.1); id 0 is fatal (§7.3). Not held during the handshake (a refused HELLO). */
@@ -259,7 +250,7 @@ final class FrameWriter implements Flushable
     /** NOTIFICATION (§4.2). Applies backpressure. */
     public function notification(string $method, Encoded $body): void
     {
-        $this->message(FrameKind::NOTIFICATION, 0, 0, $method, $body->codec, $body->compression, $body->bytes, $body->pieces);
+        $this->encoded(FrameKind::NOTIFICATION, 0, 0, $method, $body);
         $this->flushNow();
         if ($this->outBytes > self::MAX_BUFFERED) {
             $this->awaitSpace();
@@ -269,7 +260,7 @@ final class FrameWriter implements Flushable
     /** PROGRESS (§6.3). */
     public function progress(int $id, Encoded $body): void
     {
-        $this->message(FrameKind::PROGRESS, 0, $id, '', $body->codec, $body->compression, $body->bytes, $body->pieces);
+        $this->encoded(FrameKind::PROGRESS, 0, $id, '', $body);
         $this->flushNow();
     }
 
@@ -453,6 +444,11 @@ final class FrameWriter implements Flushable
         $this->afterFlush();
     }
 
+    private function encoded(int $kind, int $flags, int $id, string $meta, Encoded $body): void
+    {
+        $this->message($kind, $flags, $id, $meta, $body->codec, $body->compression, $body->bytes, $body->pieces);
+    }
+
     /**
      * Frames a message, chunking it when it exceeds the peer's max_frame (§5), and queues it. A body
      * of $pieces (uncompressed) is cut into frames piece by piece, never joined, unless it fits in one.
@@ -476,7 +472,16 @@ final class FrameWriter implements Flushable
         if ($pieces !== null) {
             $size = WriteQueue::size($pieces);
             if (strlen($meta) + $size > $this->peerMaxFrame) {
-                $this->outBytes += WriteQueue::pieces($this->out, $this->peerMaxFrame, $kind, $flags, $id, $meta, $codec, $pieces);
+                $this->outBytes += WriteQueue::pieces(
+                    $this->out,
+                    $this->peerMaxFrame,
+                    $kind,
+                    $flags,
+                    $id,
+                    $meta,
+                    $codec,
+                    $pieces,
+                );
                 $this->scheduleFlush();
                 return;
             }
