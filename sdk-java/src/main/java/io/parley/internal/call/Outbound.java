@@ -452,4 +452,10 @@ public final class Outbound implements ReadRole.Calls {
         }
         return t;
     }
+
+    /** Whether the call {@code id} asked for its result as a {@link io.parley.Payload} (a chunked RAW one then stays in pieces). */
+    public boolean wantsPayload(int id) {
+        OutboundCall call = calls.get(id);
+        return call != null && call.resultType == io.parley.Payload.class;
+    }
 }

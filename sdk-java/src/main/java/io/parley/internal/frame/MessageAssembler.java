@@ -9,7 +9,8 @@ import java.util.List;
  * one message in progress, single-frame messages and control frames interleaved freely. Memory
  * grows with the bytes received, up to {@code max_message}. Not thread-safe.
  *
- * <p>A chunked message in the RAW codec (SPEC §10.1), uncompressed, is kept as pieces: each frame's
+ * <p>A chunked message in the RAW codec (SPEC §10.1), uncompressed, whose receiver takes pieces
+ * ({@link PiecesPolicy}: a handler or call that asked for a {@code Payload}) is kept as pieces: each frame's
  * body as it was read (a large frame's own array, {@link Frame#takeBody()}: no copy), never joined
  * here; frames under {@link #SMALL_PIECE} bytes are gathered into pieces of that size, so that many
  * tiny frames cost no more than their bytes. Other chunked messages are joined into one array (a
@@ -27,7 +28,14 @@ public final class MessageAssembler {
         void onInvalidNotification(String reason);
     }
 
+    /** Decides, on the first frame of a chunked RAW uncompressed message, whether it is kept as pieces. */
+    public interface PiecesPolicy {
+        /** Whether the receiver of this message takes its body as pieces ({@code meta}: the first frame's). */
+        boolean keepPieces(int kind, int id, byte[] meta);
+    }
+
     private final long maxMessage;
+    private PiecesPolicy piecesPolicy;
     private boolean inProgress;
     private boolean discarding;
     private int kind;
@@ -48,6 +56,11 @@ public final class MessageAssembler {
 
     public MessageAssembler(long maxMessage) {
         this.maxMessage = maxMessage;
+    }
+
+    /** Who decides which chunked RAW messages stay in pieces; none (the default): every message is joined. */
+    public void piecesPolicy(PiecesPolicy policy) {
+        this.piecesPolicy = policy;
     }
 
     /** Whether a chunked message is being reassembled. */
@@ -149,7 +162,9 @@ public final class MessageAssembler {
         compression = f.compression();
         meta = f.copyMeta();
         bodyLength = discard ? f.bodyLength() : 0;
-        pieces = !discard && codec == 0 && compression == 0 ? new ArrayList<>() : null;
+        PiecesPolicy policy = piecesPolicy;
+        pieces = !discard && codec == 0 && compression == 0 && policy != null && policy.keepPieces(kind, id, meta)
+                ? new ArrayList<>() : null;
     }
 
     /** Adds a frame's body; {@code last}: no more frames follow, so grow to exactly the message length. */

@@ -40,8 +40,13 @@ class MessageAssemblerPiecesTest {
 
     /** Decodes {@code input} fed in slices cut at {@code cuts}; returns the messages. */
     private static List<Message> decode(byte[] input, long maxMessage, int... cuts) {
+        return decode(input, maxMessage, (kind, id, meta) -> true, cuts);
+    }
+
+    private static List<Message> decode(byte[] input, long maxMessage, MessageAssembler.PiecesPolicy policy, int... cuts) {
         List<Message> got = new ArrayList<>();
         MessageAssembler assembler = new MessageAssembler(maxMessage);
+        assembler.piecesPolicy(policy);
         MessageAssembler.Listener sink = new MessageAssembler.Listener() {
             @Override
             public void onMessage(Message message) {
@@ -99,6 +104,23 @@ class MessageAssemblerPiecesTest {
         assertThat(whole).isEqualTo(concat(List.of(a, b, c, d)));
         assertThat(m.hasPieces()).isFalse();
         assertThat(m.body()).as("joined once").isSameAs(whole);
+    }
+
+    @Test
+    void withoutAskingForPiecesTheBodyIsOneArray() {
+        byte[] a = random(100 * K, 11);
+        byte[] b = random(80 * K, 12);
+        byte[] input = chunked(Codec.RAW, 0, a, b);
+        List<Object[]> asked = new ArrayList<>();
+        Message m = decode(input, 1 << 27, (kind, id, meta) -> {
+            asked.add(new Object[] {kind, id});
+            return false;
+        }).get(0);
+        assertThat(asked).hasSize(1);
+        assertThat(asked.get(0)).containsExactly(FrameKind.RESPONSE, 9);
+        assertThat(m.hasPieces()).isFalse();
+        assertThat(m.body()).isEqualTo(concat(List.of(a, b)));
+        assertThat(decode(input, 1 << 27, (MessageAssembler.PiecesPolicy) null).get(0).hasPieces()).isFalse();
     }
 
     @Test
