@@ -51,7 +51,7 @@ elif [ "$build" = 1 ] || [ ! -s "$cp_file" ]; then
     -Dmdep.outputFile="$cp_file" >/dev/null \
     || parley_die "building the benchmarks module failed (see above)"
 fi
-cp="$PWD/benchmarks/target/classes:$(cat "$cp_file")"
+cp="$PWD/sdk-java/benchmarks/target/classes:$(cat "$cp_file")"
 run=(java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" io.parley.benchmarks.BenchSuite)
 args=(--mode "$mode" --out "$out")
 [ -n "$rounds" ] && args+=(--rounds "$rounds")
