@@ -18,8 +18,11 @@ public final class Message {
     private final int compression;
     private final byte[] meta;
     private final long bodyLength;
-    private volatile byte[] body;
-    private volatile List<byte[]> pieces;
+    /** The body when it is one array (final: safely published, read on every message without a lock). */
+    private final byte[] whole;
+    /** A message of pieces: the pieces until joined, then the joined array (guarded by {@code this}). */
+    private List<byte[]> pieces;
+    private byte[] joined;
 
     public Message(int kind, int id, int flags, int codec, int compression, byte[] meta, byte[] body) {
         this.kind = kind;
@@ -28,7 +31,7 @@ public final class Message {
         this.codec = codec;
         this.compression = compression;
         this.meta = meta;
-        this.body = body;
+        this.whole = body;
         this.bodyLength = body.length;
     }
 
@@ -40,6 +43,7 @@ public final class Message {
         this.codec = codec;
         this.compression = compression;
         this.meta = meta;
+        this.whole = null;
         this.pieces = List.copyOf(pieces);
         this.bodyLength = bodyLength;
     }
@@ -75,40 +79,44 @@ public final class Message {
 
     /** Whether the body is held as pieces (not joined yet). */
     public boolean hasPieces() {
-        return pieces != null;
+        if (whole != null) {
+            return false;
+        }
+        synchronized (this) {
+            return pieces != null;
+        }
     }
 
     /** The body's pieces in order, not copied (one piece, or none, for a contiguous body). */
     public List<byte[]> pieces() {
-        List<byte[]> p = pieces;
-        if (p != null) {
-            return p;
+        if (whole != null) {
+            return whole.length == 0 ? List.of() : List.of(whole);
         }
-        byte[] b = body;
-        return b.length == 0 ? List.of() : List.of(b);
+        synchronized (this) {
+            return pieces != null ? pieces : List.of(joined);
+        }
     }
 
     /** The body as one array: joined from the pieces on the first call (then the pieces are dropped). */
     public byte[] body() {
-        byte[] b = body;
-        return b != null ? b : join();
+        return whole != null ? whole : join();
     }
 
     private synchronized byte[] join() {
-        if (body == null) {
+        if (joined == null) {
             if (bodyLength > Integer.MAX_VALUE - 8) {
                 throw new IllegalStateException("a body of " + bodyLength + " bytes does not fit in one array");
             }
-            byte[] whole = new byte[(int) bodyLength];
+            byte[] b = new byte[(int) bodyLength];
             int at = 0;
             for (byte[] p : pieces) {
-                System.arraycopy(p, 0, whole, at, p.length);
+                System.arraycopy(p, 0, b, at, p.length);
                 at += p.length;
             }
-            body = whole;
+            joined = b;
             pieces = null;
         }
-        return body;
+        return joined;
     }
 
     public boolean hasFlag(int mask) {
