@@ -201,10 +201,12 @@ public final class MessageAssembler {
         byte[] src = f.bodyBuffer();
         int at = f.bodyOffset();
         while (n > 0) {
-            if (tail == null) {
-                tail = new byte[SMALL_PIECE];
+            if (tail == null || tail.length == tailLength) {
+                // grows with the bytes received (doubling), up to SMALL_PIECE
+                int capacity = (int) Math.min(SMALL_PIECE, Math.max(2L * tailLength, Math.max(n, 4096)));
+                tail = tail == null ? new byte[capacity] : Arrays.copyOf(tail, capacity);
             }
-            int k = Math.min(n, SMALL_PIECE - tailLength);
+            int k = Math.min(n, tail.length - tailLength);
             System.arraycopy(src, at, tail, tailLength, k);
             tailLength += k;
             at += k;
