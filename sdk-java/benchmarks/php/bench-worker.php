@@ -8,13 +8,14 @@
  *   bench-note (notification)    -> counted
  *   bench-count (int target)     -> the number of bench-note received so far (notifications are
  *                                   handled in order, before a later request: SPEC §6)
- * Started as `php bench-worker.php [before]` it is a worker (stdio, or the shared-memory ring when the
+ * Started as `php bench-worker.php [before|pieces]` it is a worker (stdio, or the shared-memory ring when the
  * parent offers one); `php bench-worker.php listen ADDRESS` serves one connection on
  * unix:///path or tcp://127.0.0.1:0 and prints "LISTENING /path" or "LISTENING 127.0.0.1:port" first.
  * `before` is the old default, measured as "before" in the same run: automatic compression on
  * whatever the transport, and (emulated, since the SDK now samples the body first) a compression
  * attempt on every answer of 4 KiB or more, thrown away when the result is not smaller, as the old
- * encoder did.
+ * encoder did. `pieces` turns on SessionOptions::$rawPieces: `echo` then receives a large raw body as a
+ * Payload of pieces and answers with it, unjoined (the 64 MiB row's "pieces" contender).
  */
 
 declare(strict_types=1);
@@ -31,7 +32,8 @@ use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 
 $before = ($argv[1] ?? '') === 'before';
-$options = new SessionOptions(autoCompression: $before ? true : null);
+// `pieces`: a large raw body arrives as a Payload of its frames' bodies and is echoed as such, never joined
+$options = new SessionOptions(autoCompression: $before ? true : null, rawPieces: ($argv[1] ?? '') === 'pieces');
 
 $register = static function (Session $session) use ($before): void {
     $compressor = ZstdCompression::available() ?? new DeflateCompression();

@@ -15,7 +15,8 @@ use function strlen;
 /**
  * Turns frames into messages (SPEC §5, stage "message"): each frame is first checked by the
  * {@see FrameValidator}; an unchunked frame is its own message (the same object comes back), the
- * frames of a chunked one are joined into a new {@see Message}.
+ * frames of a chunked one are joined into a new {@see Message}, except a raw, uncompressed body:
+ * a {@see ChunkedMessage} keeps the frames' bodies as pieces, unjoined.
  *
  * At most one chunked message is in progress at a time (§5 rule 4); its parts are kept as received,
  * so memory grows with the bytes that arrived, up to max_message.
@@ -140,15 +141,33 @@ final class MessageAssembler
         if (($flags & FrameFlags::MORE) !== 0) {
             return null;
         }
-        $message = $this->skipping ? null : new Message(
-            $this->kind,
-            $this->flags,
-            $this->id,
-            $this->codec,
-            $this->compression,
-            $this->meta,
-            count($this->parts) === 1 ? $this->parts[0] : implode('', $this->parts),
-        );
+        if ($this->skipping) {
+            $message = null;
+        } elseif (
+            count($this->parts) > 1 && $this->codec === FrameDescriptor::CODEC_RAW && $this->compression === 0
+        ) {
+            // raw and uncompressed: kept as the frames' bodies, joined only if something reads the body
+            $message = new ChunkedMessage(
+                $this->kind,
+                $this->flags,
+                $this->id,
+                $this->codec,
+                $this->compression,
+                $this->meta,
+                $this->parts,
+                $this->size,
+            );
+        } else {
+            $message = new Message(
+                $this->kind,
+                $this->flags,
+                $this->id,
+                $this->codec,
+                $this->compression,
+                $this->meta,
+                count($this->parts) === 1 ? $this->parts[0] : implode('', $this->parts),
+            );
+        }
         $this->kind = 0;
         $this->id = 0;
         $this->meta = '';

@@ -54,6 +54,10 @@ final class SessionOptions
      *        smaller); null = only when the transport reaches another host (TCP/TLS to a non-loopback
      *        address): on pipes, Unix sockets, shared memory and loopback it costs more than it saves.
      *        Compressed bodies from the peer are decoded either way.
+     * @param bool $rawPieces whether a raw, uncompressed body that arrived chunked (larger than
+     *        max_frame, SPEC §5) reaches handlers, notification listeners and call results as a
+     *        {@see \Parley\Codec\Payload} of its frames' bodies ({@see \Parley\Codec\Payload::pieces()}),
+     *        never joined into one string; default false: one string, as before
      */
     public function __construct(
         public readonly string $peerName = 'parley-php/' . self::VERSION,
@@ -80,6 +84,7 @@ final class SessionOptions
         public readonly ?string $defaultCodec = null,
         public readonly float $frameStallTimeout = 30.0,
         public readonly ?bool $autoCompression = null,
+        public readonly bool $rawPieces = false,
     ) {
         if ($defaultCodec !== null && $defaultCodec !== 'json' && !in_array($defaultCodec, $codecs, true)) {
             throw new \InvalidArgumentException(sprintf(

@@ -15,6 +15,7 @@ use Parley\Codec\RawCodec;
 use Parley\Codec\StrictJson;
 use Parley\Codec\ZstdCompression;
 use Parley\Exception\ErrorCode;
+use Parley\Frame\ChunkedMessage;
 use Parley\Frame\FrameDescriptor;
 use Parley\Frame\Message;
 use Parley\Internal\Io\Encoded;
@@ -49,6 +50,7 @@ final class Bodies
     public readonly bool $jsonAssoc;
     private readonly int $threshold;
     private readonly int $maxMessage;
+    private readonly bool $rawPieces;
     /** @var array<int, Codec> codecs this peer decodes, by id */
     private array $codecsById = [];
     /** @var array<string, Codec> */
@@ -78,6 +80,7 @@ final class Bodies
         $this->jsonAssoc = $options->jsonObjectsAsArrays;
         $this->threshold = $options->compressionThreshold;
         $this->maxMessage = $options->maxMessage;
+        $this->rawPieces = $options->rawPieces;
         $this->register($this->json);
         foreach ($options->codecs as $name) {
             $codec = match ($name) {
@@ -179,6 +182,9 @@ final class Bodies
      */
     public function encode(mixed $value, ?string $codecName = null, ?string $compressionName = null): Encoded
     {
+        if ($value instanceof Payload && $value->isPieces()) {
+            return $this->pieces($value);
+        }
         if ($value instanceof Payload) {
             $codecName = $value->codec;
             $compressionName = $value->compression;
@@ -248,6 +254,22 @@ final class Bodies
         return new Encoded($codec->id(), 0, $body);
     }
 
+    /** A payload of pieces: raw, uncompressed, never joined (the writer cuts frames from the pieces). */
+    private function pieces(Payload $payload): Encoded
+    {
+        if (!isset($this->peerCodecs[RawCodec::NAME])) {
+            throw new \InvalidArgumentException(sprintf(
+                'the peer does not accept codec "raw" (it listed: %s)',
+                implode(', ', array_keys($this->peerCodecs)),
+            ));
+        }
+        $size = $payload->size();
+        if ($size === 0) {
+            return $this->empty ??= new Encoded(0, 0, '');
+        }
+        return new Encoded(FrameDescriptor::CODEC_RAW, 0, '', $size, $payload->pieces());
+    }
+
     /**
      * Encodes a handler's result or progress value: in the codec of its request when the peer takes
      * it (and, for raw, when the value is bytes), else JSON; a {@see Payload} chooses for itself.
@@ -276,6 +298,9 @@ final class Bodies
      */
     public function decode(Message $message): mixed
     {
+        if ($message instanceof ChunkedMessage && $this->rawPieces && $message->isPieces()) {
+            return Payload::ofPieces($message->pieces); // SPEC §5: the frames' bodies, in order, unjoined
+        }
         if ($message->body === '') {
             return null;
         }

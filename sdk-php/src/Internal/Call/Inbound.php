@@ -14,6 +14,7 @@ use Parley\Exception\MessageTooLargeException;
 use Parley\Exception\ParleyException;
 use Parley\Exception\ProtocolException;
 use Parley\Exception\RemoteException;
+use Parley\Frame\ChunkedMessage;
 use Parley\Frame\FrameDescriptor;
 use Parley\Frame\FrameFlags;
 use Parley\Frame\FrameKind;
@@ -202,7 +203,8 @@ final class Inbound
         $hasDeadline = strncmp($meta, "\0\0\0\0", 4) !== 0;
         if (
             $flags !== 0 || $hasDeadline
-            || ($message->codec !== FrameDescriptor::CODEC_JSON && $message->body !== '')
+            || ($message->codec !== FrameDescriptor::CODEC_JSON
+                && ($message instanceof ChunkedMessage || $message->body !== ''))
         ) {
             if ($hasDeadline) {
                 $call->deadline = hrtime(true) / 1e9 + unpack('N', $meta)[1] / 1000;
@@ -216,7 +218,7 @@ final class Inbound
             }
             $call->plain = false;
             $call->wantsProgress = ($flags & FrameFlags::WANT_PROGRESS) !== 0;
-            if ($message->body !== '') {
+            if ($message instanceof ChunkedMessage || $message->body !== '') {
                 $call->codec = $this->bodies->codecName($message->codec);
             }
         }

@@ -7,7 +7,9 @@ namespace Parley\Internal\Io;
 /**
  * An encoded body with the codec and compression bytes that go with it in the header (SPEC §10).
  * Made by {@see \Parley\Internal\Call\Bodies}, written by {@see FrameWriter}; an empty body has
- * codec 0 and compression 0 (§3.3).
+ * codec 0 and compression 0 (§3.3). A body sent as pieces ({@see \Parley\Codec\Payload::ofPieces()})
+ * has $pieces (uncompressed, in order, $plainLength bytes in all) and an empty $bytes: the writer
+ * cuts frames from each piece without joining them.
  *
  * @internal
  */
@@ -18,6 +20,8 @@ final readonly class Encoded
         public int $compression,
         public string $bytes,
         public int $plainLength = 0,
+        /** @var list<string>|null */
+        public ?array $pieces = null,
     ) {
     }
 

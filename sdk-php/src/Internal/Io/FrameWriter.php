@@ -168,15 +168,7 @@ final class FrameWriter implements Flushable
     /** REQUEST (§4.1): meta = timeout_ms (u32, 0 = none) and the method. Applies backpressure. */
     public function request(int $id, int $flags, int $timeoutMs, string $method, Encoded $body): void
     {
-        $this->message(
-            FrameKind::REQUEST,
-            $flags,
-            $id,
-            FrameEncoder::requestMeta($timeoutMs, $method),
-            $body->codec,
-            $body->compression,
-            $body->bytes,
-        );
+        $this->encoded(FrameKind::REQUEST, $flags, $id, FrameEncoder::requestMeta($timeoutMs, $method), $body);
         if ($this->outBytes > self::MAX_BUFFERED) {
             $this->awaitSpace();
         }
@@ -209,7 +201,7 @@ final class FrameWriter implements Flushable
 
     public function response(int $id, Encoded $body): void
     {
-        $this->message(FrameKind::RESPONSE, 0, $id, '', $body->codec, $body->compression, $body->bytes);
+        $this->encoded(FrameKind::RESPONSE, 0, $id, '', $body);
     }
 
     /** ERROR (§7.1); id 0 is fatal (§7.3). Not held during the handshake (a refused HELLO). */
@@ -259,7 +251,7 @@ final class FrameWriter implements Flushable
     /** NOTIFICATION (§4.2). Applies backpressure. */
     public function notification(string $method, Encoded $body): void
     {
-        $this->message(FrameKind::NOTIFICATION, 0, 0, $method, $body->codec, $body->compression, $body->bytes);
+        $this->encoded(FrameKind::NOTIFICATION, 0, 0, $method, $body);
         $this->flushNow();
         if ($this->outBytes > self::MAX_BUFFERED) {
             $this->awaitSpace();
@@ -269,7 +261,7 @@ final class FrameWriter implements Flushable
     /** PROGRESS (§6.3). */
     public function progress(int $id, Encoded $body): void
     {
-        $this->message(FrameKind::PROGRESS, 0, $id, '', $body->codec, $body->compression, $body->bytes);
+        $this->encoded(FrameKind::PROGRESS, 0, $id, '', $body);
         $this->flushNow();
     }
 
@@ -453,7 +445,17 @@ final class FrameWriter implements Flushable
         $this->afterFlush();
     }
 
-    /** Frames a message, chunking it when it exceeds the peer's max_frame (§5), and queues it. */
+    private function encoded(int $kind, int $flags, int $id, string $meta, Encoded $body): void
+    {
+        $this->message($kind, $flags, $id, $meta, $body->codec, $body->compression, $body->bytes, $body->pieces);
+    }
+
+    /**
+     * Frames a message, chunking it when it exceeds the peer's max_frame (§5), and queues it. A body
+     * of $pieces (uncompressed) is cut into frames piece by piece, never joined, unless it fits in one.
+     *
+     * @param list<string>|null $pieces
+     */
     private function message(
         int $kind,
         int $flags,
@@ -462,10 +464,29 @@ final class FrameWriter implements Flushable
         int $codec,
         int $compression,
         string $body,
+        ?array $pieces = null,
     ): void {
         if ($this->held && $kind !== FrameKind::ERROR) {
-            $this->afterHandshake[] = [$kind, $flags, $id, $meta, $codec, $compression, $body];
+            $this->afterHandshake[] = [$kind, $flags, $id, $meta, $codec, $compression, $body, $pieces];
             return;
+        }
+        if ($pieces !== null) {
+            $size = WriteQueue::size($pieces);
+            if (strlen($meta) + $size > $this->peerMaxFrame) {
+                $this->outBytes += WriteQueue::pieces(
+                    $this->out,
+                    $this->peerMaxFrame,
+                    $kind,
+                    $flags,
+                    $id,
+                    $meta,
+                    $codec,
+                    $pieces,
+                );
+                $this->scheduleFlush();
+                return;
+            }
+            $body = implode('', $pieces); // fits in one frame
         }
         $metaLength = strlen($meta);
         $bodyLength = strlen($body);

@@ -89,6 +89,64 @@ final class WriteQueue
     }
 
     /**
+     * Appends a message held as pieces as its chunks (§5), cutting every frame from one piece only:
+     * headers, then windows onto the pieces (whole pieces when they fit), nothing joined or copied.
+     * A frame is shorter than max_frame where a piece ends (split points are arbitrary, §5 rule 6);
+     * empty pieces make no frame.
+     *
+     * @param list<string|array{string, int, int}> $out
+     * @param list<string> $pieces
+     * @return int the bytes appended
+     */
+    public static function pieces(
+        array &$out,
+        int $maxFrame,
+        int $kind,
+        int $flags,
+        int $id,
+        string $meta,
+        int $codec,
+        array $pieces,
+    ): int {
+        $metaLength = strlen($meta);
+        $left = self::size($pieces);
+        $bytes = 0;
+        $first = true;
+        foreach ($pieces as $piece) {
+            $pieceLength = strlen($piece);
+            $offset = 0;
+            while ($offset < $pieceLength) {
+                $length = min($first ? $maxFrame - $metaLength : $maxFrame, $pieceLength - $offset);
+                $left -= $length;
+                $chunkFlags = $first
+                    ? $flags
+                    : ($flags & ~FrameFlags::WANT_PROGRESS) | FrameFlags::CONTINUATION;
+                if ($left > 0) {
+                    $chunkFlags |= FrameFlags::MORE;
+                }
+                $head = FrameEncoder::header($kind, $chunkFlags, $id, $first ? $metaLength : 0, $codec, 0, $length)
+                    . ($first ? $meta : '');
+                $out[] = $head;
+                $out[] = $length === $pieceLength ? $piece : [$piece, $offset, $length];
+                $bytes += strlen($head) + $length;
+                $offset += $length;
+                $first = false;
+            }
+        }
+        return $bytes;
+    }
+
+    /** @param list<string> $pieces */
+    public static function size(array $pieces): int
+    {
+        $size = 0;
+        foreach ($pieces as $piece) {
+            $size += strlen($piece);
+        }
+        return $size;
+    }
+
+    /**
      * Takes the next write unit off a non-empty queue: a window, one large string, or small frames
      * joined (never a large body or window: those go alone, uncopied).
      *

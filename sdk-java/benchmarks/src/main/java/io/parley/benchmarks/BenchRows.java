@@ -158,7 +158,8 @@ final class BenchRows {
     private void large() {
         int size = 64 * MIB;
         add("Java→PHP 64 MiB echo (chunked), incompressible", "MB/s each way", 1, 1, true, "raw Java DataStreams ↔ raw-echo.php, pipe",
-                BigEcho.contender("raw", "php", size), "parley pipe", BigEcho.contender("parley", "php", size));
+                BigEcho.contender("raw", "php", size), "parley pipe", BigEcho.contender("parley", "php", size),
+                "parley pipe, pieces", BigEcho.contender("pieces", "php", size));
     }
 
     /** The pool with 1 and 2 PHP workers. */

@@ -2,6 +2,7 @@ package io.parley.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parley.Payload;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,9 +15,11 @@ import java.util.Locale;
  * The large-transfer row: a Java parent echoes one body of many MiB (Parley splits it into frames:
  * a chunked message, SPEC §5) through a PHP or Java child, in a JVM of its own so that the peak
  * resident set of both processes belongs to this workload alone:
- * {@code BigEcho raw|parley php|java COUNT SIZE} prints one JSON line with the rate and, for each
+ * {@code BigEcho raw|parley|pieces php|java COUNT SIZE} prints one JSON line with the rate and, for each
  * process, its resident set after warming up and its peak ({@code VmRSS}, {@code VmHWM} of
- * {@code /proc/<pid>/status}, sampled by this process).
+ * {@code /proc/<pid>/status}, sampled by this process). {@code pieces}: both sides keep the body
+ * in pieces (the parent asks for a {@link Payload}, the PHP worker runs with {@code rawPieces}), so
+ * neither joins the frames of the answer or the request into one array.
  */
 public final class BigEcho {
     private BigEcho() {
@@ -37,14 +40,26 @@ public final class BigEcho {
             long parentBase = kib("self", "VmRSS");
             long childBase = kib(Long.toString(child), "VmRSS");
             long t0 = System.nanoTime();
+            boolean pieces = impl.equals("pieces");
             byte[] back = null;
+            Payload backPieces = null;
             for (int i = 0; i < count; i++) {
-                back = link.echo(body);
+                if (pieces) {
+                    backPieces = null; // the last answer is garbage before the next arrives
+                    backPieces = ((Link.Parley) link).echoPayload(body);
+                } else {
+                    back = null;
+                    back = link.echo(body);
+                }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             long parentPeak = kib("self", "VmHWM");
             long childPeak = kib(Long.toString(child), "VmHWM");
-            Link.check(body, back);
+            if (pieces) {
+                Link.check(body, backPieces);
+            } else {
+                Link.check(body, back);
+            }
             System.out.printf(Locale.ROOT, "{\"mbps\": %.3f, \"parentBase\": %d, \"parentPeak\": %d, \"childBase\": %d, \"childPeak\": %d}%n",
                     (double) count * size / 1e6 / seconds, parentBase, parentPeak, childBase, childPeak);
         }

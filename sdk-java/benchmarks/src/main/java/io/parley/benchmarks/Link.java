@@ -66,7 +66,9 @@ abstract class Link implements AutoCloseable {
             requireRing(transport, p.session, p);
             return new Parley(p.session, got, p, Peer.onlyChild());
         }
-        List<String> cmd = List.of(Contender.php(), Contender.phpScript("bench-worker.php").toString());
+        // "pieces": the worker takes and answers large raw bodies as pieces (rawPieces), never joined
+        List<String> cmd = impl.equals("pieces") ? List.of(Contender.php(), Contender.phpScript("bench-worker.php").toString(), "pieces")
+                : List.of(Contender.php(), Contender.phpScript("bench-worker.php").toString());
         Session s = Session.builder(transport.equals("shm") ? SharedMemory.builder(cmd).spin(spin).fallbackToStdio(false).launch()
                 : ChildProcessTransport.launch(cmd)).handlers(h).heartbeat(Duration.ZERO).open();
         requireRing(transport, s, s);
@@ -211,6 +213,11 @@ abstract class Link implements AutoCloseable {
             return session.call("echo", Payload.raw(body), byte[].class);
         }
 
+        /** One round trip of {@code body}, the answer as it arrived: a large one in pieces, unjoined. */
+        Payload echoPayload(byte[] body) {
+            return session.call("echo", Payload.raw(body), Payload.class);
+        }
+
         @Override
         byte[] inflight(byte[] body, int n) {
             Payload p = Payload.raw(body);
@@ -261,6 +268,20 @@ abstract class Link implements AutoCloseable {
         @Override
         public void close() throws Exception {
             closer.close();
+        }
+    }
+
+    /** Throws when an echo that came back in pieces differs from {@code sent} (compared piece by piece, nothing joined). */
+    static void check(byte[] sent, Payload back) throws IOException {
+        int at = 0;
+        for (byte[] piece : back.pieces()) {
+            if (at + piece.length > sent.length || !Arrays.equals(sent, at, at + piece.length, piece, 0, piece.length)) {
+                throw new IOException("the echo came back different");
+            }
+            at += piece.length;
+        }
+        if (at != sent.length) {
+            throw new IOException("the echo came back " + at + " bytes long, not " + sent.length);
         }
     }
 

@@ -116,6 +116,9 @@ public final class Bodies {
         Codec[] pc = peerCodecs;
         Codec codec;
         byte[] bytes;
+        if (value instanceof Payload p && p.isPieces()) {
+            return pieces(p, pc);
+        }
         if (value instanceof Payload p) {
             codec = p.codec();
             bytes = p.bytes();
@@ -149,6 +152,16 @@ public final class Bodies {
         return new Encoded(codec.id(), 0, bytes);
     }
 
+    /** A payload of pieces: sent as they are, uncompressed, never joined. */
+    private Encoded pieces(Payload p, Codec[] pc) {
+        Codec codec = p.codec();
+        if (peerCodecNames != null && pc[codec.id()] == null) {
+            throw new IllegalArgumentException("the peer does not decode codec '" + codec.name() + "' (it offered "
+                    + peerCodecNames + ")");
+        }
+        return p.size() == 0 ? Encoded.EMPTY : Encoded.ofPieces(codec.id(), p.pieces(), p.size());
+    }
+
     /** The body decompressed (not decoded). */
     public byte[] plainBody(Message m) throws UnsupportedEncodingError, CompressionLimitException, CodecException {
         if (m.compression() == 0) {
@@ -163,8 +176,11 @@ public final class Bodies {
 
     /** Decodes a body as {@code type}; an empty body is null (SPEC §4). */
     public Object decode(Message m, Type type) throws CodecException {
-        if (m.body().length == 0) {
+        if (m.bodyLength() == 0) {
             return null;
+        }
+        if (type == Payload.class && m.hasPieces() && m.compression() == 0 && codecs[m.codec()] instanceof RawCodec) {
+            return Payload.ofPieces(codecs[m.codec()], m.pieces()); // SPEC §5: the frames' bodies, in order, not joined
         }
         byte[] body;
         try {

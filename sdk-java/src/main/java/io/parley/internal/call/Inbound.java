@@ -130,7 +130,7 @@ public final class Inbound {
             return;
         }
         long timeoutMs = m.timeoutMs();
-        if (m.body().length > 0 && !bodies.accepts(m.codec(), m.compression())) {
+        if (m.bodyLength() > 0 && !bodies.accepts(m.codec(), m.compression())) {
             sendError(id, ErrorCode.UNSUPPORTED_ENCODING.code(), "codec " + m.codec() + " / compression " + m.compression()
                     + " was not offered by this peer", null);
             return;

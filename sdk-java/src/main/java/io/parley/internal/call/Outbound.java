@@ -351,7 +351,7 @@ public final class Outbound implements ReadRole.Calls {
     }
 
     private void onProgress(OutboundCall call, Message m) {
-        if (call.progress == null || call.gaveUp() || m.body().length == 0) {
+        if (call.progress == null || call.gaveUp() || m.bodyLength() == 0) {
             return;
         }
         Payload value;
@@ -451,5 +451,11 @@ public final class Outbound implements ReadRole.Calls {
             t = t.getCause();
         }
         return t;
+    }
+
+    /** Whether the call {@code id} asked for its result as a {@link io.parley.Payload} (a chunked RAW one then stays in pieces). */
+    public boolean wantsPayload(int id) {
+        OutboundCall call = calls.get(id);
+        return call != null && call.resultType == io.parley.Payload.class;
     }
 }

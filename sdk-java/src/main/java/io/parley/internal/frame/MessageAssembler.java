@@ -1,11 +1,20 @@
 package io.parley.internal.frame;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Reassembles chunked messages (SPEC §5) from frames that passed {@link FrameValidator}: at most
  * one message in progress, single-frame messages and control frames interleaved freely. Memory
  * grows with the bytes received, up to {@code max_message}. Not thread-safe.
+ *
+ * <p>A chunked message in the RAW codec (SPEC §10.1), uncompressed, whose receiver takes pieces
+ * ({@link PiecesPolicy}: a handler or call that asked for a {@code Payload}) is kept as pieces: each frame's
+ * body as it was read (a large frame's own array, {@link Frame#takeBody()}: no copy), never joined
+ * here; frames under {@link #SMALL_PIECE} bytes are gathered into pieces of that size, so that many
+ * tiny frames cost no more than their bytes. Other chunked messages are joined into one array (a
+ * compressed body must be whole to decompress, a JSON one to parse).
  */
 public final class MessageAssembler {
     /** Receives complete messages and the non-fatal rejections. */
@@ -19,7 +28,14 @@ public final class MessageAssembler {
         void onInvalidNotification(String reason);
     }
 
+    /** Decides, on the first frame of a chunked RAW uncompressed message, whether it is kept as pieces. */
+    public interface PiecesPolicy {
+        /** Whether the receiver of this message takes its body as pieces ({@code meta}: the first frame's). */
+        boolean keepPieces(int kind, int id, byte[] meta);
+    }
+
     private final long maxMessage;
+    private PiecesPolicy piecesPolicy;
     private boolean inProgress;
     private boolean discarding;
     private int kind;
@@ -30,9 +46,21 @@ public final class MessageAssembler {
     private byte[] meta;
     private byte[] body = new byte[0];
     private int bodyLength;
+    /** Non-null while a message is kept as pieces. */
+    private List<byte[]> pieces;
+    private byte[] tail;
+    private int tailLength;
+
+    /** Frames with a body under this size are gathered into pieces of this size. */
+    public static final int SMALL_PIECE = 64 * 1024;
 
     public MessageAssembler(long maxMessage) {
         this.maxMessage = maxMessage;
+    }
+
+    /** Who decides which chunked RAW messages stay in pieces; none (the default): every message is joined. */
+    public void piecesPolicy(PiecesPolicy policy) {
+        this.piecesPolicy = policy;
     }
 
     /** Whether a chunked message is being reassembled. */
@@ -94,7 +122,11 @@ public final class MessageAssembler {
         if (!more) {
             boolean deliver = !discarding;
             Message m = null;
-            if (deliver) {
+            if (deliver && pieces != null) {
+                flushTail();
+                m = pieces.isEmpty() ? new Message(kind, id, flags, codec, compression, meta, EMPTY)
+                        : new Message(kind, id, flags, codec, compression, meta, pieces, bodyLength);
+            } else if (deliver) {
                 byte[] whole;
                 if (body.length == bodyLength) {
                     whole = body; // grown to exactly the message: hand it over
@@ -130,12 +162,19 @@ public final class MessageAssembler {
         compression = f.compression();
         meta = f.copyMeta();
         bodyLength = discard ? f.bodyLength() : 0;
+        PiecesPolicy policy = piecesPolicy;
+        pieces = !discard && codec == 0 && compression == 0 && policy != null && policy.keepPieces(kind, id, meta)
+                ? new ArrayList<>() : null;
     }
 
     /** Adds a frame's body; {@code last}: no more frames follow, so grow to exactly the message length. */
     private void append(Frame f, boolean last) {
         int n = f.bodyLength();
         if (n == 0) {
+            return;
+        }
+        if (pieces != null) {
+            appendPiece(f, n);
             return;
         }
         if (bodyLength == 0 && body.length < n) {
@@ -151,6 +190,41 @@ public final class MessageAssembler {
         bodyLength += n;
     }
 
+    /** Keeps a frame's body as a piece (a small one is gathered with its neighbours). */
+    private void appendPiece(Frame f, int n) {
+        bodyLength += n;
+        if (n >= SMALL_PIECE) {
+            flushTail();
+            pieces.add(f.takeBody());
+            return;
+        }
+        byte[] src = f.bodyBuffer();
+        int at = f.bodyOffset();
+        while (n > 0) {
+            if (tail == null || tail.length == tailLength) {
+                // grows with the bytes received (doubling), up to SMALL_PIECE
+                int capacity = (int) Math.min(SMALL_PIECE, Math.max(2L * tailLength, Math.max(n, 4096)));
+                tail = tail == null ? new byte[capacity] : Arrays.copyOf(tail, capacity);
+            }
+            int k = Math.min(n, tail.length - tailLength);
+            System.arraycopy(src, at, tail, tailLength, k);
+            tailLength += k;
+            at += k;
+            n -= k;
+            if (tailLength == SMALL_PIECE) {
+                flushTail();
+            }
+        }
+    }
+
+    private void flushTail() {
+        if (tailLength > 0) {
+            pieces.add(tailLength == tail.length ? tail : Arrays.copyOf(tail, tailLength));
+        }
+        tail = null;
+        tailLength = 0;
+    }
+
     private void checkSize(long total) {
         if (total > maxMessage) {
             reset();
@@ -163,6 +237,9 @@ public final class MessageAssembler {
         discarding = false;
         meta = null;
         bodyLength = 0;
+        pieces = null;
+        tail = null;
+        tailLength = 0;
         if (body.length > (1 << 20)) {
             body = EMPTY;
         }

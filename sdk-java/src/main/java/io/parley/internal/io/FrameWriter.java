@@ -105,18 +105,17 @@ public final class FrameWriter {
     /** REQUEST (SPEC §4.1): meta is {@code timeout_ms} then the method name. */
     public void request(int id, boolean wantProgress, long timeoutMs, byte[] method, Encoded body, int maxFrame)
             throws IOException {
-        sendMessage(FrameKind.REQUEST, wantProgress ? FrameFlags.WANT_PROGRESS : 0, id, Math.min(timeoutMs, 0xFFFF_FFFFL), method,
-                body.codec(), body.compression(), body.bytes(), maxFrame);
+        message(FrameKind.REQUEST, wantProgress ? FrameFlags.WANT_PROGRESS : 0, id, Math.min(timeoutMs, 0xFFFF_FFFFL), method, body, maxFrame);
     }
 
     /** RESPONSE (SPEC §4.2), chunked when larger than {@code maxFrame}. */
     public void response(int id, Encoded body, int maxFrame) throws IOException {
-        sendMessage(FrameKind.RESPONSE, 0, id, NO_PREFIX, null, body.codec(), body.compression(), body.bytes(), maxFrame);
+        message(FrameKind.RESPONSE, 0, id, NO_PREFIX, null, body, maxFrame);
     }
 
     /** PROGRESS (SPEC §6.3). */
     public void progress(int id, Encoded body, int maxFrame) throws IOException {
-        sendMessage(FrameKind.PROGRESS, 0, id, NO_PREFIX, null, body.codec(), body.compression(), body.bytes(), maxFrame);
+        message(FrameKind.PROGRESS, 0, id, NO_PREFIX, null, body, maxFrame);
     }
 
     /** ERROR (SPEC §7): a JSON body; id 0 is a fatal error of the session. */
@@ -130,6 +129,10 @@ public final class FrameWriter {
      * writes and one wake-up instead of a syscall each). Large or chunked ones are sent directly.
      */
     public void notification(byte[] method, Encoded body, int maxFrame) throws IOException {
+        if (body.pieces() != null) {
+            sendPieces(FrameKind.NOTIFICATION, 0, 0, NO_PREFIX, method, body, maxFrame);
+            return;
+        }
         postMessage(FrameKind.NOTIFICATION, 0, 0, method, body.codec(), body.compression(), body.bytes(), maxFrame);
     }
 
@@ -343,6 +346,41 @@ public final class FrameWriter {
                 send(kind, f, id, NO_PREFIX, null, codec, compression, body, offset, n);
                 offset += n;
             }
+        } finally {
+            chunkLock.unlock();
+        }
+    }
+
+    private void message(int kind, int flags, int id, long metaPrefix, byte[] meta, Encoded body, int maxFrame) throws IOException {
+        if (body.pieces() != null) {
+            sendPieces(kind, flags, id, metaPrefix, meta, body, maxFrame);
+        } else {
+            sendMessage(kind, flags, id, metaPrefix, meta, body.codec(), body.compression(), body.bytes(), maxFrame);
+        }
+    }
+
+    /** Sends a body held as pieces, never joined ({@link PieceFrames}); one that fits in a frame is joined and sent as usual. */
+    private void sendPieces(int kind, int flags, int id, long metaPrefix, byte[] meta, Encoded body, int maxFrame)
+            throws IOException {
+        int metaLength = (metaPrefix == NO_PREFIX ? 0 : 4) + (meta == null ? 0 : meta.length);
+        if (metaLength + body.plainLength() <= maxFrame) {
+            byte[] whole = PieceFrames.join(body.pieces(), body.plainLength());
+            if (kind == FrameKind.NOTIFICATION) {
+                postMessage(kind, flags, id, meta, body.codec(), 0, whole, maxFrame);
+            } else {
+                sendMessage(kind, flags, id, metaPrefix, meta, body.codec(), 0, whole, maxFrame);
+            }
+            return;
+        }
+        chunkLock.lock();
+        try {
+            PieceFrames.split(body.pieces(), body.plainLength(), maxFrame - metaLength, maxFrame, (first, chunk, piece, offset, n) -> {
+                if (first) {
+                    send(kind, flags | chunk, id, metaPrefix, meta, body.codec(), 0, piece, offset, n);
+                } else {
+                    send(kind, chunk, id, NO_PREFIX, null, body.codec(), 0, piece, offset, n);
+                }
+            });
         } finally {
             chunkLock.unlock();
         }

@@ -57,8 +57,9 @@ public final class SessionWiring {
         FrameWriter writer = new FrameWriter(transport, e -> life[0].onWriteFailure(e));
         NotificationOrder order = new NotificationOrder(
                 new SerialExecutor(handlerExecutor, t -> LOG.warn("notification handler failed", t)));
+        MessageAssembler assembler = new MessageAssembler(cfg.maxMessage());
         Reader reader = new Reader(transport, new FrameDecoder(FrameDescriptor.HANDSHAKE_MAX_FRAME, cfg.maxStray()),
-                new MessageAssembler(cfg.maxMessage()), new StrayReport(cfg.strayListener(), LOG, desc));
+                assembler, new StrayReport(cfg.strayListener(), LOG, desc));
         ReadRole role = new ReadRole(transport, reader, order, handlerExecutor, workers, timer, writer,
                 cfg.inlineHandlers() && cfg.executor() == null, cfg.readerTakeoverNanos());
         writer.readRole(role);
@@ -68,6 +69,7 @@ public final class SessionWiring {
         Outbound outbound = new Outbound(life[0], cfg, bodies, writer, role, order, limit, timer, handlerExecutor);
         Inbound inbound = new Inbound(life[0], host, cfg, bodies, writer, role, order, reader, timer);
         life[0].tables(outbound, inbound);
+        assembler.piecesPolicy(new PiecesPolicy(cfg.handlers(), outbound));
         role.calls(outbound);
         reader.handler(new Dispatcher(life[0], outbound, inbound, writer));
         return new Parts(life[0], outbound, inbound);
