@@ -586,7 +586,7 @@ final class EventLoop
             $this->timerHeap->extract();
             [, $callback, $interval] = $this->timers[$key];
             if ($interval > 0) {
-                $next = max($due + $interval, $now);
+                $next = $due + $interval > $now ? $due + $interval : $now + $interval; // late: skip, no burst
                 $this->timers[$key][0] = $next;
                 $this->timerHeap->insert([$next, $key]);
             } else {

@@ -97,4 +97,16 @@ final class EventLoopTest extends TestCase
         $loop->run();
         self::assertSame(['fast', 'slow'], $order);
     }
+
+    public function testALateRepeatTimerRunsOnceATickInsteadOfCatchingUp(): void
+    {
+        $loop = new EventLoop();
+        $count = 0;
+        $loop->repeat(0.001, static function () use (&$count): void {
+            $count++;
+        });
+        usleep(20_000); // the loop comes back 20 intervals late (a long callback, a loaded host)
+        $loop->tick(false);
+        self::assertSame(1, $count, 'missed runs are skipped, not burst into one tick');
+    }
 }
