@@ -28,6 +28,7 @@ use Parley\Internal\Session\Heartbeat;
 use Parley\Internal\Session\Lifecycle;
 use Parley\Loop\Deferred;
 use Parley\Loop\EventLoop;
+use Parley\Loop\MemoryReadiness;
 use Parley\PeerInfo;
 use Parley\Transport\Role;
 use Parley\Transport\Transport;
@@ -83,6 +84,7 @@ final class Session
         $loop ??= EventLoop::get();
         $this->loop = $loop;
         $autoCompress = AutoCompression::decide($options->autoCompression, $transport);
+        $memory = $transport instanceof MemoryReadiness ? $transport : null;
         if ($options->transportDecorator !== null) {
             $transport = ($options->transportDecorator)($transport);
         }
@@ -105,6 +107,7 @@ final class Session
             $this->bodies,
             $this->log,
             $defaultHeartbeat,
+            $memory,
         );
         $this->outbound = new Outbound(
             $this->writer,

@@ -7,11 +7,13 @@ namespace Parley\Tests\Ring;
 use Parley\Codec\Payload;
 use Parley\Exception\PeerGoneException;
 use Parley\Internal\Ring\Libc;
+use Parley\Internal\Io\ForwardingTransport;
 use Parley\Ipc;
 use Parley\Loop\EventLoop;
 use Parley\Session\Session;
 use Parley\Session\SessionOptions;
 use Parley\Transport\RingTransport;
+use Parley\Transport\Transport;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -49,6 +51,35 @@ final class RingSessionTest extends TestCase
             $capacity,
             loop: $this->loop,
         );
+    }
+
+    public function testADecoratedRingTransportStillSleepsOnTheRing(): void
+    {
+        // A decorator (the conformance peer's TapTransport, a recorder) does not implement
+        // MemoryReadiness: the session must still hand the ring's own to the loop, or the reader
+        // never announces sleep, the peer never rings, and nothing is ever read (no HELLO).
+        $decorated = 0;
+        $worker = Ipc::spawnRing(
+            [PHP_BINARY, self::WORKER],
+            new SessionOptions(
+                handshakeTimeout: 5.0,
+                transportDecorator: static function (Transport $inner) use (&$decorated): Transport {
+                    $decorated++;
+                    return new class ($inner) extends ForwardingTransport {
+                    };
+                },
+            ),
+            65536,
+            loop: $this->loop,
+        );
+        try {
+            self::assertSame(1, $decorated);
+            for ($i = 0; $i < 50; $i++) {
+                self::assertSame(['n' => $i], $worker->call('echo', ['n' => $i])->await());
+            }
+        } finally {
+            $worker->close();
+        }
     }
 
     public function testCallsLargeMessagesAndManyConcurrentCallsCrossTheRing(): void

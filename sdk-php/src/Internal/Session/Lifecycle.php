@@ -72,6 +72,9 @@ final class Lifecycle implements SessionGate
 
     /**
      * @param float $defaultHeartbeat seconds; the transport's default when the options set none
+     * @param MemoryReadiness|null $memory the readiness in shared memory of the transport under any
+     *                                     decorator (SessionOptions::$transportDecorator): a decorator
+     *                                     must not hide it, or the ring's reader never sleeps properly
      */
     public function __construct(
         private readonly HandlerHost $host,
@@ -83,6 +86,7 @@ final class Lifecycle implements SessionGate
         private readonly Bodies $bodies,
         private readonly Log $log,
         private readonly float $defaultHeartbeat,
+        private readonly ?MemoryReadiness $memory = null,
     ) {
         $this->opened = new Deferred($loop);
         $this->closed = new Deferred($loop);
@@ -99,7 +103,7 @@ final class Lifecycle implements SessionGate
             $this->transport->readStream(),
             $reader->onReadable(...),
             $this->transport->canBlockOnRead(),
-            $this->transport instanceof MemoryReadiness ? $this->transport : null,
+            $this->memory ?? ($this->transport instanceof MemoryReadiness ? $this->transport : null),
         );
         $this->handshakeTimer = $this->loop->delay($this->options->handshakeTimeout, function (): void {
             $this->handshakeTimer = null;

@@ -417,6 +417,11 @@ public final class RingTransport implements Transport {
             return;
         }
         closed = true;
+        String stats = System.getenv("PARLEY_RING_STATS");
+        if (lostWakeups > 0 || (stats != null && !stats.isEmpty())) {
+            // a lost wake-up is a bug worth a line (SPEC §9.4); PARLEY_RING_STATS asks for it always
+            System.err.println("parley ring stats (" + description + "): " + lostWakeups + " lost wake-ups");
+        }
         if (!outClosed) {
             header.putIntRelease(outBase + RingFile.PRODUCER_STATE, RingFile.STATE_ABORTED);
         }
