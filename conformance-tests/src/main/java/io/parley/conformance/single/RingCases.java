@@ -116,6 +116,11 @@ final class RingCases {
                 if (firstCorrupt == null) firstCorrupt = "id " + m.id() + ": " + got.length + " bytes, expected " + want[0];
             }
             received++;
+            if (total >= 100_000 && received % (total / 20) == 0 && received < total) {
+                // a long run shows how far it got (it may be stopped before the end)
+                System.out.println("  S-150 progress: " + received + " of " + total + " answered, " + bytes / (1 << 20)
+                        + " MiB sent, " + corrupted + " corrupted, " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            }
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         long lost = s.link().lostWakeups();
