@@ -41,6 +41,8 @@ final class RingTransport implements Transport, MemoryReadiness
     private const SPIN_MISSES = 4;
     /** Sleeps without spinning before it is tried again. */
     private const SPIN_PAUSE = 32;
+    /** Seconds a timed-out sleep that finds records still waits for the producer's bell. */
+    private const LOST_GRACE = 0.1;
     private const BELL_DATA = "\x01";
     private const BELL_SPACE = "\x02";
 
@@ -193,9 +195,15 @@ final class RingTransport implements Transport, MemoryReadiness
             $this->drained = strlen($bytes) < 4096;
             return true;
         }
-        // The time ran out: records waiting now without a bell on the way were a lost wake-up.
+        // The time ran out with records waiting: the producer may not have flushed (rung) yet, so
+        // its bell gets a grace of LOST_GRACE; none by then is a lost wake-up.
         if ($this->in->hasRecord()) {
-            if (!$this->drainBells()) {
+            $this->recvTimeout(self::LOST_GRACE);
+            $bytes = $this->recvBells(true);
+            if ($bytes === null) {
+                $this->socketEnded = true;
+                $this->space->raise();
+            } elseif ($bytes === '' || !$this->takeBells($bytes)) {
                 $this->lostWakeups++;
             }
             $this->drained = true;

@@ -30,6 +30,8 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
  */
 public final class RingTransport implements Transport {
     private static final long PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long a wait that ran out with records waiting still waits for the producer's bell. */
+    private static final long LOST_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** Spins in a row that found nothing before spinning pauses (a busy host, a slow peer). */
     private static final int SPIN_MISSES = 4;
     /** Waits without spinning before spinning is tried again. */
@@ -200,7 +202,15 @@ public final class RingTransport implements Transport {
                 long before = System.nanoTime();
                 bell.await(wait);
                 if (System.nanoTime() - before >= PARK_NANOS && hasData() && bell.dataBells() == seen) {
-                    lostWakeups++;
+                    // records and no bell: the producer may not have flushed yet; a grace for its bell
+                    long graceEnd = System.nanoTime() + LOST_GRACE_NANOS;
+                    while (bell.dataBells() == seen && bell.ended() == null && !closed
+                            && !Thread.currentThread().isInterrupted() && System.nanoTime() - graceEnd < 0) {
+                        bell.await(graceEnd - System.nanoTime());
+                    }
+                    if (bell.dataBells() == seen && bell.ended() == null && !closed) {
+                        lostWakeups++;
+                    }
                 }
             }
             return true;
