@@ -30,6 +30,7 @@ use Parley\Loop\Deferred;
 use Parley\Loop\EventLoop;
 use Parley\Loop\MemoryReadiness;
 use Parley\PeerInfo;
+use Parley\Transport\RingTransport;
 use Parley\Transport\Role;
 use Parley\Transport\Transport;
 
@@ -95,6 +96,7 @@ final class Session
             $transport,
             $loop,
             fn (PeerGoneException $e) => $this->life->abort($e, false),
+            $memory instanceof RingTransport ? $memory : null,
         );
         $host = $this->handlerHost();
         $this->life = new Lifecycle(

@@ -59,13 +59,27 @@ final class RingSessionTest extends TestCase
         // MemoryReadiness: the session must still hand the ring's own to the loop, or the reader
         // never announces sleep, the peer never rings, and nothing is ever read (no HELLO).
         $decorated = 0;
+        $emptyWrites = 0;
         $worker = Ipc::spawnRing(
             [PHP_BINARY, self::WORKER],
             new SessionOptions(
                 handshakeTimeout: 5.0,
-                transportDecorator: static function (Transport $inner) use (&$decorated): Transport {
+                transportDecorator: static function (Transport $inner) use (&$decorated, &$emptyWrites): Transport {
                     $decorated++;
-                    return new class ($inner) extends ForwardingTransport {
+                    return new class ($inner, $emptyWrites) extends ForwardingTransport {
+                        public function __construct(Transport $inner, private int &$emptyWrites)
+                        {
+                            parent::__construct($inner);
+                        }
+
+                        public function write(string $bytes): int
+                        {
+                            $n = parent::write($bytes);
+                            if ($n === 0) {
+                                $this->emptyWrites++;
+                            }
+                            return $n;
+                        }
                     };
                 },
             ),
@@ -77,6 +91,11 @@ final class RingSessionTest extends TestCase
             for ($i = 0; $i < 50; $i++) {
                 self::assertSame(['n' => $i], $worker->call('echo', ['n' => $i])->await());
             }
+            // 4 MiB through a 64 KiB ring: the writer waits for SPACE doorbells of the ring beneath
+            // the decorator, not for the socket's writability (always true: a busy retry loop)
+            $big = random_bytes(4 << 20);
+            self::assertTrue($worker->call('bytes', Payload::raw($big))->await() === $big);
+            self::assertLessThan(50, $emptyWrites, 'writes retried without a SPACE doorbell');
         } finally {
             $worker->close();
         }

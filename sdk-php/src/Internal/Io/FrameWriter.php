@@ -89,6 +89,7 @@ final class FrameWriter implements Flushable
         private readonly Transport $transport,
         private readonly EventLoop $loop,
         private readonly Closure $onBroken,
+        private readonly ?RingTransport $ring = null,
     ) {
     }
 
@@ -442,9 +443,11 @@ final class FrameWriter implements Flushable
                     $this->writeWatcher = null;
                     $this->flush();
                 };
-                // The ring (§9.4) signals room by a SPACE doorbell, not by writability.
-                $this->writeWatcher = $this->transport instanceof RingTransport
-                    ? $this->loop->onReadable($this->transport->spaceStream(), $retry)
+                // The ring (§9.4) signals room by a SPACE doorbell, not by writability (also under
+                // a decorator: $ring is the ring beneath it).
+                $ring = $this->ring ?? ($this->transport instanceof RingTransport ? $this->transport : null);
+                $this->writeWatcher = $ring !== null
+                    ? $this->loop->onReadable($ring->spaceStream(), $retry)
                     : $this->loop->onWritable($this->transport->writeStream(), $retry);
                 return;
             }
