@@ -6,6 +6,7 @@ namespace Parley\Loop;
 
 use Closure;
 use Fiber;
+use Parley\Internal\Loop\MemoryProbe;
 use SplMinHeap;
 
 use function ceil;
@@ -38,8 +39,8 @@ final class EventLoop
     private array $readCallbacks = [];
     /** @var array<int, bool> whether the read watcher may be called without readiness (blocking read) */
     private array $blockingReads = [];
-    /** @var array<int, MemoryReadiness> read watchers whose readiness is also in shared memory */
-    private array $memory = [];
+    /** Read watchers whose readiness is also in shared memory (a ring) and how the loop waits on them */
+    private readonly MemoryProbe $memory;
     /** @var array<int, Closure> */
     private array $writeCallbacks = [];
     /** @var array<int, resource> the stream of each read or write watcher */
@@ -65,6 +66,7 @@ final class EventLoop
         $this->poller = $poller ?? self::defaultPoller();
         $this->fibers = new FiberPool();
         $this->timerHeap = new SplMinHeap();
+        $this->memory = new MemoryProbe();
     }
 
     /** The process-wide loop every session uses unless given another. */
@@ -122,7 +124,7 @@ final class EventLoop
             $this->blockingReads[$key] = true;
         }
         if ($memory !== null) {
-            $this->memory[$key] = $memory;
+            $this->memory->watchers[$key] = $memory;
         }
         $this->streams[$key] = $stream;
         $this->poller->addRead($key, $stream);
@@ -173,7 +175,8 @@ final class EventLoop
     public function cancel(int $key): void
     {
         if (isset($this->readCallbacks[$key])) {
-            unset($this->readCallbacks[$key], $this->blockingReads[$key], $this->memory[$key], $this->streams[$key]);
+            unset($this->readCallbacks[$key], $this->blockingReads[$key], $this->streams[$key]);
+            unset($this->memory->watchers[$key]);
             $this->poller->removeRead($key);
             $this->host?->unwatch($key);
         } elseif (isset($this->writeCallbacks[$key])) {
@@ -350,11 +353,24 @@ final class EventLoop
         if ($maxWait !== null && ($timeout === null || $timeout > $maxWait)) {
             $timeout = max(0.0, $maxWait);
         }
-        $inMemory = $this->memory === [] ? [] : $this->probeMemory($timeout);
+        $inMemory = $this->memory->watchers === [] ? [] : $this->memory->ready($timeout);
+        $slept = null;
         if ($inMemory !== []) {
             $timeout = 0.0;
+        } elseif ($this->memory->watchers !== [] && $timeout !== 0.0 && $this->writeCallbacks === []) {
+            // A ring is all there is to wait for: block and drain its doorbell in one call (§9.4).
+            $slept = $this->memory->sleepAlone($timeout, count($this->readCallbacks));
         }
-        if (
+        if ($slept !== null) {
+            if ($slept[1]) {
+                $this->dispatch($slept[0]);
+            }
+        } elseif ($inMemory !== [] && $this->writeCallbacks === [] && !$this->memory->pollDue()) {
+            // The ring has work and the other streams were polled a moment ago: no select() now.
+            foreach ($inMemory as $key => $_) {
+                $this->dispatch($key);
+            }
+        } elseif (
             $timeout === null && $this->writeCallbacks === [] && count($this->readCallbacks) === 1
             && $this->blockingReads !== []
         ) {
@@ -364,6 +380,7 @@ final class EventLoop
             }
         } elseif ($this->readCallbacks !== [] || $this->writeCallbacks !== []) {
             [$readable, $writable] = $this->poller->wait($timeout);
+            $this->memory->polled();
             foreach ($writable as $key) {
                 $this->dispatch($key);
             }
@@ -381,49 +398,6 @@ final class EventLoop
             $this->runTimers();
         }
         return true;
-    }
-
-    /**
-     * Which memory-backed read watchers have work. When the loop would block ($timeout not 0), it
-     * first spins on them (bounded by the largest spin budget and the timeout), then has each
-     * announce sleep, fence and re-check (SPEC §9.4): only then may it block on their streams.
-     *
-     * @return array<int, true>
-     */
-    private function probeMemory(?float $timeout): array
-    {
-        $ready = [];
-        $spin = 0;
-        foreach ($this->memory as $key => $memory) {
-            if ($memory->hasWork()) {
-                $ready[$key] = true;
-            }
-            $spin = max($spin, $memory->spinNanos());
-        }
-        if ($ready !== [] || $timeout === 0.0) {
-            return $ready;
-        }
-        if ($spin > 0) {
-            $now = hrtime(true);
-            $deadline = $now + ($timeout === null ? $spin : min($spin, (int) ($timeout * 1e9)));
-            while ($now < $deadline) {
-                foreach ($this->memory as $key => $memory) {
-                    if ($memory->hasWork()) {
-                        $ready[$key] = true;
-                    }
-                }
-                if ($ready !== []) {
-                    return $ready;
-                }
-                $now = hrtime(true);
-            }
-        }
-        foreach ($this->memory as $key => $memory) {
-            if ($memory->prepareToSleep()) {
-                $ready[$key] = true;
-            }
-        }
-        return $ready;
     }
 
     /**

@@ -27,4 +27,15 @@ interface MemoryReadiness
      * @return bool true when work turned up in the re-check (the loop does not block)
      */
     public function prepareToSleep(): bool;
+
+    /**
+     * The loop would block and this watcher is all it must wait for: block at most $seconds in ONE
+     * call that both waits for the wake-up and takes it (no select() first). Called only after
+     * {@see prepareToSleep()} returned false.
+     *
+     * @return bool|null true when the watcher should be called (a wake-up came, or work is there
+     *                   after the time ran out), false when the time ran out, null when this
+     *                   readiness cannot block by itself now (the loop selects its stream instead)
+     */
+    public function sleep(float $seconds): ?bool;
 }

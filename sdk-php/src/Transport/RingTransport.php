@@ -41,6 +41,8 @@ final class RingTransport implements Transport, MemoryReadiness
     private const SPIN_MISSES = 4;
     /** Sleeps without spinning before it is tried again. */
     private const SPIN_PAUSE = 32;
+    /** Seconds a timed-out sleep that finds records still waits for the producer's bell. */
+    private const LOST_GRACE = 0.1;
     private const BELL_DATA = "\x01";
     private const BELL_SPACE = "\x02";
 
@@ -61,6 +63,13 @@ final class RingTransport implements Transport, MemoryReadiness
     private ?ProtocolException $bellError = null;
     private int $lastDataRing = -1;
     private int $lastSpaceRing = -1;
+    /** The doorbell socket as a socket (ext-sockets): blocking fd, MSG_DONTWAIT where we must not wait */
+    private ?\Socket $sock = null;
+    /** The receive timeout set on $sock in microseconds (0: none set yet). */
+    private int $recvTimeoutUs = 0;
+    /** Whether sleep() took the bells already: read() need not drain the socket again. */
+    private bool $drained = false;
+    private int $lostWakeups = 0;
 
     /**
      * @internal built by the SDK once the ring file is mapped and the socket is connected
@@ -81,8 +90,14 @@ final class RingTransport implements Transport, MemoryReadiness
         $this->out = $file->out;
         $this->space = new Signal();
         $this->spinNanos = $spinNanos ?? self::defaultSpin();
-        stream_set_blocking($socket, false);
         stream_set_read_buffer($socket, 0);
+        $sock = function_exists('socket_import_stream') ? @socket_import_stream($socket) : false;
+        if ($sock instanceof \Socket && @socket_set_block($sock)) {
+            // A blocking fd: sleep() waits and drains in one recv; every other use is MSG_DONTWAIT.
+            $this->sock = $sock;
+        } else {
+            stream_set_blocking($socket, false);
+        }
         stream_set_write_buffer($socket, 0);
         // A sleep sequence left odd (never by us, but be strict) would make the peer ring for nothing.
         $sleep = $this->file->i32($this->file->mySleep);
@@ -155,6 +170,57 @@ final class RingTransport implements Transport, MemoryReadiness
         return $this->in->hasRecord();
     }
 
+    /**
+     * @internal one blocking recv on the doorbell socket with a timeout: it waits and drains at once
+     * (SPEC §9.4); null when this side cannot (no ext-sockets, a writer waits for SPACE on its own
+     * stream, nothing was announced)
+     */
+    public function sleep(float $seconds): ?bool
+    {
+        if (
+            $this->sock === null || !$this->asleep || $this->closed || $this->socketEnded
+            || $this->space->isRaised() || ($this->file->i32($this->file->myWait) & 1) === 1
+        ) {
+            return null;
+        }
+        $this->recvTimeout($seconds);
+        $bytes = $this->recvBells(true);
+        if ($bytes === null) {
+            $this->socketEnded = true;
+            $this->space->raise();
+            return true;
+        }
+        if ($bytes !== '') {
+            $this->takeBells($bytes);
+            $this->drained = strlen($bytes) < 4096;
+            return true;
+        }
+        // The time ran out with records waiting: the producer may not have flushed (rung) yet, so
+        // its bell gets a grace of LOST_GRACE; none by then is a lost wake-up.
+        if ($this->in->hasRecord()) {
+            $this->recvTimeout(self::LOST_GRACE);
+            $bytes = $this->recvBells(true);
+            if ($bytes === null) {
+                $this->socketEnded = true;
+                $this->space->raise();
+            } elseif ($bytes === '' || !$this->takeBells($bytes)) {
+                $this->lostWakeups++;
+            }
+            $this->drained = true;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Lost wake-ups this side counted: a sleep that ran out with records committed and no DATA
+     * doorbell on the socket (SPEC §9.4: a bug; should stay 0).
+     */
+    public function lostWakeups(): int
+    {
+        return $this->lostWakeups;
+    }
+
     public function read(): ?string
     {
         if ($this->closed || $this->inputEnded) {
@@ -165,7 +231,10 @@ final class RingTransport implements Transport, MemoryReadiness
         if ($this->asleep || ($wait & 1) === 1) {
             // Awake: the producer stops ringing once the sequence is even; take what it rang.
             $this->wake();
-            $this->drainBells();
+            if (!$this->drained) {
+                $this->drainBells();
+            }
+            $this->drained = false;
         } else {
             // Called without sleeping: the spin (or a stream of records) found the work.
             $this->spinMisses = 0;
@@ -247,6 +316,15 @@ final class RingTransport implements Transport, MemoryReadiness
         if (!$this->outputClosed) {
             $this->file->setI32($this->file->myProducerState, RingLayout::STATE_ABORTED);
         }
+        if ($this->lostWakeups > 0 || (string) getenv('PARLEY_RING_STATS') !== '') {
+            // a lost wake-up is a bug worth a line (§9.4); PARLEY_RING_STATS asks for it always
+            @fwrite(STDERR, sprintf(
+                "parley ring stats (%s): %d lost wake-ups\n",
+                $this->description,
+                $this->lostWakeups,
+            ));
+        }
+        $this->sock = null;
         @fclose($this->socket);
         $this->file->map->unmap();
         // A child's exit sequence (§9.1): stdin closed, then SIGTERM and SIGKILL after the graces.
@@ -319,7 +397,11 @@ final class RingTransport implements Transport, MemoryReadiness
     {
         if (!$this->socketEnded) {
             // A full socket buffer already means a wake-up is pending (§9.4).
-            @fwrite($this->socket, $byte);
+            if ($this->sock !== null) {
+                @socket_send($this->sock, $byte, 1, MSG_DONTWAIT);
+            } else {
+                @fwrite($this->socket, $byte);
+            }
         }
     }
 
@@ -364,40 +446,92 @@ final class RingTransport implements Transport, MemoryReadiness
     }
 
     /**
-     * Drains the doorbell socket: a SPACE byte wakes the writer, the socket's end is noted, any
-     * byte other than 0x01/0x02 is a PROTOCOL_ERROR. Returns whether a DATA byte came.
+     * Drains the doorbell socket without waiting: a SPACE byte wakes the writer, the socket's end
+     * is noted, any byte other than 0x01/0x02 is a PROTOCOL_ERROR. Returns whether a DATA byte came.
      */
     private function drainBells(): bool
     {
-        if ($this->socketEnded) {
+        $data = false;
+        while (!$this->socketEnded) {
+            $bytes = $this->recvBells(false);
+            if ($bytes === null) {
+                $this->socketEnded = true;
+                $this->space->raise();
+                break;
+            }
+            if ($bytes === '') {
+                break;
+            }
+            $data = $this->takeBells($bytes) || $data;
+            if ($this->bellError !== null || strlen($bytes) < 4096) {
+                break;
+            }
+        }
+        return $data;
+    }
+
+    /** Handles doorbell bytes received; returns whether a DATA byte was among them. */
+    private function takeBells(string $bytes): bool
+    {
+        $unexpected = str_replace([self::BELL_DATA, self::BELL_SPACE], '', $bytes);
+        if ($unexpected !== '') {
+            $this->bellError ??= new ProtocolException(ErrorCode::ProtocolError, sprintf(
+                '%s: unexpected byte 0x%02x on the doorbell socket (only 0x01 and 0x02 are valid, SPEC §9.4)',
+                $this->description,
+                ord($unexpected[0]),
+            ));
             return false;
         }
-        $data = false;
-        while (true) {
-            $bytes = @fread($this->socket, 4096);
-            if ($bytes === false || $bytes === '') {
-                if (!is_resource($this->socket) || feof($this->socket)) {
-                    $this->socketEnded = true;
-                    $this->space->raise();
-                }
-                return $data;
+        if (str_contains($bytes, self::BELL_SPACE)) {
+            $this->space->raise();
+        }
+        return str_contains($bytes, self::BELL_DATA);
+    }
+
+    /**
+     * One recv on the doorbell socket: the bytes, '' when none are there (or the wait ran out),
+     * null at the socket's end.
+     */
+    private function recvBells(bool $wait): ?string
+    {
+        if ($this->sock !== null) {
+            $buffer = '';
+            $n = @socket_recv($this->sock, $buffer, 4096, $wait ? 0 : MSG_DONTWAIT);
+            if ($n === false) {
+                $error = socket_last_error($this->sock);
+                socket_clear_error($this->sock);
+                return $error === SOCKET_EAGAIN || $error === SOCKET_EWOULDBLOCK || $error === SOCKET_EINTR ? '' : null;
             }
-            $unexpected = str_replace([self::BELL_DATA, self::BELL_SPACE], '', $bytes);
-            if ($unexpected !== '') {
-                $this->bellError ??= new ProtocolException(ErrorCode::ProtocolError, sprintf(
-                    '%s: unexpected byte 0x%02x on the doorbell socket (only 0x01 and 0x02 are valid, SPEC §9.4)',
-                    $this->description,
-                    ord($unexpected[0]),
-                ));
-                return $data;
+            return $n === 0 ? null : (string) $buffer;
+        }
+        $bytes = @fread($this->socket, 4096);
+        if ($bytes === false || $bytes === '') {
+            return !is_resource($this->socket) || feof($this->socket) ? null : '';
+        }
+        return $bytes;
+    }
+
+    /**
+     * Sets the socket's receive timeout for a sleep of $seconds, rounded down to a power of two
+     * milliseconds (at most 1 s) so that repeated sleeps reuse it without another system call; a
+     * shorter sleep only means one more turn of the loop.
+     */
+    private function recvTimeout(float $seconds): void
+    {
+        $us = max(1, (int) ($seconds * 1e6));
+        if ($us >= 1_000_000) {
+            $us = 1_000_000;
+        } elseif ($us >= 1000) {
+            $ms = 1;
+            while ($ms * 2000 <= $us) {
+                $ms *= 2;
             }
-            $data = $data || str_contains($bytes, self::BELL_DATA);
-            if (str_contains($bytes, self::BELL_SPACE)) {
-                $this->space->raise();
-            }
-            if (strlen($bytes) < 4096) {
-                return $data;
-            }
+            $us = $ms * 1000;
+        }
+        if ($us !== $this->recvTimeoutUs) {
+            $this->recvTimeoutUs = $us;
+            $timeout = ['sec' => intdiv($us, 1_000_000), 'usec' => $us % 1_000_000];
+            @socket_set_option($this->sock, SOL_SOCKET, SO_RCVTIMEO, $timeout);
         }
     }
 

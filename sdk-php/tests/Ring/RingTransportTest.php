@@ -6,6 +6,7 @@ namespace Parley\Tests\Ring;
 
 use Parley\Exception\PeerGoneException;
 use Parley\Exception\ProtocolException;
+use Parley\Internal\Ring\OneToOneRing;
 use Parley\Internal\Ring\RingLayout;
 use Parley\Loop\EventLoop;
 use Parley\Transport\RingTransport;
@@ -56,6 +57,36 @@ final class RingTransportTest extends TestCase
         self::assertSame('hello', $this->child->read());
         self::assertSame(0, $this->rings->child->i32(RingLayout::A_CONSUMER_SLEEP >> 2) & 1, 'awake again');
         self::assertFalse($this->readable($this->child->readStream()), 'the doorbell byte was taken');
+    }
+
+    public function testASleepWaitsAndTakesTheDoorbellInOneCall(): void
+    {
+        self::assertFalse($this->child->prepareToSleep());
+        self::assertFalse($this->child->sleep(0.002), 'nothing came: the time runs out');
+        self::assertSame(5, $this->parent->write('hello'));
+        self::assertTrue($this->child->sleep(1.0), 'the DATA doorbell ends the sleep');
+        self::assertFalse($this->readable($this->child->readStream()), 'the sleep took the doorbell byte');
+        self::assertSame('hello', $this->child->read());
+        self::assertSame(0, $this->rings->child->i32(RingLayout::A_CONSUMER_SLEEP >> 2) & 1, 'awake again');
+        self::assertSame(0, $this->child->lostWakeups());
+    }
+
+    public function testASleepThatRunsOutWithRecordsAndNoDoorbellIsALostWakeUp(): void
+    {
+        self::assertFalse($this->child->prepareToSleep());
+        // a producer that breaks §9.4: it commits but never looks at the sleep announcement
+        self::assertTrue($this->rings->parent->out->offer(OneToOneRing::TYPE_DATA, 'quiet', 0, 5));
+        self::assertTrue($this->child->sleep(0.002), 'the records are there: the watcher is called');
+        self::assertSame(1, $this->child->lostWakeups());
+        self::assertSame('quiet', $this->child->read());
+    }
+
+    public function testAWriterWaitingForSpaceKeepsTheLoopOnSelect(): void
+    {
+        self::assertFalse($this->child->prepareToSleep());
+        $this->rings->child->setI32($this->rings->child->myWait, 1);
+        self::assertNull($this->child->sleep(0.002), 'the SPACE signal has a stream of its own: select both');
+        $this->rings->child->setI32($this->rings->child->myWait, 2);
     }
 
     public function testAnAwakeReaderIsNotRungButSeesTheRecords(): void

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -22,14 +21,21 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
  * <p>Reading: records are copied straight into the caller's buffer (a record larger than what is
  * left goes partly into a staging buffer of one max message), after checking every position,
  * length and type; a violation is a {@link CorruptTransportException}. An empty ring is polled for
- * the spin budget, then the consumer announces sleep, fences, re-checks and parks until a DATA
- * bell. Writing: pieces of at most the ring's max message length; a full ring is waited out the
+ * the spin budget (adaptive: after a few spins in a row that found nothing, the next waits do not
+ * spin), then the consumer announces sleep, fences, re-checks and blocks on the doorbell socket
+ * itself until a DATA bell (one kernel wake-up, no hand-over from another thread). Writing: pieces of at most the ring's max message length; a full ring is waited out the
  * same way with the producer wait sequence and SPACE bells. Bells for the peer's consumer are rung
  * at {@link #flush()} (once per batch) and before waiting for space. Nothing is allocated per
  * read or write.
  */
 public final class RingTransport implements Transport {
     private static final long PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long a wait that ran out with records waiting still waits for the producer's bell. */
+    private static final long LOST_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Spins in a row that found nothing before spinning pauses (a busy host, a slow peer). */
+    private static final int SPIN_MISSES = 4;
+    /** Waits without spinning before spinning is tried again. */
+    private static final int SPIN_PAUSE = 32;
 
     private final RingFile file;
     private final Doorbell bell;
@@ -58,6 +64,9 @@ public final class RingTransport implements Transport {
     private volatile boolean outClosed;
     private volatile boolean closed;
     private volatile long lostWakeups;
+    /** Reader-thread state of the adaptive spin. */
+    private int spinMisses;
+    private int spinPaused;
 
     /**
      * A transport over an attached {@code file}: {@code parent} says which ring is ours to write.
@@ -84,7 +93,6 @@ public final class RingTransport implements Transport {
         this.inBuffer = (UnsafeBuffer) in.buffer();
         this.staging = new byte[maxIn];
         this.bell = new Doorbell(socket, description);
-        bell.start();
     }
 
     /** The child whose lifetime goes with this transport (parent side), or null. */
@@ -153,12 +161,22 @@ public final class RingTransport implements Transport {
 
     /** Spin, then announce sleep, fence, re-check and park (SPEC §9.4 "Wake-ups"). False on timeout or interrupt. */
     private boolean awaitData(long deadline) {
-        long spinEnd = System.nanoTime() + spinNanos;
-        while (System.nanoTime() - spinEnd < 0) {
-            if (hasData()) {
-                return true;
+        if (spinPaused > 0) {
+            spinPaused--;
+        } else {
+            long spinEnd = System.nanoTime() + spinNanos;
+            while (System.nanoTime() - spinEnd < 0) {
+                if (hasData()) {
+                    spinMisses = 0;
+                    return true;
+                }
+                Thread.onSpinWait();
             }
-            Thread.onSpinWait();
+            if (spinNanos > 0 && ++spinMisses >= SPIN_MISSES) {
+                // the peer is slow or the host crowded: a spin only steals its CPU for a while
+                spinMisses = 0;
+                spinPaused = SPIN_PAUSE;
+            }
         }
         long seen = bell.dataBells();
         int sleepAt = inBase + RingFile.CONSUMER_SLEEP;
@@ -182,9 +200,17 @@ public final class RingTransport implements Transport {
                     }
                 }
                 long before = System.nanoTime();
-                LockSupport.parkNanos(this, wait);
+                bell.await(wait);
                 if (System.nanoTime() - before >= PARK_NANOS && hasData() && bell.dataBells() == seen) {
-                    lostWakeups++;
+                    // records and no bell: the producer may not have flushed yet; a grace for its bell
+                    long graceEnd = System.nanoTime() + LOST_GRACE_NANOS;
+                    while (bell.dataBells() == seen && bell.ended() == null && !closed
+                            && !Thread.currentThread().isInterrupted() && System.nanoTime() - graceEnd < 0) {
+                        bell.await(graceEnd - System.nanoTime());
+                    }
+                    if (bell.dataBells() == seen && bell.ended() == null && !closed) {
+                        lostWakeups++;
+                    }
                 }
             }
             return true;
@@ -350,7 +376,7 @@ public final class RingTransport implements Transport {
                 if (bell.ended() != null) {
                     throw new IOException(description + ": " + bell.ended() + " while this side waited for room in the ring");
                 }
-                LockSupport.parkNanos(this, PARK_NANOS);
+                bell.await(PARK_NANOS);
                 // an interrupt only ends one wait; the write goes on (its status is kept)
                 interrupted |= Thread.interrupted();
             }
@@ -401,6 +427,11 @@ public final class RingTransport implements Transport {
             return;
         }
         closed = true;
+        String stats = System.getenv("PARLEY_RING_STATS");
+        if (lostWakeups > 0 || (stats != null && !stats.isEmpty())) {
+            // a lost wake-up is a bug worth a line (SPEC §9.4); PARLEY_RING_STATS asks for it always
+            System.err.println("parley ring stats (" + description + "): " + lostWakeups + " lost wake-ups");
+        }
         if (!outClosed) {
             header.putIntRelease(outBase + RingFile.PRODUCER_STATE, RingFile.STATE_ABORTED);
         }

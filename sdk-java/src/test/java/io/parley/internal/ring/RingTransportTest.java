@@ -34,6 +34,35 @@ class RingTransportTest {
     private static final int DEFAULT_STRESS = 1500;
 
     @Test
+    void aWaitThatRunsOutWithRecordsAndNoDoorbellCountsALostWakeUp() throws Exception {
+        RingPair p = RingPair.open(CAP, Duration.ZERO);
+        try {
+            CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.child.read(new byte[16], 0, 16, TimeUnit.SECONDS.toNanos(5));
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            int sleepAt = Direction.PARENT_TO_CHILD.base() + RingFile.CONSUMER_SLEEP;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((p.file.header().getIntVolatile(sleepAt) & 1) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(p.file.header().getIntVolatile(sleepAt) & 1).as("the child announced sleep").isEqualTo(1);
+            // a producer that breaks §9.4: it commits a record and never rings the sleeping consumer
+            org.agrona.concurrent.UnsafeBuffer quiet = new org.agrona.concurrent.UnsafeBuffer(new byte[] {1, 2, 3});
+            assertThat(p.file.ring(Direction.PARENT_TO_CHILD).write(RingFile.TYPE_DATA, quiet, 0, 3)).isTrue();
+            assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(3);
+            assertThat(((RingTransport) p.child).lostWakeups()).isEqualTo(1);
+            assertThat(p.parent.lostWakeups()).isZero();
+        } finally {
+            p.parent.close();
+            p.child.close();
+        }
+    }
+
+    @Test
     void stressBothWaysAtOnceRandomSizesUpToTwiceTheRingNothingLostOrCorruptedNoLostWakeUp() throws Exception {
         int count = Integer.getInteger("parley.ring.stress", DEFAULT_STRESS);
         // spin 0: every empty or full ring goes through announce, fence, re-check, park and the doorbell
