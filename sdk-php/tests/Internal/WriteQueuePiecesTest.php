@@ -19,7 +19,8 @@ final class WriteQueuePiecesTest extends TestCase
         $pieces = [random_bytes(40000), '', random_bytes(16384), random_bytes(5)];
         $out = [];
         $meta = "\0\0\0\0m";
-        $bytes = WriteQueue::pieces($out, 16384, FrameKind::REQUEST, FrameFlags::WANT_PROGRESS, 4, $meta, 0, $pieces);
+        $want = FrameFlags::WANT_PROGRESS;
+        $bytes = WriteQueue::pieces($out, 16384, FrameKind::REQUEST, $want, 4, $meta, 0, 0, $pieces);
         // headers alternate with bodies; a body is a window onto a piece, or the whole piece
         $bodies = [];
         for ($i = 1; $i < count($out); $i += 2) {

@@ -470,50 +470,35 @@ final class FrameWriter implements Flushable
             $this->afterHandshake[] = [$kind, $flags, $id, $meta, $codec, $compression, $body, $pieces];
             return;
         }
-        if ($pieces !== null) {
-            $size = WriteQueue::size($pieces);
-            if (strlen($meta) + $size > $this->peerMaxFrame) {
-                $this->outBytes += WriteQueue::pieces(
-                    $this->out,
-                    $this->peerMaxFrame,
-                    $kind,
-                    $flags,
-                    $id,
-                    $meta,
-                    $codec,
-                    $pieces,
-                );
-                $this->scheduleFlush();
-                return;
-            }
-            $body = implode('', $pieces); // fits in one frame
-        }
-        $metaLength = strlen($meta);
-        $bodyLength = strlen($body);
-        if ($metaLength + $bodyLength <= $this->peerMaxFrame) {
-            if ($bodyLength < self::SEPARATE_BODY || $this->closed) {
-                $this->queueFrame(FrameEncoder::encode($kind, $flags, $id, $meta, $codec, $compression, $body));
-                return;
-            }
-            // A large body is written from where it is: no copy of it behind a header.
-            $head = FrameEncoder::header($kind, $flags, $id, $metaLength, $codec, $compression, $bodyLength) . $meta;
-            $this->out[] = $head;
-            $this->out[] = $body;
-            $this->outBytes += strlen($head) + $bodyLength;
+        $size = $pieces === null ? strlen($body) : WriteQueue::size($pieces);
+        if (strlen($meta) + $size > $this->peerMaxFrame) {
+            $this->outBytes += WriteQueue::pieces(
+                $this->out,
+                $this->peerMaxFrame,
+                $kind,
+                $flags,
+                $id,
+                $meta,
+                $codec,
+                $compression,
+                $pieces ?? [$body],
+            );
             $this->scheduleFlush();
             return;
         }
-        $this->outBytes += WriteQueue::chunks(
-            $this->out,
-            $this->peerMaxFrame,
-            $kind,
-            $flags,
-            $id,
-            $meta,
-            $codec,
-            $compression,
-            $body,
-        );
+        if ($pieces !== null) {
+            $body = implode('', $pieces); // fits in one frame
+        }
+        $metaLength = strlen($meta);
+        if ($size < self::SEPARATE_BODY || $this->closed) {
+            $this->queueFrame(FrameEncoder::encode($kind, $flags, $id, $meta, $codec, $compression, $body));
+            return;
+        }
+        // A large body is written from where it is: no copy of it behind a header.
+        $head = FrameEncoder::header($kind, $flags, $id, $metaLength, $codec, $compression, $size) . $meta;
+        $this->out[] = $head;
+        $this->out[] = $body;
+        $this->outBytes += strlen($head) + $size;
         $this->scheduleFlush();
     }
 

@@ -35,62 +35,10 @@ final class WriteQueue
     }
 
     /**
-     * Appends a message too large for one frame as its chunks (§5): every frame's header, then a
-     * window onto its piece of $body. The first frame carries $meta and $flags; the others
-     * CONTINUATION, and all but the last MORE.
-     *
-     * @param list<string|array{string, int, int}> $out
-     * @return int the bytes appended
-     */
-    public static function chunks(
-        array &$out,
-        int $maxFrame,
-        int $kind,
-        int $flags,
-        int $id,
-        string $meta,
-        int $codec,
-        int $compression,
-        string $body,
-    ): int {
-        $metaLength = strlen($meta);
-        $bodyLength = strlen($body);
-        $bytes = 0;
-        $offset = 0;
-        $first = true;
-        while ($offset < $bodyLength || $first) {
-            $room = $first ? $maxFrame - $metaLength : $maxFrame;
-            $pieceLength = min($room, $bodyLength - $offset);
-            $chunkFlags = $first
-                ? $flags
-                : ($flags & ~FrameFlags::WANT_PROGRESS) | FrameFlags::CONTINUATION;
-            if ($offset + $pieceLength < $bodyLength) {
-                $chunkFlags |= FrameFlags::MORE;
-            }
-            $head = FrameEncoder::header(
-                $kind,
-                $chunkFlags,
-                $id,
-                $first ? $metaLength : 0,
-                $codec,
-                $compression,
-                $pieceLength,
-            ) . ($first ? $meta : '');
-            $out[] = $head;
-            if ($pieceLength > 0) {
-                // A window onto the body: the chunk is cut while it is written, not copied now.
-                $out[] = [$body, $offset, $pieceLength];
-            }
-            $bytes += strlen($head) + $pieceLength;
-            $offset += $pieceLength;
-            $first = false;
-        }
-        return $bytes;
-    }
-
-    /**
-     * Appends a message held as pieces as its chunks (§5), cutting every frame from one piece only:
-     * headers, then windows onto the pieces (whole pieces when they fit), nothing joined or copied.
+     * Appends a message larger than max_frame as its chunks (§5): the first carries meta and the
+     * flags, the others CONTINUATION, all but the last MORE. A body is one piece; a payload of
+     * pieces is cut piece by piece. Headers, then windows onto the pieces (whole pieces when they
+     * fit): nothing joined or copied.
      * A frame is shorter than max_frame where a piece ends (split points are arbitrary, §5 rule 6);
      * empty pieces make no frame.
      *
@@ -106,6 +54,7 @@ final class WriteQueue
         int $id,
         string $meta,
         int $codec,
+        int $compression,
         array $pieces,
     ): int {
         $metaLength = strlen($meta);
@@ -124,8 +73,15 @@ final class WriteQueue
                 if ($left > 0) {
                     $chunkFlags |= FrameFlags::MORE;
                 }
-                $head = FrameEncoder::header($kind, $chunkFlags, $id, $first ? $metaLength : 0, $codec, 0, $length)
-                    . ($first ? $meta : '');
+                $head = FrameEncoder::header(
+                    $kind,
+                    $chunkFlags,
+                    $id,
+                    $first ? $metaLength : 0,
+                    $codec,
+                    $compression,
+                    $length,
+                ) . ($first ? $meta : '');
                 $out[] = $head;
                 $out[] = $length === $pieceLength ? $piece : [$piece, $offset, $length];
                 $bytes += strlen($head) + $length;
