@@ -8,6 +8,7 @@ import io.parley.internal.frame.FrameFlags;
 import io.parley.internal.frame.FrameKind;
 import io.parley.transport.Transport;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -334,18 +335,21 @@ public final class FrameWriter {
             }
             return;
         }
+        sendChunks(kind, flags, id, metaPrefix, meta, codec, compression, List.of(body), bodyLength, maxFrame - metaLength, maxFrame);
+    }
+
+    /** The frames of a chunked message (§5), cut by {@link PieceFrames} (a body is one piece); no other message's chunks between them. */
+    private void sendChunks(int kind, int flags, int id, long metaPrefix, byte[] meta, int codec, int compression, List<byte[]> pieces,
+            long size, int firstRoom, int maxFrame) throws IOException {
         chunkLock.lock();
         try {
-            int first = maxFrame - metaLength;
-            send(kind, flags | FrameFlags.MORE, id, metaPrefix, meta, codec, compression, body, 0, first);
-            int offset = first;
-            while (offset < bodyLength) {
-                int n = Math.min(maxFrame, bodyLength - offset);
-                boolean last = offset + n == bodyLength;
-                int f = FrameFlags.CONTINUATION | (last ? 0 : FrameFlags.MORE);
-                send(kind, f, id, NO_PREFIX, null, codec, compression, body, offset, n);
-                offset += n;
-            }
+            PieceFrames.split(pieces, size, firstRoom, maxFrame, (first, chunk, piece, offset, n) -> {
+                if (first) {
+                    send(kind, flags | chunk, id, metaPrefix, meta, codec, compression, piece, offset, n);
+                } else {
+                    send(kind, chunk, id, NO_PREFIX, null, codec, compression, piece, offset, n);
+                }
+            });
         } finally {
             chunkLock.unlock();
         }
@@ -372,18 +376,7 @@ public final class FrameWriter {
             }
             return;
         }
-        chunkLock.lock();
-        try {
-            PieceFrames.split(body.pieces(), body.plainLength(), maxFrame - metaLength, maxFrame, (first, chunk, piece, offset, n) -> {
-                if (first) {
-                    send(kind, flags | chunk, id, metaPrefix, meta, body.codec(), 0, piece, offset, n);
-                } else {
-                    send(kind, chunk, id, NO_PREFIX, null, body.codec(), 0, piece, offset, n);
-                }
-            });
-        } finally {
-            chunkLock.unlock();
-        }
+        sendChunks(kind, flags, id, metaPrefix, meta, body.codec(), 0, body.pieces(), body.plainLength(), maxFrame - metaLength, maxFrame);
     }
 
     /** Becomes the flusher, then writes the queued frames, this header and the body in one go. */
